@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ansible_collections.hardening.signal.plugins.module_utils.report import atomic_write
+from ansible_collections.hardening.signal.plugins.module_utils.report.atomic_write import write_text_atomic
+
+
+def test_writes_content_and_mode(tmp_path):
+    target = tmp_path / 'fleet-summary.md'
+    write_text_atomic(str(target), 'héllo | world\n', mode=0o640)
+    assert target.read_text(encoding='utf-8') == 'héllo | world\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert os.listdir(tmp_path) == ['fleet-summary.md']
+
+
+def test_default_mode_and_path_object(tmp_path):
+    target = tmp_path / 'a.txt'
+    write_text_atomic(target, 'x')
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_creates_missing_folder(tmp_path):
+    target = tmp_path / 'reports' / 'nested' / 'fleet-summary.html'
+    write_text_atomic(str(target), '<p>ok</p>')
+    assert target.read_text() == '<p>ok</p>'
+
+
+def test_replaces_existing_file(tmp_path):
+    target = tmp_path / 'out.txt'
+    target.write_text('old')
+    write_text_atomic(str(target), 'new')
+    assert target.read_text() == 'new'
+    assert os.listdir(tmp_path) == ['out.txt']
+
+
+def test_non_str_leaves_previous_file_and_no_temp(tmp_path):
+    target = tmp_path / 'out.txt'
+    target.write_text('previous')
+    with pytest.raises(TypeError):
+        write_text_atomic(str(target), b'bytes are not text')
+    assert target.read_text() == 'previous'
+    assert os.listdir(tmp_path) == ['out.txt']
+
+
+@pytest.mark.parametrize('broken', ['fsync', 'replace'])
+def test_failure_after_write_cleans_up(tmp_path, monkeypatch, broken):
+    target = tmp_path / 'out.txt'
+    target.write_text('previous')
+
+    def boom(*_args, **_kwargs):
+        raise OSError('disk on fire')
+
+    monkeypatch.setattr(atomic_write.os, broken, boom)
+    with pytest.raises(OSError, match='disk on fire'):
+        write_text_atomic(str(target), 'new content')
+    monkeypatch.undo()
+    assert target.read_text() == 'previous'
+    assert os.listdir(tmp_path) == ['out.txt']
