@@ -110,7 +110,8 @@ def _compile_fact_test(spec):
             return status, None, None, reason
         evidence[path] = observed
         expected = implicit if implicit is not _MISSING else resolve(ctx)
-        if observed in unknown_values and not isinstance(observed, (dict, list)):
+        # Strict types: 0 must not match False, nor 1 True.
+        if any(observed == v and type(observed) is type(v) for v in unknown_values):
             return S.UNKNOWN, observed, expected, "%s is %r: %s" % (path, observed, unknown_reason)
         try:
             status, words = operator(observed, expected, ctx)
@@ -162,6 +163,29 @@ def _compile_condition(spec):
                 return None, unknown
             return False, "; ".join(reasons)
         return any_of
+    if "all_of" in spec:
+        parts = [_compile_condition(sub) for sub in spec["all_of"]]
+
+        def all_of(facts, ctx, source_name):
+            unknown = None
+            reasons = []
+            for part in parts:
+                holds, reason = part(facts, ctx, source_name)
+                if holds is False:
+                    return False, reason
+                if holds is None:
+                    unknown = reason
+                reasons.append(reason)
+            if unknown is not None:
+                return None, unknown
+            return True, "; ".join(reasons)
+        return all_of
+    if "platform_in" in spec:
+        platforms = frozenset(spec["platform_in"])
+
+        def platform_in(facts, ctx, source_name):
+            return ctx.platform in platforms, "platform is %s" % ctx.platform
+        return platform_in
     if "org" in spec and "fact" not in spec:
         name, want = spec["org"], spec["op"] == "is_true"
 
@@ -181,10 +205,23 @@ def _compile_condition(spec):
     return fact_condition
 
 
+class _KeepUnknown(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _fill(text, org):
+    """Put organisation values into a question ('at most {disappearing_messages_timer_days} days')."""
+    try:
+        return text.format_map(_KeepUnknown(org))
+    except (ValueError, IndexError):
+        return text
+
+
 class CompiledControl(object):
     __slots__ = ("id", "section", "method", "platforms", "applies", "test", "attestation", "expected_words")
 
-    def __init__(self, control):
+    def __init__(self, control, org):
         check = control["check"]
         self.id = control["id"]
         self.section = control["section"]
@@ -194,7 +231,7 @@ class CompiledControl(object):
         self.expected_words = check.get("expected")
         if self.method == "attestation":
             self.test = None
-            self.attestation = {"question": check["question"], "validity_days": check["validity_days"]}
+            self.attestation = {"question": _fill(check["question"], org), "validity_days": check["validity_days"]}
         else:
             self.test = _compile_test(check["test"])
             self.attestation = None
@@ -209,7 +246,7 @@ class Evaluator(object):
         self.org = dict(org)
         self.context = dict(context or {})
         self.now = now
-        self.controls = [CompiledControl(c) for c in controls]
+        self.controls = [CompiledControl(c, self.org) for c in controls]
         self._by_platform = {}
         for compiled in self.controls:
             for platform in compiled.platforms:
