@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import os
 
-import yaml
+try:
+    import yaml
+    HAS_YAML = True
+except ImportError:  # pragma: no cover - ansible-core itself requires PyYAML on the controller
+    HAS_YAML = False
 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
@@ -40,6 +44,8 @@ def load_catalog(directory, org_names=None):
     org_names: the organisation values the run defines; a control that
     refers to another name is refused here, not half-way through a run.
     """
+    if not HAS_YAML:
+        raise CatalogError("the Python package PyYAML is required on the controller to read the control catalogue")
     if not os.path.isdir(directory):
         raise CatalogError("control catalogue %s is not a folder" % directory)
     controls, seen = [], {}

@@ -78,7 +78,7 @@ def _compile_value(ref, op):
         def from_org(ctx):
             value = ctx.org[name]
             return value * scale if scale is not None else value
-        return from_org, "organisation value %s%s" % (name, " x %s" % scale if scale is not None else "")
+        return from_org
     if isinstance(ref, dict) and "context" in ref:
         template = ref["context"]
 
@@ -86,10 +86,10 @@ def _compile_value(ref, op):
             keys = template.replace("{platform}", ctx.platform).split(".")
             value = _lookup(ctx.context, keys)
             return None if value is _MISSING else value
-        return from_context, "run value %s" % template
+        return from_context
     if ref is None and op == "version_current":
         return _compile_value({"context": "newest_versions.{platform}"}, op)
-    return (lambda ctx: ref), None
+    return lambda ctx: ref
 
 
 def _compile_fact_test(spec):
@@ -97,7 +97,7 @@ def _compile_fact_test(spec):
     keys = path.split(".")
     op_name = spec["op"]
     operator = OPERATORS[op_name]
-    resolve, _ = _compile_value(spec.get("value"), op_name)
+    resolve = _compile_value(spec.get("value"), op_name)
     implicit = IMPLICIT_EXPECTED.get(op_name, _MISSING)
     unknown_values = spec.get("unknown_values") or ()
     unknown_reason = spec.get("unknown_reason") or "the value does not allow a verdict"
@@ -135,7 +135,7 @@ def _compile_test(spec):
                 reason = "; ".join(o[3] for o in outcomes)
             else:
                 reason = "; ".join(o[3] for o in decisive)
-            observed = {k: v for k, v in evidence.items()} if len(outcomes) > 1 else outcomes[0][1]
+            observed = dict(evidence) if len(outcomes) > 1 else outcomes[0][1]
             expected = [o[2] for o in outcomes]
             return status, observed, expected, reason
         return composite
@@ -196,7 +196,7 @@ def _compile_condition(spec):
     test = _compile_test(spec)
 
     def fact_condition(facts, ctx, source_name):
-        status, _, _, reason = test(facts, ctx, source_name, {})
+        status, reason = test(facts, ctx, source_name, {})[0::3]
         if status == S.PASS:
             return True, reason
         if status == S.FAIL:

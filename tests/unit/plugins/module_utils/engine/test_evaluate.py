@@ -38,10 +38,10 @@ def subject(facts, platform="linux", owner=None, **extra):
     return base
 
 
-def one(controls, facts, org=ORG, **kwargs):
+def one(controls, facts, org=None, **kwargs):
     platform = kwargs.pop("platform", "linux")
     owner = kwargs.pop("owner", None)
-    results = Evaluator(controls, org, now=NOW, **kwargs).evaluate(subject(facts, platform=platform, owner=owner))
+    results = Evaluator(controls, org or ORG, now=NOW, **kwargs).evaluate(subject(facts, platform=platform, owner=owner))
     assert len(results) == 1
     return results[0]
 
@@ -96,8 +96,8 @@ def test_applies_when_false_is_not_applicable_and_missing_is_unknown():
     ctl = control(LOCK, applies_when={"fact": "signal.installed", "op": "is_true"})
     assert one([ctl], {"signal": {"installed": False}})["status"] == "not_applicable"
     assert one([ctl], {})["status"] == "unknown"
-    org_ctl = control(LOCK, applies_when={"any_of": [{"fact": "signal.installed", "op": "is_true"},
-                                                      {"org": "require_signal_on_phones", "op": "is_true"}]})
+    either = {"any_of": [{"fact": "signal.installed", "op": "is_true"}, {"org": "require_signal_on_phones", "op": "is_true"}]}
+    org_ctl = control(LOCK, applies_when=either)
     facts = {"signal": {"installed": False}, "screen_lock": {"idle_delay_seconds": 900}}
     assert one([org_ctl], facts)["status"] == "not_applicable"
     assert one([org_ctl], facts, org=dict(ORG, require_signal_on_phones=True))["status"] == "fail"
@@ -221,6 +221,6 @@ class TestWaivers:
         assert self.judge(waiver, {"screen_lock": {"idle_delay_seconds": 900}})["status"] == "fail"
 
     def test_malformed_waivers_are_reported_with_field(self):
-        _, errors = normalize_waivers([dict(self.WAIVER, expires="soon"), dict(self.WAIVER, scope={"hosts": ["x"]}),
-                                       dict(self.WAIVER, justification="")])
+        errors = normalize_waivers([dict(self.WAIVER, expires="soon"), dict(self.WAIVER, scope={"hosts": ["x"]}),
+                                       dict(self.WAIVER, justification="")])[1]
         assert [e["field"] for e in errors] == ["expires", "scope", "justification"]

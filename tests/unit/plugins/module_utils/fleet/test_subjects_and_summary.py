@@ -28,11 +28,11 @@ ATTEST = {"id": "sh-3.3-profile", "section": "3.3", "title": "Profile", "platfor
 def test_probe_outcomes_become_subject_states():
     ok, errors = workstation_subject("h1", {"changed": False, "facts": FACTS}, "a@example.org")
     assert ok["state"] == "ok" and ok["platform"] == "linux" and ok["owner"] == "a@example.org" and errors == []
-    down, _ = workstation_subject("h2", {"unreachable": True, "msg": "ssh: no route"})
+    down = workstation_subject("h2", {"unreachable": True, "msg": "ssh: no route"})[0]
     assert down["state"] == "unreachable" and "no route" in down["error"]
-    failed, _ = workstation_subject("h3", {"failed": True, "msg": "python not found"})
+    failed = workstation_subject("h3", {"failed": True, "msg": "python not found"})[0]
     assert failed["state"] == "failed" and "python" in failed["error"]
-    never, _ = workstation_subject("h4", None)
+    never = workstation_subject("h4", None)[0]
     assert never["state"] == "failed"
     bad, errors = workstation_subject("h5", {"facts": dict(FACTS, screen_lock={"idle_delay_seconds": "300"})})
     assert bad["state"] == "invalid" and errors[0]["record"] == "h5"

@@ -9,7 +9,7 @@ import os
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
-EXAMPLE = os.path.join(ROOT, "inventory.example", "mdm-export.json")
+EXAMPLE = os.path.join(ROOT, "examples", "mdm-export.json")
 
 
 def envelope(devices):
@@ -46,9 +46,9 @@ def test_missing_file_fails_the_source_with_its_path(tmp_path):
 
 
 def test_not_json_and_wrong_envelope_fail_the_source(tmp_path):
-    _, errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, "{not json")})
+    errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, "{not json")})[1:]
     assert status["status"] == "failed" and "not valid JSON" in errors[0]["message"]
-    _, errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, {"devices": []}, "b.json")})
+    errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, {"devices": []}, "b.json")})[1:]
     assert status["status"] == "failed" and "format" in errors[0]["message"]
 
 

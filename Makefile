@@ -1,0 +1,65 @@
+# hardening.signal — the two commands a newcomer needs:
+#   make demo   set up, then run the playbook in check mode on the bundled example
+#   make test   set up, then run the whole test suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The repository root is the collection root; Ansible finds it through this link.
+COLLECTION_LINK := .build/collections/ansible_collections/hardening/signal
+REPORT_DIR ?= $(CURDIR)/reports
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
+export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.build/ansible-home/tmp
+
+.PHONY: setup setup-test demo test unit integration unit-and-integration lint sanity bench clean
+
+setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
+
+setup-test: setup $(VENV)/.test-installed
+
+$(VENV)/.controller-installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+demo: setup
+	$(BIN)/ansible-playbook -i inventory.example playbooks/harden_signal.yml --check \
+		-e signal_hardening_report_dir=$(REPORT_DIR)
+	@echo "Reports: $(REPORT_DIR)/fleet-summary.{json,md,html}"
+
+test: setup-test
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory unit-and-integration
+
+unit-and-integration:
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q
+
+unit:
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q tests/unit
+
+integration:
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q tests/integration
+
+lint: setup-test
+	$(BIN)/yamllint -s .
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --offline playbooks roles
+
+sanity: setup-test
+	PATH=$(CURDIR)/$(BIN):$$PATH bash tests/sanity/run.sh
+
+bench: setup
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_fleet.py
+
+clean:
+	rm -rf .build reports tests/output

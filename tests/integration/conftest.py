@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+"""Run the real playbook with the real ansible-playbook, against real inventories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
+EXAMPLE = os.path.join(ROOT, "inventory.example")
+
+
+class Run(object):
+    def __init__(self, proc, report_dir):
+        self.rc = proc.returncode
+        self.output = proc.stdout + proc.stderr
+        self.report_dir = report_dir
+
+    def summary(self):
+        with open(os.path.join(self.report_dir, "fleet-summary.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+
+@pytest.fixture
+def run_playbook(tmp_path):
+    def run(inventory=EXAMPLE, extra=None, check=True, args=()):
+        report_dir = str(tmp_path / "reports")
+        extra_vars = {"signal_hardening_report_dir": report_dir}
+        extra_vars.update(extra or {})
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, PLAYBOOK,
+                   "-e", json.dumps(extra_vars)] + (["--check"] if check else []) + list(args)
+        env = dict(os.environ)
+        env.update(ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
+                   ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+                   ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                   ANSIBLE_HOST_KEY_CHECKING="False")
+        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        return Run(proc, report_dir)
+    return run
+
+
+@pytest.fixture
+def inventory_dir(tmp_path):
+    """A copy of the example inventory the test may change."""
+    target = tmp_path / "inventory"
+    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(os.path.join(ROOT, "examples"), tmp_path / "examples")
+    return target

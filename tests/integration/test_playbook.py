@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+"""The real playbook on real inventories: the summary, the gate, bad variables, failed hosts, check mode."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+
+PHONES_IN_EXAMPLE = 19
+
+
+def write_hosts(inventory_dir, hosts):
+    (inventory_dir / "hosts.yml").write_text(yaml.safe_dump({"all": {"children": {"signal_workstations": {"hosts": hosts}}}}))
+
+
+def test_example_in_check_mode_writes_a_valid_summary(run_playbook):
+    run = run_playbook()
+    assert run.rc == 0, run.output
+    summary = run.summary()
+    assert problems("fleet_summary.schema.json", summary) == []
+    assert summary["run"]["check_mode"] is True
+    kinds = [s["kind"] for s in summary["subjects"]]
+    assert kinds.count("workstation") == 1 and kinds.count("mobile") == PHONES_IN_EXAMPLE
+    localhost = summary["subjects"][0]
+    assert localhost["id"] == "localhost" and localhost["state"] == "ok" and localhost["owner"] == "alice.martin@example.org"
+    # Every malformed example record is named with its file, record and field.
+    fields = {(e["record"].split(" ")[0], e["field"]) for e in summary["input_errors"]}
+    assert ("devices[16]", "signal.version") in fields
+    assert all("mdm-export.json" in e["source"] for e in summary["input_errors"])
+    assert summary["totals"]["error"] >= 3 and summary["totals"]["waived"] >= 1
+    for fmt in ("json", "md", "html"):
+        assert os.path.getsize(os.path.join(run.report_dir, "fleet-summary." + fmt)) > 0
+    assert "compliance" in run.output and "fleet-summary.html" in run.output
+
+
+def test_phones_are_judged_with_the_expected_verdicts(run_playbook):
+    subjects = {s["id"]: s for s in run_playbook().summary()["subjects"]}
+
+    def status(subject, control):
+        return next(r["status"] for r in subjects[subject]["results"] if r["control"] == control)
+
+    assert status("ios-0001", "sh-3.1-ios-app-store") == "pass"
+    assert status("ios-0003", "sh-3.1-ios-app-store") == "fail"            # TestFlight
+    assert status("ios-0006", "sh-3.1-ios-app-store") == "unknown"         # Intune cannot tell
+    assert status("ios-0004", "sh-3.2-mobile-version-current") == "fail"   # a major release behind
+    assert status("android-0003", "sh-3.10-android-daily-reboot") == "fail"
+    assert status("ios-0001", "sh-3.10-ios-daily-reboot") == "waived"      # the example waiver
+    assert status("ios-0008", "sh-3.1-ios-app-store") == "not_applicable"  # no Signal, not required
+    assert status("ios-0009", "sh-3.2-mobile-version-current") == "error"  # malformed version
+    assert status("ios-0001", "sh-3.3-profile") == "manual"                # nobody attested
+    assert status("android-0008", "sh-3.3-profile") == "unknown"           # no owner to ask
+    assert subjects["unknown-0001"]["state"] == "invalid"
+    assert [r["control"] for r in subjects["unknown-0001"]["results"]] == ["collection"]
+
+
+def test_threshold_fails_the_run_after_the_reports_are_written(run_playbook):
+    run = run_playbook(extra={"signal_hardening_min_compliance_pct": 99.5})
+    assert run.rc != 0
+    assert "below signal_hardening_min_compliance_pct" in run.output
+    assert run.summary()["run"]["threshold_pct"] == 99.5
+
+
+def test_out_of_range_variable_stops_before_any_host_is_probed(run_playbook):
+    run = run_playbook(extra={"signal_hardening_screen_lock_timeout_minutes": 0})
+    assert run.rc != 0
+    assert "signal_hardening_screen_lock_timeout_minutes must be 1-60" in run.output
+    assert "Collect the facts of each workstation" not in run.output
+    assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
+
+
+def test_wrongly_typed_variable_is_named(run_playbook):
+    run = run_playbook(extra={"signal_hardening_require_signal_on_phones": "perhaps"})
+    assert run.rc != 0
+    assert "signal_hardening_require_signal_on_phones" in run.output
+    assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
+
+
+def test_unreachable_host_is_reported_not_dropped(run_playbook, inventory_dir):
+    write_hosts(inventory_dir, {
+        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+        # Nothing listens on port 1 of this loopback address: the connection is refused at once.
+        "ghost": {"ansible_host": "127.0.0.2", "ansible_port": 1, "ansible_connection": "ssh",
+                  "ansible_ssh_common_args": "-o ConnectTimeout=3 -o BatchMode=yes"},
+    })
+    run = run_playbook(inventory=str(inventory_dir))
+    summary = run.summary()
+    ghost = next(s for s in summary["subjects"] if s["id"] == "ghost")
+    assert ghost["state"] == "unreachable" and ghost["results"][0]["status"] == "error"
+    source = next(s for s in summary["run"]["sources"] if s["name"] == "desktop_info")
+    assert source["status"] == "incomplete"
+
+
+def test_limit_leaves_out_hosts_not_targeted(run_playbook, inventory_dir):
+    write_hosts(inventory_dir, {
+        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+        "elsewhere": {"ansible_host": "127.0.0.3", "ansible_connection": "ssh"},
+    })
+    run = run_playbook(inventory=str(inventory_dir), args=["--limit", "localhost"])
+    assert run.rc == 0, run.output
+    ids = [s["id"] for s in run.summary()["subjects"]]
+    assert "localhost" in ids and "elsewhere" not in ids
+
+
+def test_phones_only_and_workstations_only(run_playbook, inventory_dir):
+    (inventory_dir / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local"}}}}))
+    summary = run_playbook(inventory=str(inventory_dir)).summary()
+    assert {s["kind"] for s in summary["subjects"]} == {"mobile"}
+    run = run_playbook(extra={"signal_hardening_mdm_sources": []})
+    assert run.rc == 0, run.output
+    summary = run.summary()
+    assert [s["kind"] for s in summary["subjects"]] == ["workstation"]
+
+
+def test_missing_export_file_marks_the_source_failed(run_playbook):
+    sources = [{"name": "gone", "type": "file", "path": "/nonexistent/export.json"}]
+    summary = run_playbook(extra={"signal_hardening_mdm_sources": sources}).summary()
+    source = next(s for s in summary["run"]["sources"] if s["name"] == "gone")
+    assert source["status"] == "failed" and "/nonexistent/export.json" in source["detail"]
+    assert any("/nonexistent/export.json" in e["message"] for e in summary["input_errors"])
