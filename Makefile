@@ -53,7 +53,7 @@ integration:
 
 lint: setup-test
 	$(BIN)/yamllint -s .
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --offline playbooks roles
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --offline
 
 sanity: setup-test
 	PATH=$(CURDIR)/$(BIN):$$PATH bash tests/sanity/run.sh
