@@ -108,7 +108,7 @@ def test_phones_only_and_workstations_only(run_playbook, inventory_dir):
     (inventory_dir / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local"}}}}))
     summary = run_playbook(inventory=str(inventory_dir)).summary()
     assert {s["kind"] for s in summary["subjects"]} == {"mobile"}
-    run = run_playbook(extra={"signal_hardening_mdm_sources": []})
+    run = run_playbook(extra={"signal_hardening_mdm_sources": [], "signal_hardening_min_compliance_pct": 0})
     assert run.rc == 0, run.output
     summary = run.summary()
     assert [s["kind"] for s in summary["subjects"]] == ["workstation"]

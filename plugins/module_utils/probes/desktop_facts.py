@@ -1,0 +1,406 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Assemble the facts document of one workstation
+(schemas/desktop_facts.schema.json) from the individual probes.
+
+Rules kept here, in one place:
+- a value that could not be observed is None and its dotted path has a
+  reason in ``unknown_reasons``; a malformed input is explained in
+  ``errors`` under the dotted path of the value it concerns, naming the file;
+- nothing raises to the caller: a probe that fails unexpectedly turns into
+  an ``errors`` entry for its section;
+- no key material ever enters the document (profiles.py only reports the
+  presence of keys).
+"""
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlparse
+
+from ansible_collections.hardening.signal.plugins.module_utils.probes import (
+    apt_sources,
+    community_builds,
+    dpkg,
+    gnome_dconf,
+    hosts_file,
+    macos_app,
+    os_release,
+    profiles,
+    unattended_upgrades,
+)
+
+SCHEMA_VERSION = 1
+SIGNAL_PACKAGE = "signal-desktop"
+DEB_PATH = "/opt/Signal"
+NOT_INSTALLED = "Signal Desktop is not installed"
+
+
+def detect_platform():
+    if sys.platform.startswith("linux"):
+        return "linux"
+    if sys.platform == "darwin":
+        return "macos"
+    return "windows"
+
+
+class _Doc:
+    """The facts document plus helpers that keep values and reasons paired."""
+
+    def __init__(self, platform):
+        self.facts = {
+            "schema_version": SCHEMA_VERSION,
+            "platform": platform,
+            "os": {},
+            "signal": {},
+            "update": {},
+            "screen_lock": {},
+            "lockscreen_notifications": {},
+            "unknown_reasons": {},
+            "errors": {},
+        }
+
+    def put(self, path, value, reason=None):
+        """Set a value; a None value records ``reason`` (if any) for it."""
+        node = self.facts
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[parts[-1]] = value
+        if value is None and reason:
+            self.reason(path, reason)
+
+    def reason(self, path, text):
+        if text and path not in self.facts["unknown_reasons"]:
+            self.facts["unknown_reasons"][path] = text
+
+    def error(self, path, message):
+        if not message:
+            return
+        errors = self.facts["errors"]
+        if path in errors:
+            if message not in errors[path].split("; "):
+                errors[path] += "; " + message
+        else:
+            errors[path] = message
+
+
+def _guard(doc, section, func, *args):
+    """Run one section; an unexpected exception becomes an error entry."""
+    try:
+        func(doc, *args)
+    except Exception as exc:  # never raise to the module
+        doc.error(section, "internal error while probing %s: %s: %s"
+                  % (section, exc.__class__.__name__, exc))
+
+
+# --- os -----------------------------------------------------------------
+
+def _os_section(doc, root, state):
+    if doc.facts["platform"] == "macos":
+        ident, err = os_release.macos_identity(root)
+        doc.error("os.version", err)
+    else:
+        fields, err = os_release.read_os_release(root)
+        state["os_release"] = fields or {}
+        if fields is None:
+            ident = {"family": None, "distribution": None, "version": None}
+            doc.error("os.family", err)
+            for key in ("family", "distribution", "version"):
+                doc.reason("os." + key, err or "no /etc/os-release or /usr/lib/os-release")
+        else:
+            ident = os_release.linux_identity(fields)
+    for key in ("family", "distribution", "version"):
+        doc.put("os." + key, ident[key], "not stated by the OS release file")
+
+
+# --- signal -------------------------------------------------------------
+
+def _deb_install(doc, root, options):
+    """Return (install or None, dpkg error or None)."""
+    pkg = dpkg.package_info(root, SIGNAL_PACKAGE)
+    if not pkg["installed"]:
+        return None, pkg["error"]
+    src = apt_sources.signal_source(root, options["apt_repo_url"], options["apt_suite"],
+                                    options["key_fingerprint"])
+    install = {"kind": "deb", "path": DEB_PATH, "version": pkg["version"],
+               "official": src["official"], "source": src["source"],
+               "_reasons": {}, "_errors": {}}
+    if src["official"] is None:
+        install["_reasons"]["official"] = src["reason"]
+    if src["source"] is None:
+        install["_reasons"]["source"] = src["reason"]
+    if src["errors"]:
+        install["_errors"]["official"] = "; ".join(src["errors"])
+    if pkg["version"] is None:
+        install["_reasons"]["version"] = "dpkg status has no Version for %s" % SIGNAL_PACKAGE
+    return install, None
+
+
+def _signal_section(doc, root, options, state):
+    platform = doc.facts["platform"]
+    users, user_errors = profiles.local_users(root, platform)
+    state["users"] = users
+    installs = []
+    install_unknown = None  # why "installed" cannot be decided, if so
+    if platform == "macos":
+        apps, unknown, errors = macos_app.probe(root, users, options.get("codesign_outputs"),
+                                                options.get("codesign_verified"))
+        for idx, app in enumerate(apps):
+            app["_reasons"], app["_errors"] = unknown.get(idx, {}), errors.get(idx, {})
+            installs.append(app)
+    else:
+        deb, dpkg_error = _deb_install(doc, root, options)
+        if deb:
+            installs.append(deb)
+        elif dpkg_error:
+            doc.error("signal.installed", dpkg_error)
+            install_unknown = "the dpkg database could not be read"
+        builds, errors = community_builds.probe(root, users)
+        for build in builds:
+            build["_reasons"], build["_errors"] = {}, {}
+            if build["version"] is None:
+                build["_reasons"]["version"] = "no version found in the %s's metadata" % build["kind"]
+            installs.append(build)
+        for err in errors:
+            doc.error("signal.community_build", err)
+        state["community_errors"] = errors
+
+    if not installs:
+        reason = NOT_INSTALLED
+        if install_unknown:
+            # "installed" is a boolean in the schema: leave it out instead.
+            reason = "unknown whether Signal Desktop is installed: " + install_unknown
+            doc.reason("signal.installed", reason)
+        else:
+            doc.put("signal.installed", False)
+        doc.put("signal.installs", [])
+        for key in ("version", "official_source", "community_build", "profiles_private"):
+            doc.put("signal." + key, None, reason)
+        doc.reason("signal.profiles", reason)
+        return
+
+    doc.put("signal.installed", True)
+    doc.put("signal.installs", [])
+    for idx, inst in enumerate(installs):
+        reasons, errors = inst.pop("_reasons"), inst.pop("_errors")
+        doc.facts["signal"]["installs"].append(inst)
+        for field in ("version", "official", "source"):
+            if inst.get(field) is None:
+                doc.reason("signal.installs.%d.%s" % (idx, field),
+                           reasons.get(field) or errors.get(field) or "not observed")
+        for field, message in errors.items():
+            doc.error("signal.installs.%d.%s" % (idx, field), message)
+
+    _signal_version(doc, installs)
+    _signal_official(doc, installs)
+    _signal_community(doc, installs, state.get("community_errors"))
+    _signal_profiles(doc, root, users, user_errors, platform)
+
+
+def _signal_version(doc, installs):
+    missing = [i for i in installs if not i.get("version")]
+    if missing:
+        doc.put("signal.version", None, "version of the %s install at %s is unknown"
+                % (missing[0]["kind"], missing[0]["path"]))
+        return
+    best = installs[0]["version"]
+    for inst in installs[1:]:
+        if dpkg.compare_versions(inst["version"], best) > 0:
+            best = inst["version"]
+    doc.put("signal.version", best)
+
+
+def _signal_official(doc, installs):
+    values = [i["official"] for i in installs]
+    if any(v is False for v in values):
+        doc.put("signal.official_source", False)
+    elif all(v is True for v in values):
+        doc.put("signal.official_source", True)
+    else:
+        idx = values.index(None)
+        reason = doc.facts["unknown_reasons"].get("signal.installs.%d.official" % idx)
+        doc.put("signal.official_source", None, "%s install at %s: %s" % (
+            installs[idx]["kind"], installs[idx]["path"], reason or "source not determined"))
+
+
+def _signal_community(doc, installs, errors):
+    if any(i["kind"] in ("flatpak", "snap") for i in installs):
+        doc.put("signal.community_build", True)
+    elif errors:
+        doc.put("signal.community_build", None, "Flatpak/Snap locations could not all be read")
+    else:
+        doc.put("signal.community_build", False)
+
+
+def _signal_profiles(doc, root, users, user_errors, platform):
+    for err in user_errors:
+        doc.error("signal.profiles", err)
+    items, errors = profiles.probe(root, users, platform)
+    for err in errors:
+        doc.error("signal.profiles", err)
+    doc.put("signal.profiles", [])
+    for idx, (profile, unknown, perrors) in enumerate(items):
+        doc.facts["signal"]["profiles"].append(profile)
+        for field in ("linked", "mode", "private"):
+            path = "signal.profiles.%d.%s" % (idx, field)
+            if field in perrors:
+                doc.error(path, perrors[field])
+            if profile[field] is None and field not in perrors:
+                doc.reason(path, unknown.get(field) or "not observed")
+    values = [p["private"] for p, _u, _e in items]
+    if any(v is False for v in values):
+        doc.put("signal.profiles_private", False)
+    elif any(v is None for v in values):
+        idx = values.index(None)
+        doc.put("signal.profiles_private", None, "profile %s: %s" % (
+            items[idx][0]["path"], items[idx][1].get("private", "not observed")))
+    elif user_errors and not items:
+        doc.put("signal.profiles_private", None, "local users could not be listed")
+    else:
+        # No profile folder, or all closed: nothing is open to other users.
+        doc.put("signal.profiles_private", True)
+
+
+# --- update -------------------------------------------------------------
+
+def _update_section(doc, root, options, state):
+    host = urlparse(options["apt_repo_url"]).hostname or hosts_file.UPDATE_HOST
+    hosts = hosts_file.probe(root, host)
+    doc.put("update.server_blocked", hosts["blocked"], hosts["reason"])
+    doc.error("update.server_blocked", hosts["error"])
+    if doc.facts["platform"] != "linux":
+        doc.put("update.auto_update_covers_signal", None,
+                "applies to Linux only: Signal's own updater updates the app on this platform")
+        return
+    uu = unattended_upgrades.probe(root, options["apt_suite"], host, state.get("os_release"))
+    doc.put("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
+    for err in uu["errors"]:
+        doc.error("update.auto_update_covers_signal", err)
+
+
+# --- screen lock and lock-screen notifications ---------------------------
+
+def _desktop_section(doc, root):
+    if doc.facts["platform"] != "linux":
+        reason = "screen lock settings are not read on %s" % doc.facts["platform"]
+        doc.put("os.desktop", None, reason)
+        _all_null(doc, reason)
+        return
+    g = gnome_dconf.probe(root)
+    for err in g["errors"]:
+        doc.error("screen_lock.source", err)
+    if not g["gnome"]:
+        doc.put("os.desktop", None, g["reason"])
+        _all_null(doc, g["reason"])
+        return
+    doc.put("os.desktop", "gnome")
+    if g["reason"]:  # e.g. the dconf profile could not be read
+        _all_null(doc, g["reason"])
+        return
+    keys = g["keys"]
+
+    def value(path, name, convert=None):
+        k = keys[name]
+        if k["error"]:
+            doc.error(path, k["error"])
+        v = k["value"]
+        if v is not None and convert:
+            v = convert(v)
+        # A malformed value is explained in errors only (schema rule).
+        doc.put(path, v, None if k["error"] else k["reason"])
+
+    value("screen_lock.enabled", "lock_enabled")
+    value("screen_lock.idle_delay_seconds", "idle_delay")
+    value("screen_lock.lock_delay_seconds", "lock_delay")
+    value("lockscreen_notifications.hides_content", "show_in_lock_screen", lambda v: not v)
+
+    lock_keys = [keys[n] for n in ("lock_enabled", "idle_delay", "lock_delay")]
+    if any(k["reason"] and k["reason"].startswith("dconf system database not usable") for k in lock_keys):
+        doc.put("screen_lock.locked_by_admin", None, lock_keys[0]["reason"])
+    else:
+        doc.put("screen_lock.locked_by_admin", all(k["locked_in"] for k in lock_keys))
+    _source(doc, "screen_lock.source", lock_keys)
+    _source(doc, "lockscreen_notifications.source", [keys["show_in_lock_screen"]])
+
+
+def _source(doc, path, keys):
+    files = []
+    for k in keys:
+        if k["set_in"] and k["locked_in"] and k["set_in"] not in files:
+            files.append(k["set_in"])
+    if files:
+        doc.put(path, "dconf: " + ", ".join(files))
+    else:
+        doc.put(path, None, "no administrator-locked dconf setting")
+
+
+def _all_null(doc, reason):
+    for path in ("screen_lock.enabled", "screen_lock.idle_delay_seconds",
+                 "screen_lock.lock_delay_seconds", "screen_lock.locked_by_admin",
+                 "screen_lock.source", "lockscreen_notifications.hides_content",
+                 "lockscreen_notifications.source"):
+        doc.put(path, None, reason)
+
+
+# --- entry point --------------------------------------------------------
+
+def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
+            apt_suite=apt_sources.DEFAULT_SUITE, key_fingerprint=apt_sources.DEFAULT_FINGERPRINT,
+            codesign_outputs=None, codesign_verified=None):
+    """Return the facts document for the host whose files are under ``root``.
+
+    ``codesign_outputs`` / ``codesign_verified`` (macOS only) map a
+    Signal.app path to the output of `codesign -dv` and to whether
+    `codesign --verify` passed; the module runs those commands."""
+    platform = platform or detect_platform()
+    doc = _Doc(platform)
+    options = {"apt_repo_url": apt_repo_url, "apt_suite": apt_suite,
+               "key_fingerprint": key_fingerprint, "codesign_outputs": codesign_outputs,
+               "codesign_verified": codesign_verified}
+    if platform == "windows":
+        reason = "Windows hosts are not probed by this module"
+        for path in ("signal.version", "signal.official_source", "signal.community_build",
+                     "signal.profiles_private", "update.auto_update_covers_signal",
+                     "update.server_blocked", "os.family", "os.distribution", "os.version",
+                     "os.desktop"):
+            doc.put(path, None, reason)
+        doc.reason("signal.installed", reason)
+        _all_null(doc, reason)
+        return doc.facts
+    state = {}
+    _guard(doc, "os", _os_section, root, state)
+    _guard(doc, "signal", _signal_section, root, options, state)
+    _guard(doc, "update", _update_section, root, options, state)
+    _guard(doc, "screen_lock", _desktop_section, root)
+    _order_signal(doc.facts)
+    return doc.facts
+
+
+def _order_signal(facts):
+    """Stable, readable key order for the signal section."""
+    order = ("installed", "version", "official_source", "community_build", "installs",
+             "profiles", "profiles_private")
+    sig = facts["signal"]
+    facts["signal"] = dict([(k, sig[k]) for k in order if k in sig]
+                           + [(k, v) for k, v in sig.items() if k not in order])
+
+
+def missing_reasons(facts):
+    """Dotted paths of None values that have neither a reason nor an error
+    (the document promises one or the other for each)."""
+    out = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, val in node.items():
+                walk(val, "%s.%s" % (path, key) if path else key)
+        elif isinstance(node, list):
+            for idx, val in enumerate(node):
+                walk(val, "%s.%d" % (path, idx))
+        elif node is None and path not in facts["unknown_reasons"] and path not in facts["errors"]:
+            out.append(path)
+
+    for section in ("os", "signal", "update", "screen_lock", "lockscreen_notifications"):
+        walk(facts.get(section), section)
+    return out

@@ -1,0 +1,200 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: desktop_info
+short_description: Gather Signal Desktop hardening facts of a workstation
+version_added: 0.1.0
+description:
+  - Reads, without changing anything, what a workstation shows about the CERT-EU
+    "Hardening Signal" recommendations for Signal Desktop.
+  - Reports installs of Signal Desktop and whether they come from Signal's own
+    sources (apt repository pinned to Signal's signing key, or Signal's macOS
+    code signature), Flatpak and Snap community builds, the Signal profile
+    folders of local users (mode, privacy, whether they look linked), whether
+    unattended-upgrades covers Signal's repository, whether the update server is
+    blocked in the hosts file, and the GNOME screen lock and lock-screen
+    notification settings enforced through dconf.
+  - On Linux everything is read from files; no command is run. On macOS the
+    module runs C(codesign) on each Signal.app to read its Team ID.
+  - Never opens Signal's database and never returns key material; only the
+    presence of a key in C(config.json) is reported.
+  - A value that cannot be observed is null and explained under
+    C(unknown_reasons); a malformed input is explained under C(errors).
+author:
+  - hardening.signal contributors (@hardening-signal)
+options:
+  apt_repo_url:
+    description:
+      - URL of Signal's apt repository; apt sources for it count as official.
+    type: str
+    default: https://updates.signal.org/desktop/apt
+  apt_suite:
+    description:
+      - Suite of Signal's apt repository. Also used to build the origin that
+        unattended-upgrades must match (C(origin=. xenial,codename=xenial)).
+    type: str
+    default: xenial
+  key_fingerprint:
+    description:
+      - Fingerprint of Signal's repository signing key. An apt source counts as
+        official only when its Signed-By keyring holds this key.
+    type: str
+    default: DBA36B5181D0C816F630E889D980A17457F6FB06
+attributes:
+  check_mode:
+    description: The module only reads; it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: The module changes nothing, so it has no diff to show.
+    support: none
+  platform:
+    description: POSIX hosts (Linux and macOS).
+    support: full
+    platforms: posix
+notes:
+  - The facts document follows C(schemas/desktop_facts.schema.json) of this collection.
+  - User-level GNOME settings live in binary per-user databases and are not read,
+    so a screen lock value is known only when an administrator set and locked it.
+"""
+
+EXAMPLES = r"""
+- name: Gather Signal Desktop facts
+  hardening.signal.desktop_info:
+  register: signal_desktop
+
+- name: Show whether Signal comes from an official source
+  ansible.builtin.debug:
+    var: signal_desktop.facts.signal.official_source
+
+- name: Use a mirror of Signal's repository
+  hardening.signal.desktop_info:
+    apt_repo_url: https://mirror.example.org/signal/desktop/apt
+    apt_suite: xenial
+    key_fingerprint: DBA36B5181D0C816F630E889D980A17457F6FB06
+"""
+
+RETURN = r"""
+facts:
+  description:
+    - The facts document of this workstation (schema_version 1).
+    - Values that could not be observed are null; their dotted paths are keys
+      of C(unknown_reasons) or C(errors).
+  returned: always
+  type: dict
+  contains:
+    schema_version:
+      description: Version of the facts document.
+      returned: always
+      type: int
+      sample: 1
+    platform:
+      description: Platform of the host.
+      returned: always
+      type: str
+      sample: linux
+    os:
+      description: Operating system family, distribution, version and the desktop whose settings were read.
+      returned: always
+      type: dict
+      sample: {"family": "debian", "distribution": "debian", "version": "12", "desktop": "gnome"}
+    signal:
+      description:
+        - Signal Desktop installs, their version and source, community builds and
+          user profile folders (never key material).
+      returned: always
+      type: dict
+      sample:
+        installed: true
+        version: 7.40.0
+        official_source: true
+        community_build: false
+        installs:
+          - {"kind": "deb", "path": "/opt/Signal", "version": "7.40.0", "official": true,
+             "source": "https://updates.signal.org/desktop/apt"}
+        profiles:
+          - {"user": "alice", "path": "/home/alice/.config/Signal", "linked": true,
+             "mode": "0700", "private": true}
+        profiles_private: true
+    update:
+      description: Whether unattended-upgrades covers Signal's repository and whether the update server is blocked.
+      returned: always
+      type: dict
+      sample: {"auto_update_covers_signal": true, "server_blocked": false}
+    screen_lock:
+      description: OS screen lock as enforced by the administrator.
+      returned: always
+      type: dict
+      sample: {"enabled": true, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
+               "locked_by_admin": true, "source": "dconf: /etc/dconf/db/local.d/00-screensaver"}
+    lockscreen_notifications:
+      description: Whether notifications are kept off the lock screen.
+      returned: always
+      type: dict
+      sample: {"hides_content": true, "source": "dconf: /etc/dconf/db/local.d/00-notifications"}
+    unknown_reasons:
+      description: Dotted path of each null value mapped to the reason it is unknown.
+      returned: always
+      type: dict
+      sample: {"screen_lock.enabled": "GNOME Shell not found; other desktops' screen lock settings are not read"}
+    errors:
+      description: Dotted path mapped to a message naming the malformed or unreadable file.
+      returned: always
+      type: dict
+      sample: {"signal.profiles.0.linked": "/home/bob/.config/Signal/config.json: not valid JSON (line 1 column 2)"}
+"""
+
+import platform as _platform
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.hardening.signal.plugins.module_utils.probes.desktop_facts import collect
+from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app, profiles
+
+
+def _codesign(module):
+    """macOS only: `codesign -dv` output and `codesign --verify` outcome per
+    Signal.app (the Team ID is only readable through codesign)."""
+    outputs, verified = {}, {}
+    codesign = module.get_bin_path("codesign")
+    if not codesign:
+        return outputs, verified
+    users, _errors = profiles.local_users("/", "macos")
+    for app in macos_app.app_paths("/", users):
+        _rc, out, err = module.run_command([codesign, "-dv", "--verbose=2", app])
+        outputs[app] = (out or "") + (err or "")
+        rc, _out, _err = module.run_command([codesign, "--verify", "--strict", app])
+        verified[app] = rc == 0
+    return outputs, verified
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            apt_repo_url=dict(type="str", default="https://updates.signal.org/desktop/apt"),
+            apt_suite=dict(type="str", default="xenial"),
+            # A public key fingerprint, not a secret.
+            key_fingerprint=dict(type="str", default="DBA36B5181D0C816F630E889D980A17457F6FB06", no_log=False),
+        ),
+        supports_check_mode=True,
+    )
+    outputs = verified = None
+    if _platform.system() == "Darwin":
+        outputs, verified = _codesign(module)
+    facts = collect(
+        root="/",
+        apt_repo_url=module.params["apt_repo_url"],
+        apt_suite=module.params["apt_suite"],
+        key_fingerprint=module.params["key_fingerprint"],
+        codesign_outputs=outputs,
+        codesign_verified=verified,
+    )
+    module.exit_json(changed=False, facts=facts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""apt sources: one-line and deb822 files, Signed-By keyrings."""
+from __future__ import annotations
+
+import os
+
+from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_sources
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+with open(os.path.join(DATA, "throwaway-pubkey.fingerprints")) as _f:
+    TEST_FPR = _f.read().split()[0]  # primary key fingerprint as gpg printed it
+URL = "https://updates.signal.org/desktop/apt"
+KEYRING = "/usr/share/keyrings/signal-desktop-keyring.gpg"
+
+
+def write(tmp_path, rel, content):
+    path = tmp_path / rel.lstrip("/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    return path
+
+
+def install_keyring(tmp_path, rel=KEYRING):
+    with open(os.path.join(DATA, "throwaway-pubkey.gpg"), "rb") as f:
+        write(tmp_path, rel, f.read())
+
+
+def source(tmp_path, fingerprint=TEST_FPR):
+    return apt_sources.signal_source(str(tmp_path), fingerprint=fingerprint)
+
+
+def test_one_line_parsing_with_options_and_comments():
+    text = ("# comment line\n"
+            "deb [arch=amd64 signed-by=%s] %s xenial main  # trailing\n"
+            "deb-src http://deb.debian.org/debian bookworm main\n"
+            "deb\n" % (KEYRING, URL))
+    entries, errors = apt_sources.parse_one_line(text, "/etc/apt/sources.list.d/x.list")
+    assert len(entries) == 2
+    assert entries[0]["options"] == {"arch": "amd64", "signed-by": KEYRING}
+    assert entries[0]["uris"] == [URL] and entries[0]["suites"] == ["xenial"]
+    assert entries[0]["components"] == ["main"] and entries[0]["line"] == 2
+    assert errors == ["/etc/apt/sources.list.d/x.list:4: not a valid sources.list line"]
+
+
+def test_deb822_parsing_with_several_stanzas():
+    text = ("# Signal\n"
+            "Types: deb\n"
+            "URIs: %s\n"
+            "Suites: xenial\n"
+            "Components: main\n"
+            "Signed-By: %s\n"
+            "\n"
+            "Types: deb deb-src\n"
+            "URIs: http://deb.debian.org/debian\n"
+            "Suites: bookworm bookworm-updates\n"
+            "Enabled: no\n"
+            "\n"
+            "Types: deb\n"
+            "Components: main\n" % (URL, KEYRING))
+    entries, errors = apt_sources.parse_deb822(text, "/etc/apt/sources.list.d/s.sources")
+    assert len(entries) == 2
+    assert entries[0]["options"]["signed-by"] == KEYRING and entries[0]["line"] == 2
+    assert entries[1]["suites"] == ["bookworm", "bookworm-updates"]
+    assert entries[1]["options"]["enabled"] == "no"
+    assert errors == ["/etc/apt/sources.list.d/s.sources:13: stanza lacks Types, URIs or Suites"]
+
+
+def test_official_deb822_source_with_keyring(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/signal-desktop.sources",
+          "Types: deb\nURIs: %s/\nSuites: xenial\nComponents: main\nSigned-By: %s\n" % (URL, KEYRING))
+    install_keyring(tmp_path)
+    result = source(tmp_path)
+    assert result["official"] is True
+    assert result["source"] == URL
+    assert result["errors"] == []
+
+
+def test_official_one_line_source(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/signal-xenial.list",
+          "deb [arch=amd64 signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    install_keyring(tmp_path)
+    assert source(tmp_path)["official"] is True
+
+
+def test_keyring_without_the_expected_key_is_not_official(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/signal-xenial.list",
+          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    install_keyring(tmp_path)
+    result = source(tmp_path, fingerprint=apt_sources.DEFAULT_FINGERPRINT)
+    assert result["official"] is False
+    assert "does not hold key DBA36B51" in result["reason"]
+
+
+def test_inline_armored_signed_by(tmp_path):
+    with open(os.path.join(DATA, "throwaway-pubkey.asc")) as f:
+        armored = f.read().strip().splitlines()
+    # deb822 multi-line field: continuation lines start with a space, empty lines are " ."
+    field = "\n".join(" " + (line if line else ".") for line in armored)
+    write(tmp_path, "etc/apt/sources.list.d/signal.sources",
+          "Types: deb\nURIs: %s\nSuites: xenial\nComponents: main\nSigned-By:\n%s\n" % (URL, field))
+    assert source(tmp_path)["official"] is True
+
+
+def test_fingerprint_in_signed_by(tmp_path):
+    write(tmp_path, "etc/apt/sources.list",
+          "deb [signed-by=%s] %s xenial main\n" % (TEST_FPR.lower(), URL))
+    assert source(tmp_path)["official"] is True
+
+
+def test_missing_signed_by_is_unknown(tmp_path):
+    write(tmp_path, "etc/apt/sources.list", "deb %s xenial main\n" % URL)
+    result = source(tmp_path)
+    assert result["official"] is None
+    assert "no Signed-By" in result["reason"]
+    assert result["source"] == URL
+
+
+def test_missing_keyring_file_is_unknown_with_error(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/signal.list",
+          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    result = source(tmp_path)
+    assert result["official"] is None
+    assert result["errors"] == ["%s: does not exist" % KEYRING]
+
+
+def test_trusted_yes_is_not_official_even_next_to_a_good_entry(tmp_path):
+    install_keyring(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/a.list",
+          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list.d/b.list", "deb [trusted=yes] %s xenial main\n" % URL)
+    result = source(tmp_path)
+    assert result["official"] is False
+    assert "trusted=yes" in result["reason"]
+
+
+def test_disabled_wrong_suite_and_ignored_files_do_not_count(tmp_path):
+    install_keyring(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/off.sources",
+          "Types: deb\nURIs: %s\nSuites: xenial\nSigned-By: %s\nEnabled: no\n" % (URL, KEYRING))
+    write(tmp_path, "etc/apt/sources.list.d/other.list",
+          "deb [signed-by=%s] %s bionic main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list.d/signal.list.save",
+          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list.d/src.list",
+          "deb-src [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    result = source(tmp_path)
+    assert result["official"] is False
+    assert result["entries"] == []
+    assert result["reason"].startswith("no enabled apt source")
+
+
+def test_unreadable_sources_file_makes_absence_unknown(tmp_path):
+    (tmp_path / "etc/apt/sources.list.d/broken.list").mkdir(parents=True)  # unreadable as a file
+    write(tmp_path, "etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n")
+    # a directory named *.list is skipped like apt does; a bad line is an error
+    write(tmp_path, "etc/apt/sources.list.d/bad.list", "deb [signed-by=x\n")
+    result = source(tmp_path)
+    assert result["official"] is None
+    assert any(e.startswith("/etc/apt/sources.list.d/bad.list:1") for e in result["errors"])
+
+
+def test_url_comparison_ignores_case_of_host_and_trailing_slash():
+    assert apt_sources.normalize_url("HTTPS://Updates.Signal.org/desktop/apt/") == URL
+    assert apt_sources.normalize_url("https://updates.signal.org/Desktop/apt") != URL
