@@ -221,6 +221,6 @@ class TestWaivers:
         assert self.judge(waiver, {"screen_lock": {"idle_delay_seconds": 900}})["status"] == "fail"
 
     def test_malformed_waivers_are_reported_with_field(self):
-        errors = normalize_waivers([dict(self.WAIVER, expires="soon"), dict(self.WAIVER, scope={"hosts": ["x"]}),
-                                       dict(self.WAIVER, justification="")])[1]
+        bad = [dict(self.WAIVER, expires="soon"), dict(self.WAIVER, scope={"hosts": ["x"]}), dict(self.WAIVER, justification="")]
+        errors = normalize_waivers(bad)[1]
         assert [e["field"] for e in errors] == ["expires", "scope", "justification"]
