@@ -172,4 +172,9 @@ seconds:
   description: Time the judgement and the writing took.
   returned: always
   type: float
+timings:
+  description: Seconds per phase (catalogue, collect, evaluate, summarize, validate, then write_<format> for each format).
+  returned: always
+  type: dict
+  sample: {catalogue: 0.05, collect: 1.2, evaluate: 3.1, summarize: 0.3, validate: 1.4, write_json: 1.1, write_md: 0.2, write_html: 0.2}
 """

@@ -72,7 +72,7 @@ class AttestationBook(object):
         record = self._newest.get((owner.strip().lower(), control_id))
         if record is None:
             return {"control": control_id, "status": S.MANUAL,
-                    "reason": "awaiting %s's attestation: %s" % (owner, question)}
+                    "reason": "awaiting an attestation from %s (the question is in the control)" % owner}
         valid_until = record["date"] + datetime.timedelta(days=attestation["validity_days"])
         evidence = {"attestation": {"by": record["by"], "date": record["date"].isoformat(),
                                     "answer": "yes" if record["answer"] else "no",

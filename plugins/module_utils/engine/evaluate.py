@@ -15,6 +15,8 @@ shape, with unknown_reasons and errors keyed by dotted path).
 
 from __future__ import annotations
 
+import json
+
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
 from ansible_collections.hardening.signal.plugins.module_utils.engine.attestations import AttestationBook
 from ansible_collections.hardening.signal.plugins.module_utils.engine.operators import (
@@ -92,9 +94,27 @@ def _compile_value(ref, op):
     return lambda ctx: ref
 
 
+def _path_reader(keys):
+    """A fast reader for one dotted path: most paths have one or two parts."""
+    if len(keys) == 1:
+        only = keys[0]
+
+        def read_one(tree):
+            return tree.get(only, _MISSING) if isinstance(tree, dict) else _MISSING
+        return read_one
+    if len(keys) == 2:
+        first, second = keys
+
+        def read_two(tree):
+            node = tree.get(first) if isinstance(tree, dict) else None
+            return node.get(second, _MISSING) if isinstance(node, dict) else _MISSING
+        return read_two
+    return lambda tree: _lookup(tree, keys)
+
+
 def _compile_fact_test(spec):
     path = spec["fact"]
-    keys = path.split(".")
+    read = _path_reader(path.split("."))
     op_name = spec["op"]
     operator = OPERATORS[op_name]
     resolve = _compile_value(spec.get("value"), op_name)
@@ -103,7 +123,7 @@ def _compile_fact_test(spec):
     unknown_reason = spec.get("unknown_reason") or "the value does not allow a verdict"
 
     def test(facts, ctx, source_name, evidence):
-        observed = _lookup(facts, keys)
+        observed = read(facts)
         if observed is _MISSING or observed is None:
             evidence[path] = None
             status, reason = _why_missing(facts, path, source_name)
@@ -111,7 +131,7 @@ def _compile_fact_test(spec):
         evidence[path] = observed
         expected = implicit if implicit is not _MISSING else resolve(ctx)
         # Strict types: 0 must not match False, nor 1 True.
-        if any(observed == v and type(observed) is type(v) for v in unknown_values):
+        if unknown_values and any(observed == v and type(observed) is type(v) for v in unknown_values):
             return S.UNKNOWN, observed, expected, "%s is %r: %s" % (path, observed, unknown_reason)
         try:
             status, words = operator(observed, expected, ctx)
@@ -219,15 +239,26 @@ def _fill(text, org):
 
 
 class CompiledControl(object):
-    __slots__ = ("id", "section", "method", "platforms", "applies", "test", "attestation", "expected_words")
+    __slots__ = ("id", "section", "method", "platforms", "applies", "applies_key", "test", "attestation", "expected_words",
+                 "waivable")
 
-    def __init__(self, control, org):
+    def __init__(self, control, org, conditions=None):
         check = control["check"]
         self.id = control["id"]
         self.section = control["section"]
         self.method = check["method"]
         self.platforms = frozenset(control["platforms"])
-        self.applies = _compile_condition(check.get("applies_when"))
+        # Many controls share one applies_when ("Signal is installed"): it is judged once per subject (see
+        # Evaluator.evaluate), under a key that is the same for equal conditions.
+        applies_when = check.get("applies_when")
+        self.applies_key = None if applies_when is None else json.dumps(applies_when, sort_keys=True, default=repr)
+        if conditions is not None and self.applies_key in conditions:
+            self.applies = conditions[self.applies_key]
+        else:
+            self.applies = _compile_condition(applies_when)
+            if conditions is not None and self.applies is not None:
+                conditions[self.applies_key] = self.applies
+        self.waivable = True
         self.expected_words = check.get("expected")
         if self.method == "attestation":
             self.test = None
@@ -246,13 +277,16 @@ class Evaluator(object):
         self.org = dict(org)
         self.context = dict(context or {})
         self.now = now
-        self.controls = [CompiledControl(c, self.org) for c in controls]
+        conditions = {}
+        self.controls = [CompiledControl(c, self.org, conditions) for c in controls]
         self._by_platform = {}
         for compiled in self.controls:
             for platform in compiled.platforms:
                 self._by_platform.setdefault(platform, []).append(compiled)
         self.attestations = AttestationBook(attestations, now)
         self.waivers = WaiverBook(waivers, now)
+        for compiled in self.controls:
+            compiled.waivable = self.waivers.covers(compiled.id)
 
     def controls_for(self, platform):
         return self._by_platform.get(platform, [])
@@ -269,33 +303,38 @@ class Evaluator(object):
         facts = subject.get("facts") or {}
         source_name = (subject.get("source") or {}).get("name") or "the source"
         ctx = RunContext(self.org, self.context, self.now, platform)
+        # Conditions are pure functions of (facts, ctx, source_name): equal ones are judged once per subject.
+        applies = {}
         results = []
         for control in self._by_platform.get(platform, ()):
-            result = self._judge(control, subject, facts, ctx, source_name)
-            self.waivers.apply(result, control.id, subject)
+            result = self._judge(control, subject, facts, ctx, source_name, applies)
+            if control.waivable:
+                self.waivers.apply(result, control.id, subject)
             results.append(result)
         return results
 
-    def _judge(self, control, subject, facts, ctx, source_name):
+    def _judge(self, control, subject, facts, ctx, source_name, applies=None):
         if control.applies is not None:
-            holds, reason = control.applies(facts, ctx, source_name)
+            verdict = applies.get(control.applies_key) if applies is not None else None
+            if verdict is None:
+                verdict = control.applies(facts, ctx, source_name)
+                if applies is not None:
+                    applies[control.applies_key] = verdict
+            holds, reason = verdict
             if holds is False:
                 return {"control": control.id, "status": S.NOT_APPLICABLE, "reason": "does not apply: " + reason}
             if holds is None:
                 return {"control": control.id, "status": S.UNKNOWN, "reason": "cannot tell whether it applies: " + reason}
         if control.attestation is not None:
             return self.attestations.judge(control.id, control.attestation, subject.get("owner"))
-        evidence = {}
-        status, observed, expected, reason = control.test(facts, ctx, source_name, evidence)
-        result = {"control": control.id, "status": status, "reason": reason}
-        if observed is not None:
-            result["observed"] = observed
+        looked_at = {}
+        outcome = control.test(facts, ctx, source_name, looked_at)
+        status, expected, reason = outcome[0], outcome[2], outcome[3]
+        # observed: every fact the check read, by dotted path (null when the subject did not report it).
+        result = {"control": control.id, "status": status, "reason": reason, "observed": looked_at}
         if expected is not None:
             result["expected"] = expected
         raw = facts.get("raw_fields")
         if raw:
-            evidence = {"facts": evidence, "raw_fields": {p: raw[p] for p in evidence if p in raw}}
-        else:
-            evidence = {"facts": evidence}
-        result["evidence"] = evidence
+            result["evidence"] = {"raw_fields": {p: raw[p] for p in looked_at if p in raw}}
         return result

@@ -5,9 +5,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _LEADING_NUMBERS = re.compile(r"^\s*v?(\d+(?:\.\d+){0,3})")
+
+
+# A fleet has few distinct versions: parse each once.
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text):
+    match = _LEADING_NUMBERS.match(text)
+    if not match:
+        return None
+    parts = [int(p) for p in match.group(1).split(".")]
+    while len(parts) < 3:
+        parts.append(0)
+    return tuple(parts)
 
 
 def parse_version(text):
@@ -18,13 +31,7 @@ def parse_version(text):
     """
     if not isinstance(text, str):
         return None
-    match = _LEADING_NUMBERS.match(text)
-    if not match:
-        return None
-    parts = [int(p) for p in match.group(1).split(".")]
-    while len(parts) < 3:
-        parts.append(0)
-    return tuple(parts)
+    return _parse_text(text)
 
 
 def minor_releases_behind(observed, newest):

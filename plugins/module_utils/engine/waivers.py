@@ -81,6 +81,10 @@ class WaiverBook(object):
             self._by_control.setdefault(waiver["control"], []).append(waiver)
         self.used = set()
 
+    def covers(self, control_id):
+        """False when no waiver names the control, so apply() would never change its results."""
+        return control_id in self._by_control
+
     def apply(self, result, control_id, subject):
         """Turn a waivable result into waived, in place, when a live waiver covers it."""
         candidates = self._by_control.get(control_id)

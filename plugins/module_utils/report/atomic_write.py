@@ -15,6 +15,11 @@ def write_text_atomic(path, text, mode=0o644):
     The temp file lives in the target folder because os.replace is only
     atomic within one filesystem.
     """
+    write_chunks_atomic(path, (text,), mode)
+
+
+def write_chunks_atomic(path, chunks, mode=0o644):
+    """Like write_text_atomic, for text given piece by piece (a report too big to hold twice in memory)."""
     path = os.path.abspath(os.fspath(path))
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
@@ -23,7 +28,8 @@ def write_text_atomic(path, text, mode=0o644):
     try:
         with os.fdopen(fd, 'w', encoding='utf-8', newline='') as handle:
             fd = None  # the file object owns it now
-            handle.write(text)
+            for text in chunks:
+                handle.write(text)
             handle.flush()
             # mkstemp creates 0600; set the requested mode before the file becomes visible.
             os.fchmod(handle.fileno(), mode)

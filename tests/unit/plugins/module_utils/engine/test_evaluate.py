@@ -54,7 +54,8 @@ def test_organisation_value_with_scale_decides_both_ways():
     assert one([control(LOCK)], {"screen_lock": {"idle_delay_seconds": 301}})["status"] == "fail"
     org = dict(ORG, screen_lock_timeout_minutes=10)
     result = one([control(LOCK)], {"screen_lock": {"idle_delay_seconds": 301}}, org=org)
-    assert result["status"] == "pass" and result["expected"] == 600 and result["observed"] == 301
+    assert result["status"] == "pass" and result["expected"] == 600
+    assert result["observed"] == {"screen_lock.idle_delay_seconds": 301}
 
 
 def test_missing_fact_is_unknown_with_the_probes_reason_never_pass():
