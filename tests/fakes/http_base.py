@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+"""A real HTTP server on 127.0.0.1 for the MDM tests: each vendor fake answers like the vendor's documented API.
+
+Usage:
+    def routes(request):              # request: FakeRequest
+        return 200, {"value": []}     # status, JSON body (dict/list), or (status, body, headers)
+    with FakeServer(routes) as server:
+        server.url                    # http://127.0.0.1:PORT
+        server.requests               # every FakeRequest received, in order
+
+A route may return raw bytes or str as the body (sent as is, e.g. HTML or a
+truncated JSON), and headers such as Retry-After or Content-Type.
+Only ever binds 127.0.0.1; every server stops when the block ends.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class FakeRequest(object):
+    def __init__(self, method, path, headers, body):
+        parts = urlsplit(path)
+        self.method = method
+        self.path = parts.path
+        self.query = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        self.raw_query = parts.query
+        self.headers = headers
+        self.body = body
+
+    def form(self):
+        return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8")).items()}
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+
+class FakeServer(object):
+    def __init__(self, routes):
+        self.routes = routes
+        self.requests = []
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet: tests read server.requests instead
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = FakeRequest(self.command, self.path, dict(self.headers), body)
+                with server.lock:
+                    server.requests.append(request)
+                answer = server.routes(request)
+                status, payload = answer[0], answer[1]
+                headers = answer[2] if len(answer) > 2 else {}
+                if isinstance(payload, (dict, list)):
+                    data = json.dumps(payload).encode("utf-8")
+                    headers.setdefault("Content-Type", "application/json")
+                else:
+                    data = payload.encode("utf-8") if isinstance(payload, str) else payload
+                    headers.setdefault("Content-Type", "application/json")
+                declared = headers.pop("X-Fake-Content-Length", None)  # lets a test cut a body short
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(declared if declared is not None else len(data)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(data)
+                self.close_connection = True
+
+            do_GET = do_POST = do_PUT = do_DELETE = _handle
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+        return False
