@@ -13,11 +13,20 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.build/ansible-home/tmp
 
-.PHONY: setup setup-test demo test unit integration unit-and-integration lint sanity bench clean
+.PHONY: setup setup-test system-deps demo test unit integration unit-and-integration lint sanity bench clean
 
 setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 
-setup-test: setup $(VENV)/.test-installed
+setup-test: setup $(VENV)/.test-installed system-deps
+
+# Programs the tests need from the system. As root they are installed; otherwise say exactly what is missing.
+SYSTEM_PROGRAMS := shellcheck
+system-deps:
+	@missing=""; for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "make test needs:$$missing (as root: apt-get install$$missing)"; exit 1; fi; \
+	fi
 
 $(VENV)/.controller-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

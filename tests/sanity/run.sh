@@ -7,9 +7,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 python=${PYTHON_FOR_SANITY:-python}
 # Outside the repository: inside it, ansible-test would list files with the outer git and find none.
-dest="${TMPDIR:-/tmp}/hardening-signal-sanity/ansible_collections/hardening/signal"
-
-rm -rf "$dest"
+# A fresh folder per run, so parallel runs never share one.
+work=$(mktemp -d "${TMPDIR:-/tmp}/hardening-signal-sanity.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+dest="$work/ansible_collections/hardening/signal"
 mkdir -p "$dest"
 # Only what the repository holds (tracked, or new and not ignored): no venv, no reports, no symlink loop.
 (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dest")
@@ -28,4 +29,4 @@ if [ ! -s "$cache" ]; then
 fi
 
 cd "$dest"
-exec ansible-test sanity --local --python 3.11 --color no "$@"
+ansible-test sanity --local --python 3.11 --color no "$@"
