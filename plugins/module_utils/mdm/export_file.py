@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 ENVELOPE_SCHEMA = "mdm_export.schema.json"
-RECORD_SCHEMA = "mobile_device.schema.json"
 
 
 class SourceFailed(Exception):
@@ -43,45 +43,14 @@ def read_export(path):
 
 
 def check_records(records, source_label):
-    """(records that may be judged, input errors, invalid records).
-
-    A record that fails the schema in fields other than id/platform is
-    still judged: its malformed fields are removed and listed in
-    facts.errors, so the controls that need them report error while the
-    rest are judged. A record without a usable id or platform cannot be
-    judged at all and comes back in the invalid list.
-    """
+    """(records that may be judged, input errors, invalid records) for the records of one export file."""
     usable, errors, invalid = [], [], []
     for index, record in enumerate(records):
         label = record_label(index, record)
-        if not isinstance(record, dict):
-            errors.append({"source": source_label, "record": label, "field": None, "message": "a device record must be a JSON object"})
-            invalid.append((label, None, "a device record must be a JSON object"))
-            continue
-        found = problems(RECORD_SCHEMA, record)
-        fatal = [(f, m) for f, m in found if f in (None, "id", "platform")]
-        for field, message in found:
-            errors.append({"source": source_label, "record": label, "field": field, "message": message})
-        if fatal:
-            invalid.append((label, record, "; ".join("%s: %s" % (f or "(top)", m) for f, m in fatal)))
-            continue
-        if found:
-            record = _without_fields(record, found)
-        usable.append(record)
+        record, found, why = check_record(record, label, source_label)
+        errors.extend(found)
+        if why is not None:
+            invalid.append((label, record, why))
+        else:
+            usable.append(record)
     return usable, errors, invalid
-
-
-def _without_fields(record, found):
-    """A copy of record with each malformed field dropped and explained in errors."""
-    copy = json.loads(json.dumps(record))
-    errors = copy.setdefault("errors", {})
-    for field, message in found:
-        path = field.split("[", 1)[0]
-        keys = path.split(".")
-        node = copy
-        for key in keys[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(keys[-1], None)
-        errors[path] = "malformed in the source record: %s" % message
-    return copy

@@ -1,49 +1,183 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pull every configured MDM source once and turn its records into subjects.
+"""Pull one configured MDM source and turn its records into subjects: export files and vendor APIs alike.
 
-A source that fails is reported with status failed (nothing judged) and
-never silently dropped; bad records are listed as input errors and still
-appear as subjects in state invalid.
+A source that fails is reported (failed: nothing judged; incomplete: it
+stopped part-way, saying after how many devices and why) and never
+silently dropped; bad records are listed as input errors and still appear
+as subjects in state invalid.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import time
 
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import (
     invalid_mobile_subject,
     mobile_subject,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import export_file
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 
-SUPPORTED_TYPES = ("file",)
+# Source type -> module under plugins/module_utils/mdm/ that follows the vendor contract
+# (TYPE, REQUIRED, DEFAULT_API_URL, DEFAULT_TOKEN_URL, connect(), iter_records()).
+API_MODULES = {
+    "intune": "intune",
+    "jamf": "jamf",
+    "android_management": "android_management",
+    "workspace_one": "workspace_one",
+}
+SUPPORTED_TYPES = ("file",) + tuple(API_MODULES)
+
+# Options a source may carry; credentials also come from HARDENING_SIGNAL_MDM_<NAME> when not set.
+CREDENTIALS = ("tenant_id", "client_id", "client_secret", "username", "password", "enterprise_id",
+               "service_account_file", "tenant_code")
+SECRET_OPTIONS = ("client_secret", "password")
+ENV_PREFIX = "HARDENING_SIGNAL_MDM_"
+
+# Progress is reported at most this often (seconds).
+PROGRESS_EVERY = 2.0
 
 
-def _status(name, source_type, status, subjects, errors, detail):
-    return {"name": name, "type": source_type, "status": status, "subjects": subjects, "errors": errors, "detail": detail}
+def api_module(source_type):
+    return importlib.import_module("ansible_collections.hardening.signal.plugins.module_utils.mdm." + API_MODULES[source_type])
 
 
-def pull_source(spec):
-    """(subjects, input_errors, source_status) for one source spec {name, type, path}."""
+def _status(name, source_type, status, subjects, errors, detail, stats=None):
+    result = {"name": name, "type": source_type, "status": status, "subjects": subjects, "errors": errors, "detail": detail}
+    if stats is not None:
+        result["stats"] = stats
+    return result
+
+
+def _failed(name, source_type, field, message):
+    error = {"source": name, "record": None, "field": field, "message": message}
+    return [], [error], _status(name, source_type, "failed", 0, 1, message)
+
+
+def source_name(spec):
+    return str(spec.get("name") or "%s:%s" % (spec.get("type"), spec.get("path") or spec.get("api_url") or ""))
+
+
+def pull_source(spec, progress=None, environ=None):
+    """(subjects, input_errors, source_status) for one source spec.
+
+    progress: optional callable(name, pages, devices, seconds) called now and then during long API pulls.
+    """
     source_type = spec.get("type")
-    name = spec.get("name") or ("%s:%s" % (source_type, spec.get("path")))
+    name = source_name(spec)
     if source_type not in SUPPORTED_TYPES:
-        message = "source type %r is not supported (supported: %s)" % (source_type, ", ".join(SUPPORTED_TYPES))
-        error = {"source": name, "record": None, "field": "type", "message": message}
-        return [], [error], _status(name, str(source_type), "failed", 0, 1, message)
+        return _failed(name, str(source_type), "type", "source type %r is not supported (supported: %s)"
+                       % (source_type, ", ".join(SUPPORTED_TYPES)))
+    if source_type == "file":
+        return _pull_file(spec, name)
+    return _pull_api(spec, name, api_module(source_type), progress, os.environ if environ is None else environ)
+
+
+def _read_file(path, fmt):
+    if fmt == "csv" or (fmt is None and path.lower().endswith(".csv")):
+        from ansible_collections.hardening.signal.plugins.module_utils.mdm.export_csv import read_csv_export
+        return read_csv_export(path)
+    return export_file.read_export(path)
+
+
+def _pull_file(spec, name):
     path = spec.get("path")
-    if isinstance(path, str):
-        path = os.path.normpath(path)
+    if not path:
+        return _failed(name, "file", "path", "a file source needs path")
+    path = os.path.normpath(str(path))
     try:
-        records = export_file.read_export(path)
+        records = _read_file(path, spec.get("format"))
     except export_file.SourceFailed as exc:
-        error = {"source": name, "record": None, "field": None, "message": str(exc)}
-        return [], [error], _status(name, source_type, "failed", 0, 1, str(exc))
+        return _failed(name, "file", None, str(exc))
     label = "%s (%s)" % (name, path)
     usable, errors, invalid = export_file.check_records(records, label)
-    subjects = [mobile_subject(r, name, source_type) for r in usable]
-    subjects.extend(invalid_mobile_subject(lab, rec, name, source_type, why) for lab, rec, why in invalid)
+    subjects = [mobile_subject(r, name, "file") for r in usable]
+    subjects.extend(invalid_mobile_subject(lab, rec, name, "file", why) for lab, rec, why in invalid)
     detail = "%d record(s) read from %s" % (len(records), path)
-    return subjects, errors, _status(name, source_type, "complete", len(subjects), len(errors), detail)
+    return subjects, errors, _status(name, "file", "complete", len(subjects), len(errors), detail)
+
+
+def resolve_options(spec, module, environ):
+    """The options a vendor module gets: credentials from the spec or the environment, URLs defaulted."""
+    options = dict(spec)
+    for key in CREDENTIALS:
+        if not options.get(key):
+            options[key] = environ.get(ENV_PREFIX + key.upper()) or None
+    missing = []
+    for need in module.REQUIRED:
+        alternatives = need if isinstance(need, tuple) else (need,)
+        if not any(options.get(k) for k in alternatives):
+            missing.append(" or ".join(alternatives))
+    if not options.get("api_url"):
+        options["api_url"] = module.DEFAULT_API_URL
+    if not options.get("api_url"):
+        missing.append("api_url")
+    if missing:
+        return options, "missing option(s): %s (or the environment variables %s)" % (
+            ", ".join(missing), ", ".join(ENV_PREFIX + m.split(" ")[0].upper() for m in missing))
+    options["api_url"] = str(options["api_url"]).rstrip("/")
+    if not options.get("token_url") and module.DEFAULT_TOKEN_URL:
+        options["token_url"] = module.DEFAULT_TOKEN_URL.format(**{k: v or "" for k, v in options.items() if isinstance(k, str)})
+    return options, None
+
+
+def _redact(text, options):
+    for key in SECRET_OPTIONS:
+        if options.get(key):
+            text = text.replace(str(options[key]), "********")
+    return text
+
+
+def _policy(spec):
+    def number(key, default):
+        value = spec.get(key)
+        return default if value in (None, "") else float(value)
+    return HttpPolicy(timeout=number("timeout", 30.0), max_retries=int(number("max_retries", 5)),
+                      deadline_seconds=number("deadline_seconds", 1800.0),
+                      validate_certs=spec.get("validate_certs", True) not in (False, "false", "no", 0),
+                      ca_path=spec.get("ca_path") or None)
+
+
+def _pull_api(spec, name, module, progress, environ):
+    source_type = module.TYPE
+    options, problem = resolve_options(spec, module, environ)
+    if problem:
+        return _failed(name, source_type, None, "%s: %s" % (name, problem))
+    stats = Stats()
+    subjects, errors = [], []
+    last_report = time.monotonic()
+    label_prefix = "%s (%s)" % (name, source_type)
+    status, detail = "complete", None
+    try:
+        client = module.connect(options, _policy(spec), stats)
+        for label, record, vendor_errors in module.iter_records(client, options):
+            for field, message in vendor_errors:
+                errors.append({"source": label_prefix, "record": label, "field": field, "message": message})
+            checked, found, why = check_record(record, label, label_prefix) if record is not None else (None, [], "unusable vendor record")
+            errors.extend(found)
+            if why is not None:
+                subjects.append(invalid_mobile_subject(label, checked, name, source_type, why))
+            else:
+                subjects.append(mobile_subject(checked, name, source_type))
+            if progress is not None and time.monotonic() - last_report >= PROGRESS_EVERY:
+                last_report = time.monotonic()
+                progress(name, stats.pages, len(subjects), time.monotonic() - stats.started)
+    except Exception as exc:  # pylint: disable=broad-except
+        # A network failure (MdmHttpError, already redacted) or a client bug on an unexpected answer: either way
+        # the source is reported as stopped, and the rest of the run goes on.
+        message = str(exc) if isinstance(exc, MdmHttpError) else "%s: unexpected %s in the %s client: %s" % (
+            name, type(exc).__name__, source_type, _redact(str(exc), options))
+        status = "incomplete" if subjects else "failed"
+        detail = "stopped after %d device(s) and %d page(s): %s" % (len(subjects), stats.pages, message)
+        errors.append({"source": label_prefix, "record": None, "field": None, "message": message})
+    if detail is None:
+        detail = "%d device(s) in %d page(s), %d request(s), %d retr%s" % (
+            len(subjects), stats.pages, stats.requests, stats.retries, "y" if stats.retries == 1 else "ies")
+    if progress is not None:
+        progress(name, stats.pages, len(subjects), time.monotonic() - stats.started)
+    return subjects, errors, _status(name, source_type, status, len(subjects), len(errors), detail, stats.as_dict())
