@@ -29,6 +29,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_tex
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary, write_reports
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
 from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
 
 ORG_VALUES = ("screen_lock_timeout_minutes", "disappearing_messages_timer_days", "reboot_interval_hours",
               "max_minor_versions_behind", "require_signal_on_phones")
@@ -122,7 +123,7 @@ class ActionModule(ActionBase):
 
         subjects = self._workstations(args, task_vars, input_errors, sources)
         for spec in args["mdm_sources"]:
-            pulled, errors, status = pull_source(spec)
+            pulled, errors, status = pull_source(spec, progress=show_progress)
             subjects.extend(pulled)
             input_errors.extend(errors)
             sources.append(status)
@@ -154,7 +155,7 @@ class ActionModule(ActionBase):
             totals=summary["totals"],
             subjects=summary["compliance"]["subjects"],
             subjects_compliant=summary["compliance"]["subjects_compliant"],
-            incomplete_sources=[s["name"] for s in sources if s["status"] != "complete"],
+            incomplete_sources=[s["name"] for s in sources if s["type"] != "ansible" and s["status"] != "complete"],
             input_errors=len(input_errors),
             reports=paths,
             table=render_text(summary, paths),

@@ -150,7 +150,7 @@ subjects_compliant:
   returned: always
   type: int
 incomplete_sources:
-  description: Names of sources that failed or were incomplete.
+  description: Names of MDM sources that failed or stopped part-way (unreachable workstations are counted in the summary, not here).
   returned: always
   type: list
   elements: str

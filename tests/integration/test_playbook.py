@@ -120,3 +120,13 @@ def test_missing_export_file_marks_the_source_failed(run_playbook):
     source = next(s for s in summary["run"]["sources"] if s["name"] == "gone")
     assert source["status"] == "failed" and "/nonexistent/export.json" in source["detail"]
     assert any("/nonexistent/export.json" in e["message"] for e in summary["input_errors"])
+
+
+def test_failed_source_fails_the_run_after_writing_unless_accepted(run_playbook):
+    sources = [{"name": "gone", "type": "file", "path": "/nonexistent/export.json"}]
+    run = run_playbook(extra={"signal_hardening_mdm_sources": sources, "signal_hardening_min_compliance_pct": 0})
+    assert run.rc != 0 and "gone failed or stopped part-way" in run.output
+    assert run.summary()["run"]["sources"][-1]["status"] == "failed"
+    run = run_playbook(extra={"signal_hardening_mdm_sources": sources, "signal_hardening_min_compliance_pct": 0,
+                              "signal_hardening_fail_on_incomplete_sources": False})
+    assert run.rc == 0, run.output

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pull one MDM source on the controller and return its normalized phone records.
+
+An action plugin rather than a module: it runs on the controller, so it
+can print progress while a long pull runs, and the clients stay the same
+ones the compliance run uses.
+"""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import SUPPORTED_TYPES, pull_source
+from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
+
+ARGUMENT_SPEC = {
+    "name": {"type": "str"},
+    "source": {"type": "str", "required": True, "choices": list(SUPPORTED_TYPES)},
+    "api_url": {"type": "str"},
+    "token_url": {"type": "str"},
+    "tenant_id": {"type": "str"},
+    "client_id": {"type": "str"},
+    "client_secret": {"type": "str", "no_log": True},
+    "username": {"type": "str"},
+    "password": {"type": "str", "no_log": True},
+    "enterprise_id": {"type": "str"},
+    "service_account_file": {"type": "path"},
+    "tenant_code": {"type": "str", "no_log": False},
+    "path": {"type": "path"},
+    "format": {"type": "str", "choices": ["json", "csv"]},
+    "validate_certs": {"type": "bool", "default": True},
+    "ca_path": {"type": "path"},
+    "timeout": {"type": "float", "default": 30.0},
+    "max_retries": {"type": "int", "default": 5},
+    "deadline_seconds": {"type": "float", "default": 1800.0},
+    "allow_incomplete": {"type": "bool", "default": False},
+}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+        spec = dict(args)
+        spec["type"] = spec.pop("source")
+        subjects, errors, status = pull_source(spec, progress=show_progress)
+        devices = [s["facts"] for s in subjects if s["state"] == "ok"]
+        invalid = [{"record": s["source"]["record"], "error": s["error"]} for s in subjects if s["state"] != "ok"]
+        result.update(changed=False, devices=devices, invalid=invalid, errors=errors, status=status["status"],
+                      detail=status["detail"], stats=status.get("stats", {}))
+        if status["status"] == "failed" or (status["status"] == "incomplete" and not args["allow_incomplete"]):
+            result.update(failed=True, msg="MDM source %s is %s: %s" % (status["name"], status["status"], status["detail"]))
+        return result
