@@ -27,7 +27,7 @@ ARGUMENT_SPEC = {
     "password": {"type": "str", "no_log": True},
     "enterprise_id": {"type": "str"},
     "service_account_file": {"type": "path"},
-    "tenant_code": {"type": "str", "no_log": False},
+    "tenant_code": {"type": "str", "no_log": True},
     "path": {"type": "path"},
     "format": {"type": "str", "choices": ["json", "csv"]},
     "validate_certs": {"type": "bool", "default": True},

@@ -36,7 +36,7 @@ SUPPORTED_TYPES = ("file",) + tuple(API_MODULES)
 # Options a source may carry; credentials also come from HARDENING_SIGNAL_MDM_<NAME> when not set.
 CREDENTIALS = ("tenant_id", "client_id", "client_secret", "username", "password", "enterprise_id",
                "service_account_file", "tenant_code")
-SECRET_OPTIONS = ("client_secret", "password")
+SECRET_OPTIONS = ("client_secret", "password", "tenant_code")
 ENV_PREFIX = "HARDENING_SIGNAL_MDM_"
 
 # Progress is reported at most this often (seconds).
