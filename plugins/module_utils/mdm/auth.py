@@ -40,9 +40,14 @@ class _CachedToken(object):
         return self._token
 
 
+def _field(body, field):
+    """body[field] when the token endpoint answered a JSON object, else None (then: 'answered without a token')."""
+    return body.get(field) if isinstance(body, dict) else None
+
+
 def _lifetime(body, field="expires_in"):
     try:
-        return float(body.get(field))
+        return float(_field(body, field))
     except (TypeError, ValueError):
         return None
 
@@ -64,7 +69,7 @@ class ClientCredentials(_CachedToken):
             form["scope"] = self.scope
         body = self.client.request_json("POST", self.token_url, data=urlencode(form), auth=False,
                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
-        return body.get("access_token"), _lifetime(body)
+        return _field(body, "access_token"), _lifetime(body)
 
 
 class JamfBasicToken(_CachedToken):
@@ -82,7 +87,7 @@ class JamfBasicToken(_CachedToken):
         body = self.client.request_json("POST", self.token_url, auth=False, url_username=self.username,
                                         url_password=self.password)
         # 'expires' is an ISO date; Jamf tokens live 20-30 minutes: refresh after 10 to stay clear of it.
-        return body.get("token"), 600.0
+        return _field(body, "token"), 600.0
 
 
 def _b64url(raw):
@@ -127,4 +132,4 @@ class GoogleServiceAccount(_CachedToken):
         form = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion}
         body = self.client.request_json("POST", self.token_url, data=urlencode(form), auth=False,
                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
-        return body.get("access_token"), _lifetime(body)
+        return _field(body, "access_token"), _lifetime(body)

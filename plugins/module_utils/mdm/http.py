@@ -13,7 +13,12 @@ requirements is needed. What users can rely on:
   are retried too, up to max_retries.
 * 401 refreshes the token once (the caller's token provider), then fails.
 * A hard ceiling on the total time of one pull (deadline).
-* Secrets never appear in errors: every message passes through redact().
+* Secrets never appear in errors: every message passes through redact(),
+  which also knows their url-encoded and JSON-escaped spellings (a server
+  may echo a form body), and error bodies are redacted before they are cut
+  to an excerpt (so no half of a secret survives the cut).
+* The Authorization header is never sent on to a redirect target, and a
+  ~/.netrc entry never replaces it.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ import time
 
 from ansible.module_utils.six.moves import http_client
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, urlsplit
+from ansible.module_utils.urls import Request, make_context
 
 REDACTED = "********"
 
@@ -114,8 +119,10 @@ class HttpPolicy(object):
         return self.rng.uniform(0, min(self.backoff_cap, self.backoff_base * (2 ** attempt)))
 
 
-def _body_excerpt(raw):
+def _body_excerpt(raw, redact=None):
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    if redact is not None:
+        text = redact(text)  # before the cut: a secret cut in half would no longer match
     text = " ".join(text.split())
     return text[:200] + ("..." if len(text) > 200 else "")
 
@@ -131,19 +138,30 @@ class HttpClient(object):
         self.source_name = source_name
         self.policy = policy or HttpPolicy()
         self.token_provider = token_provider
-        self.secrets = [s for s in secrets if s]
+        self.secrets = [str(s) for s in secrets if s]
         self.stats = stats or Stats()
+        # One TLS context per source: building one costs ~80 ms, which per request would dominate a big pull.
+        self._tls_context = make_context(cafile=self.policy.ca_path, validate_certs=self.policy.validate_certs)
         self.deadline = time.monotonic() + self.policy.deadline_seconds
 
     def redact(self, text):
         text = str(text)
-        for secret in self.secrets:
+        for secret in self._spellings:
             text = text.replace(secret, REDACTED)
         return text
 
+    @property
+    def _spellings(self):
+        """Each secret as is, url-encoded (a form body) and JSON-escaped (a JSON string), longest first."""
+        spellings = set()
+        for secret in self.secrets:
+            spellings.update((secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1],
+                              json.dumps(secret, ensure_ascii=False)[1:-1]))
+        return sorted((s for s in spellings if s), key=len, reverse=True)
+
     def add_secret(self, secret):
-        if secret and secret not in self.secrets:
-            self.secrets.append(secret)
+        if secret and str(secret) not in self.secrets:
+            self.secrets.append(str(secret))
 
     def fail(self, message, status=None, url=None):
         return MdmHttpError(self.redact("%s: %s" % (self.source_name, message)), status=status,
@@ -160,6 +178,7 @@ class HttpClient(object):
         """The parsed JSON body of a successful response; raises MdmHttpError otherwise."""
         check_url(url)
         refreshed = False
+        force_token = False
         attempt = 0
         while True:
             if time.monotonic() > self.deadline:
@@ -167,23 +186,25 @@ class HttpClient(object):
             send = {"Accept": "application/json"}
             send.update(headers or {})
             if auth and self.token_provider is not None:
-                token = self.token_provider.token(force=refreshed)
+                token = self.token_provider.token(force=force_token)
+                force_token = False  # one new token after a 401, not one per later retry
                 self.add_secret(token)
                 send["Authorization"] = "Bearer %s" % token
             self.stats.requests += 1
             try:
-                response = open_url(url, method=method, headers=send, data=data, timeout=self.policy.timeout,
-                                    validate_certs=self.policy.validate_certs, ca_path=self.policy.ca_path,
-                                    url_username=url_username, url_password=url_password, force_basic_auth=bool(url_username),
-                                    follow_redirects="safe")
+                response = Request().open(method, url, headers=send, data=data, timeout=self.policy.timeout,
+                                          validate_certs=self.policy.validate_certs, ca_path=self.policy.ca_path,
+                                          url_username=url_username, url_password=url_password,
+                                          force_basic_auth=bool(url_username), follow_redirects="safe", use_netrc=False,
+                                          unredirected_headers=["Authorization"], context=self._tls_context)
                 raw = response.read()
                 status = response.getcode()
                 content_type = response.headers.get("Content-Type", "")
             except HTTPError as exc:
                 status = exc.code
-                body = _body_excerpt(exc.read() if hasattr(exc, "read") else b"")
+                body = _body_excerpt(exc.read() if hasattr(exc, "read") else b"", self.redact)
                 if status == 401 and auth and self.token_provider is not None and not refreshed:
-                    refreshed = True  # the token expired or was revoked: one new token, one more try
+                    refreshed = force_token = True  # the token expired or was revoked: one new token, one more try
                     continue
                 if status == 429 or status >= 500:
                     if attempt >= self.policy.max_retries:
@@ -209,11 +230,11 @@ class HttpClient(object):
     def _parse(self, raw, content_type, method, url, status):
         if "html" in content_type.lower():
             raise self.fail("%s %s answered an HTML page (HTTP %s, perhaps a proxy's error page) instead of JSON: %s"
-                            % (method, url, status, _body_excerpt(raw)), status=status, url=url)
+                            % (method, url, status, _body_excerpt(raw, self.redact)), status=status, url=url)
         if not raw:
             return {}
         try:
             return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         except ValueError as exc:
             raise self.fail("%s %s answered a body that is not valid JSON (%s): %s"
-                            % (method, url, exc, _body_excerpt(raw)), status=status, url=url)
+                            % (method, url, exc, _body_excerpt(raw, self.redact)), status=status, url=url)

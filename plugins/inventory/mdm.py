@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+name: mdm
+short_description: Phones from an MDM (Intune, Jamf Pro, Android Management API, Workspace ONE or an export file) as hosts
+version_added: 0.1.0
+description:
+  - Reads every phone of one MDM source on the controller, with the same clients as the compliance run, and adds each one
+    as a host named by its device id, so that AWX (or C(ansible-inventory)) shows the phones and groups them.
+  - Phones are not managed hosts and no connection is configured for them (C(ansible_connection) is not set); do not
+    target them in plays. The compliance run (role C(hardening.signal.signal_hardening)) still pulls the MDM itself
+    and judges every phone in bulk; these hosts are for visibility and grouping.
+  - Each host gets C(signal_mdm), the normalized phone record (see C(schemas/mobile_device.schema.json)), plus
+    C(signal_mdm_id) (the device id at the source; the host name is that id with characters other than letters,
+    digits, C(.), C(_) and C(-) replaced by C(_)), C(signal_platform),
+    C(signal_owner), C(signal_ownership) and C(signal_mdm_source). Every value that came from
+    the MDM is marked unsafe, so it is never templated; a device name that holds Jinja2 template code stays that
+    text.
+  - Default groups are C(signal_phones) (every phone), C(signal_ios) and C(signal_android) (by platform),
+    C(signal_corporate), C(signal_personal) and C(signal_ownership_unknown) (by ownership), and C(signal_invalid)
+    for records the source holds but that cannot be used (no usable id or platform); their C(signal_mdm_error)
+    says why. O(compose), O(groups) and O(keyed_groups) add more.
+  - The configuration file name must end in C(.mdm.yml) or C(.mdm.yaml) (or be C(mdm.yml) / C(mdm.yaml)).
+  - Every option can come from the environment variable named below, which is how an AWX credential type injects
+    secrets. A relative O(path), O(ca_path) or O(service_account_file) is relative to the directory of the
+    inventory file.
+  - A source that fails (or stops part-way, unless O(allow_incomplete)) fails the inventory with the reason;
+    secrets never appear in the message.
+author:
+  - hardening.signal contributors (@hardening-signal)
+extends_documentation_fragment:
+  - constructed
+  - inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; it makes the file an inventory configuration for it.
+    type: str
+    required: true
+    choices: [hardening.signal.mdm]
+  source:
+    description: Which MDM to read.
+    type: str
+    required: true
+    choices: [intune, jamf, android_management, workspace_one, file]
+    env:
+      - name: HARDENING_SIGNAL_MDM_SOURCE
+  name:
+    description: A name for the source, used in messages and in C(signal_mdm_source). Defaults to the inventory file's name.
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_NAME
+  api_url:
+    description:
+      - Base URL of the API. Defaults to the vendor's public endpoint (C(https://graph.microsoft.com) for Intune,
+        C(https://androidmanagement.googleapis.com) for the Android Management API); required for Jamf Pro and
+        Workspace ONE (your tenant's host).
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_API_URL
+  token_url:
+    description: OAuth token endpoint, when not the vendor's default (national clouds, Workspace ONE regions).
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_TOKEN_URL
+  tenant_id:
+    description: Intune (Entra ID) tenant.
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_TENANT_ID
+  client_id:
+    description: OAuth client id (Intune, Jamf Pro API client, Workspace ONE).
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_CLIENT_ID
+  client_secret:
+    description: OAuth client secret. A secret; prefer the environment variable.
+    type: str
+    secret: true
+    env:
+      - name: HARDENING_SIGNAL_MDM_CLIENT_SECRET
+  username:
+    description: User for basic authentication (Jamf Pro, Workspace ONE).
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_USERNAME
+  password:
+    description: Password for basic authentication. A secret; prefer the environment variable.
+    type: str
+    secret: true
+    env:
+      - name: HARDENING_SIGNAL_MDM_PASSWORD
+  enterprise_id:
+    description: Android Management API enterprise id.
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_ENTERPRISE_ID
+  service_account_file:
+    description: Google service-account key file (JSON) for the Android Management API. It holds a secret.
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_SERVICE_ACCOUNT_FILE
+  tenant_code:
+    description: Workspace ONE API key (C(aw-tenant-code) header). A secret; prefer the environment variable.
+    type: str
+    secret: true
+    env:
+      - name: HARDENING_SIGNAL_MDM_TENANT_CODE
+  path:
+    description: The export file to read (O(source=file)); see C(docs/mdm-export-csv.md) for CSV.
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_PATH
+  format:
+    description: Format of the export file; by default from its extension (C(.csv), otherwise JSON).
+    type: str
+    choices: [json, csv]
+    env:
+      - name: HARDENING_SIGNAL_MDM_FORMAT
+  validate_certs:
+    description: Verify TLS certificates.
+    type: bool
+    default: true
+    env:
+      - name: HARDENING_SIGNAL_MDM_VALIDATE_CERTS
+  ca_path:
+    description: CA bundle to verify the API's certificate with (an internal CA or a TLS-inspecting proxy).
+    type: str
+    env:
+      - name: HARDENING_SIGNAL_MDM_CA_PATH
+  timeout:
+    description: Seconds to wait for one response.
+    type: float
+    default: 30.0
+    env:
+      - name: HARDENING_SIGNAL_MDM_TIMEOUT
+  max_retries:
+    description: Retries of one request after 429, 5xx, time-outs and connection errors.
+    type: int
+    default: 5
+    env:
+      - name: HARDENING_SIGNAL_MDM_MAX_RETRIES
+  deadline_seconds:
+    description: Hard ceiling on the whole pull, waits included.
+    type: float
+    default: 1800.0
+    env:
+      - name: HARDENING_SIGNAL_MDM_DEADLINE_SECONDS
+  allow_incomplete:
+    description: Add the phones read so far, with a warning, when the pull stopped part-way, instead of failing.
+    type: bool
+    default: false
+    env:
+      - name: HARDENING_SIGNAL_MDM_ALLOW_INCOMPLETE
+notes:
+  - With O(cache) enabled, the phone records (including their users' names and addresses) are written to the cache
+    plugin's storage; choose it accordingly.
+"""
+
+EXAMPLES = r"""
+# phones.mdm.yml: Intune; the secret comes from HARDENING_SIGNAL_MDM_CLIENT_SECRET (an AWX credential)
+plugin: hardening.signal.mdm
+source: intune
+tenant_id: 00000000-0000-0000-0000-000000000000
+client_id: 11111111-1111-1111-1111-111111111111
+keyed_groups:
+  - key: signal_mdm.signal.install_source | default('not_reported', true)
+    prefix: signal_from
+compose:
+  signal_version: signal_mdm.signal.version | default(none)
+groups:
+  signal_missing: signal_mdm.signal.visible is true and signal_mdm.signal.installed is false
+
+# export.mdm.yml: an export file next to this inventory file
+plugin: hardening.signal.mdm
+source: file
+path: mdm-export.csv
+"""
+
+import os
+import re
+
+from ansible.errors import AnsibleParserError
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
+
+SOURCE_OPTIONS = ("api_url", "token_url", "tenant_id", "client_id", "client_secret", "username", "password",
+                  "enterprise_id", "tenant_code", "format", "validate_certs", "timeout", "max_retries",
+                  "deadline_seconds")
+PATH_OPTIONS = ("path", "ca_path", "service_account_file")
+CONFIG_SUFFIXES = (".mdm.yml", ".mdm.yaml")
+CONFIG_NAMES = ("mdm.yml", "mdm.yaml")
+OWNERSHIP_GROUPS = {"corporate": "signal_corporate", "personal": "signal_personal"}
+_UNSAFE_HOST_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def host_name(device_id):
+    """A host name from a device id: letters, digits, '.', '_' and '-' kept, anything else '_'."""
+    name = _UNSAFE_HOST_CHARACTERS.sub("_", str(device_id))
+    return name or "_"
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "hardening.signal.mdm"
+
+    def verify_file(self, path):
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        base = os.path.basename(path)
+        return base.endswith(CONFIG_SUFFIXES) or base in CONFIG_NAMES
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        subjects = None
+        if use_cache:
+            try:
+                subjects = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+        if subjects is None:
+            subjects = self._pull(path)
+        if update_cache:
+            self._cache[cache_key] = subjects
+        self._populate(subjects)
+
+    def _spec(self, path):
+        base = os.path.dirname(os.path.abspath(path))
+        spec = {"name": self.get_option("name") or os.path.basename(path), "type": self.get_option("source")}
+        for key in SOURCE_OPTIONS:
+            spec[key] = self.get_option(key)
+        for key in PATH_OPTIONS:
+            value = self.get_option(key)
+            if value:
+                value = os.path.expanduser(os.path.expandvars(str(value)))
+                spec[key] = value if os.path.isabs(value) else os.path.normpath(os.path.join(base, value))
+            else:
+                spec[key] = None
+        return spec
+
+    def _progress(self, name, pages, devices, seconds):
+        if self.display.verbosity >= 1:  # on stderr: stdout may be ansible-inventory's JSON
+            rate = devices / seconds if seconds > 0 else 0.0
+            self.display.display("hardening.signal.mdm: %s: %d page(s), %d device(s) so far, %.0f devices/s"
+                                 % (name, pages, devices, rate), stderr=True)
+
+    def _pull(self, path):
+        """The subjects of the source (JSON-safe, for the cache); raises AnsibleParserError when it failed."""
+        subjects, errors, status = pull_source(self._spec(path), progress=self._progress)
+        where = "MDM source %s (%s)" % (status["name"], status["type"])
+        if status["status"] == "failed":
+            raise AnsibleParserError("%s failed: %s" % (where, status["detail"]))
+        if status["status"] != "complete":
+            if not self.get_option("allow_incomplete"):
+                raise AnsibleParserError("%s is %s: %s" % (where, status["status"], status["detail"]))
+            self.display.warning("%s is %s; only the phones read so far are in the inventory: %s"
+                                 % (where, status["status"], status["detail"]))
+        if errors:
+            shown = "; ".join("%s %s: %s" % (e.get("record") or "", e.get("field") or "", e.get("message"))
+                              for e in errors[:3])
+            self.display.warning("%s: %d problem(s) in the data (the compliance run reports them all), e.g. %s"
+                                 % (where, len(errors), shown))
+        return [{"id": s["id"], "platform": s["platform"], "owner": s["owner"], "state": s["state"], "error": s["error"],
+                 "facts": s["facts"], "source": s["source"]} for s in subjects if s.get("kind", "mobile") == "mobile"]
+
+    def _populate(self, subjects):
+        strict = self.get_option("strict")
+        taken = {}
+        for subject in subjects:
+            name = self._unique(host_name(subject["id"]), subject["id"], taken)
+            self.inventory.add_host(name)
+            facts = subject.get("facts") or {}
+            ownership = facts.get("ownership")
+            hostvars = {
+                "signal_mdm": wrap_var(subject["facts"]),
+                "signal_mdm_id": wrap_var(subject["id"]),
+                "signal_platform": wrap_var(subject["platform"]),
+                "signal_owner": wrap_var(subject["owner"]),
+                "signal_ownership": wrap_var(ownership),
+                "signal_mdm_source": wrap_var(subject["source"]),
+            }
+            if subject["state"] != "ok":
+                hostvars["signal_mdm_error"] = wrap_var(subject["error"])
+            for key, value in hostvars.items():
+                self.inventory.set_variable(name, key, value)
+            if subject["state"] != "ok":
+                self._add(name, "signal_invalid")
+            else:
+                self._add(name, "signal_phones")
+                if subject["platform"] in ("ios", "android"):
+                    self._add(name, "signal_" + subject["platform"])
+                self._add(name, OWNERSHIP_GROUPS.get(ownership, "signal_ownership_unknown"))
+            self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
+
+    def _add(self, host, group):
+        self.inventory.add_group(group)
+        self.inventory.add_child(group, host)
+
+    def _unique(self, name, device_id, taken):
+        """name, or name_2, name_3... when another device already has it (ids that differ only in odd characters)."""
+        candidate, number = name, 1
+        while candidate in taken:
+            number += 1
+            candidate = "%s_%d" % (name, number)
+        if candidate != name:
+            why = "the source lists this id more than once" if taken[name] == device_id else "%s is device id %r" % (name, taken[name])
+            self.display.warning("hardening.signal.mdm: device id %r is host %s in the inventory (%s)" % (device_id, candidate, why))
+        taken[candidate] = device_id
+        return candidate
