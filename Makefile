@@ -20,7 +20,7 @@ setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 setup-test: setup $(VENV)/.test-installed system-deps
 
 # Programs the tests need from the system. As root they are installed; otherwise say exactly what is missing.
-SYSTEM_PROGRAMS := shellcheck
+SYSTEM_PROGRAMS := shellcheck chromium
 system-deps:
 	@missing=""; for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -5,10 +5,22 @@
 
 No external assets: the page must open offline and leak nothing when it is
 mailed around or attached to a ticket. Every data string goes through esc().
+
+Charts are inline SVG drawn here (a bar per status for the fleet totals, a
+stacked bar per control), filled from the page's CSS variables so they follow
+the light or dark scheme. The controls table and the subjects-needing-attention
+list sort when a column header is clicked and filter by a text box and one
+checkbox per status, through one small inline script, _SCRIPT. The script
+holds no data: it reads the page (cell text, data-v sort keys and data-status
+lists written here from a fixed vocabulary). The Content-Security-Policy lets
+that script run, and no other, by the sha256 hash of its text; without it the
+page reads the same, only unsorted and unfiltered.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import (
@@ -26,21 +38,28 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
 HTML_MAX_SUBJECTS = 500
 HTML_MAX_INPUT_ERRORS = 500
 
-# Defence in depth: even if something slipped past esc(), nothing could load or run.
-# If an inline script is ever added, give it a nonce or hash here.
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+# Defence in depth: even if something slipped past esc(), nothing could load or run. The one inline
+# script runs because the hash of its text is listed (content_security_policy()); a script that got
+# into the page would have another hash, and inline event handlers (onerror=...) never match a hash.
+# Trusted types: the script assigns no HTML (no innerHTML), so the page may make no such assignment.
+_CSP = ("default-src 'none'; script-src %s; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+        "require-trusted-types-for 'script'; trusted-types 'none'")
 
 _CSS = """
 :root{color-scheme:light dark;--bg:#f7f7f9;--fg:#1c1e21;--muted:#5f6368;--card:#fff;--line:#d9dce1;
 --row:#f0f2f5;--bar:#e4e6ea;
 --pass-bg:#d8f3e0;--pass-fg:#0f5c2a;--fail-bg:#fbdcdc;--fail-fg:#8a1414;--unknown-bg:#fdefc8;--unknown-fg:#6b4b00;
 --manual-bg:#dce7fb;--manual-fg:#163d7a;--error-bg:#f3dcf5;--error-fg:#6e1577;--waived-bg:#e6e6e6;--waived-fg:#3c3c3c;
---not_applicable-bg:transparent;--not_applicable-fg:#5f6368;--ok:#1a7f37;--bad:#c62828}
+--not_applicable-bg:transparent;--not_applicable-fg:#5f6368;--ok:#1a7f37;--bad:#c62828;
+--c-pass:#2f9e55;--c-fail:#d93a3a;--c-unknown:#d69a00;--c-manual:#3b76d6;--c-waived:#8e949c;--c-error:#a447b8;
+--c-not_applicable:#c9ccd1;--c-none:#e4e6ea}
 @media (prefers-color-scheme:dark){:root{--bg:#15171a;--fg:#e6e7e9;--muted:#a0a4ab;--card:#1e2125;--line:#363a40;
 --row:#24282d;--bar:#33373d;
 --pass-bg:#163d24;--pass-fg:#9be3b0;--fail-bg:#4d1a1a;--fail-fg:#ffb3b3;--unknown-bg:#463810;--unknown-fg:#f5d78a;
 --manual-bg:#1b2f52;--manual-fg:#a9c6ff;--error-bg:#3f1844;--error-fg:#eab0f2;--waived-bg:#34373b;--waived-fg:#d0d0d0;
---not_applicable-fg:#a0a4ab;--ok:#56d17a;--bad:#ff7b7b}}
+--not_applicable-fg:#a0a4ab;--ok:#56d17a;--bad:#ff7b7b;
+--c-pass:#4cc574;--c-fail:#ff6b6b;--c-unknown:#f0c24a;--c-manual:#6e9fff;--c-waived:#8d939b;--c-error:#d17fe2;
+--c-not_applicable:#4a4f57;--c-none:#33373d}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,
 "Helvetica Neue",Arial,sans-serif}
@@ -80,8 +99,138 @@ border:1px solid transparent}
 ul.findings{list-style:none;margin:0;padding:0}ul.findings li{margin:0 0 4px}
 .muted{color:var(--muted)}
 .more{margin:10px 0 0;font-weight:600}
+.split{display:flex;flex-wrap:wrap;gap:16px 40px;align-items:flex-start}
+svg.chart{width:540px;max-width:100%;height:auto;display:block;flex:0 1 540px}
+svg.chart text{fill:var(--fg);font-size:14px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+svg.chart text.v{fill:var(--muted);font-variant-numeric:tabular-nums}
+svg.stack{display:block;width:100%;min-width:90px;height:12px;margin-top:6px;border-radius:3px}
+td.chart{min-width:110px;width:12%}
+td.ctl{min-width:16em}
+.f-pass{fill:var(--c-pass)}.f-fail{fill:var(--c-fail)}.f-unknown{fill:var(--c-unknown)}.f-manual{fill:var(--c-manual)}
+.f-waived{fill:var(--c-waived)}.f-error{fill:var(--c-error)}.f-not_applicable{fill:var(--c-not_applicable)}
+.f-none{fill:var(--c-none)}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:0 0 8px;font-size:.85em;color:var(--muted)}
+.legend svg{width:10px;height:10px;vertical-align:-1px;margin-right:5px}
+.tools{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;margin:0 0 8px;font-size:.9em}
+.tools[hidden]{display:none}
+.tools input[type=search]{font:inherit;padding:3px 8px;border:1px solid var(--line);border-radius:6px;
+background:var(--card);color:var(--fg);min-width:16em}
+.tools fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:2px 12px;align-items:center}
+.tools legend{float:left;padding:0;margin-right:2px;color:var(--muted)}
+.tools label{white-space:nowrap;cursor:pointer}
+.tools .shown{color:var(--muted)}
+th button.sort{all:unset;cursor:pointer;display:inline-flex;gap:4px;align-items:baseline}
+th button.sort:focus-visible{outline:2px solid var(--c-manual);outline-offset:2px;border-radius:3px}
+th button.sort::after{content:"\\2195";opacity:.35}
+th[aria-sort=ascending] button.sort::after{content:"\\2191";opacity:1}
+th[aria-sort=descending] button.sort::after{content:"\\2193";opacity:1}
+table.live tbody tr:nth-child(even){background:none}
+table.live tbody tr.alt{background:var(--row)}
 footer{margin-top:36px;color:var(--muted);font-size:.88em;border-top:1px solid var(--line);padding-top:12px}
 """
+
+
+# Sorting and filtering. Reads the page only: no data is written into this text (its hash is fixed
+# by the code, not by the fleet). Tables marked data-live get sort buttons in the headers that have
+# data-sort ("num": by the cell's data-v, first click descending; "text": by the cell's text), and
+# the toolbar named by data-tools (a search box, status checkboxes, a "shown" counter) is unhidden.
+# A row matches when its text (chart cells excluded) holds the query and, unless every box is
+# checked, one of its data-status values is checked.
+_SCRIPT = """
+(function () {
+  'use strict';
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+  var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: 'base'});
+  each(document.querySelectorAll('table[data-live]'), function (table) {
+    var body = table.tBodies[0];
+    if (!body || !table.tHead) { return; }
+    var heads = table.tHead.rows[0].cells;
+    var items = Array.prototype.map.call(body.rows, function (row, index) {
+      var text = [];
+      each(row.cells, function (cell) {
+        if (!cell.classList.contains('chart')) { text.push(cell.textContent); }
+      });
+      return {row: row, index: index, text: text.join(' ').toLowerCase(),
+              status: (row.getAttribute('data-status') || '').split(' ')};
+    });
+    var restripe = function () {
+      var n = 0;
+      each(body.rows, function (row) {
+        if (!row.hidden) { row.classList.toggle('alt', n % 2 === 1); n += 1; }
+      });
+    };
+    table.classList.add('live');
+    each(heads, function (th, column) {
+      var type = th.getAttribute('data-sort');
+      if (!type) { return; }
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      button.addEventListener('click', function () {
+        var current = th.getAttribute('aria-sort');
+        var descending = current ? current === 'ascending' : type === 'num';
+        each(heads, function (other) { other.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+        var keyed = items.map(function (item) {
+          var cell = item.row.cells[column];
+          var key;
+          if (type === 'num') {
+            key = cell ? parseFloat(cell.getAttribute('data-v')) : NaN;
+            key = isNaN(key) ? -Infinity : key;
+          } else {
+            key = cell ? cell.textContent.trim() : '';
+          }
+          return {item: item, key: key};
+        });
+        keyed.sort(function (a, b) {
+          var order = type === 'num' ? (a.key < b.key ? -1 : (a.key > b.key ? 1 : 0)) : collator.compare(a.key, b.key);
+          return (descending ? -order : order) || a.item.index - b.item.index;
+        });
+        keyed.forEach(function (entry) { body.appendChild(entry.item.row); });
+        restripe();
+      });
+    });
+    var tools = document.getElementById(table.getAttribute('data-tools') || '');
+    if (!tools) { restripe(); return; }
+    var box = tools.querySelector('input[type=search]');
+    var checks = tools.querySelectorAll('input[type=checkbox]');
+    var shown = tools.querySelector('.shown');
+    var apply = function () {
+      var query = box ? box.value.trim().toLowerCase() : '';
+      var wanted = {};
+      var all = true;
+      each(checks, function (check) {
+        if (check.checked) { wanted[check.value] = true; } else { all = false; }
+      });
+      var count = 0;
+      items.forEach(function (item) {
+        var match = (!query || item.text.indexOf(query) !== -1) &&
+          (all || item.status.some(function (status) { return wanted[status] === true; }));
+        item.row.hidden = !match;
+        if (match) { count += 1; }
+      });
+      if (shown) { shown.textContent = count + ' of ' + items.length + ' shown'; }
+      restripe();
+    };
+    if (box) { box.addEventListener('input', apply); }
+    each(checks, function (check) { check.addEventListener('change', apply); });
+    tools.hidden = false;
+    apply();
+  });
+}());
+"""
+
+
+def script_hash(script=None):
+    """The CSP source that allows exactly this script text: 'sha256-<base64 of its SHA-256>'."""
+    text = _SCRIPT if script is None else script
+    return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode('ascii')
+
+
+def content_security_policy(script=None):
+    return _CSP % script_hash(script)
 
 
 def esc(value):
@@ -105,7 +254,8 @@ def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_M
     """Return the fleet summary as a complete HTML document (a str)."""
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-        '<meta http-equiv="Content-Security-Policy" content="%s">\n' % escape(_CSP, quote=True),
+        # Computed here, from the very text written below, so the two cannot drift apart.
+        '<meta http-equiv="Content-Security-Policy" content="%s">\n' % escape(content_security_policy(_SCRIPT), quote=True),
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         '<meta name="color-scheme" content="light dark">\n<meta name="referrer" content="no-referrer">\n',
         '<title>Signal hardening: fleet compliance %s</title>\n' % format_pct(summary['compliance'].get('pct')),
@@ -118,7 +268,7 @@ def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_M
     _attention(out, summary, max_subjects)
     _input_errors(out, summary, max_input_errors)
     _attribution(out, summary)
-    out.append('</main>\n</body>\n</html>\n')
+    out.append('</main>\n<script>%s</script>\n</body>\n</html>\n' % _SCRIPT)
     return ''.join(out)
 
 
@@ -149,14 +299,83 @@ def _headline(out, summary):
     out.append('</section>\n<p class="note">%s</p>\n' % esc(comp.get('definition')))
 
 
+# The stacked bar of a control shows these, in this order; not_applicable is left out (nothing to judge).
+STACK_STATUSES = ('pass', 'fail', 'unknown', 'manual', 'waived', 'error')
+# The attention list's filter: its findings' statuses, and subjects that could not be collected.
+_ATTENTION_FILTER = (('fail', 'Fail'), ('unknown', 'Unknown'), ('manual', 'Manual'), ('error', 'Error'),
+                     ('uncollected', 'Not collected'))
+
+
+def _count(counts, status):
+    value = counts.get(status, 0)
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def _status_chart(totals):
+    """A horizontal bar per status (STATUS_ORDER), to scale, with its count: inline SVG."""
+    row, label_w, bar_w = 28, 96, 364
+    height = row * len(STATUS_ORDER) + 4
+    peak = max([_count(totals, s) for s in STATUS_ORDER] + [1])
+    parts = ['<svg class="chart" viewBox="0 0 540 %d" width="540" height="%d" role="img" '
+             'aria-labelledby="status-chart-title"><title id="status-chart-title">Results by status: %s</title>'
+             % (height, height, ', '.join('%s %s' % (STATUS_LABELS[s], _num(_count(totals, s))) for s in STATUS_ORDER))]
+    for i, status in enumerate(STATUS_ORDER):
+        value = _count(totals, status)
+        y = i * row + 2
+        width = 0.0 if not value else max(bar_w * value / float(peak), 2.0)  # a count above zero stays visible
+        parts.append('<text x="0" y="%d">%s</text>' % (y + 17, STATUS_LABELS[status]))
+        parts.append('<rect x="%d" y="%d" width="%d" height="20" rx="3" class="f-none" opacity=".45"></rect>'
+                     % (label_w, y + 2, bar_w))
+        if value:
+            parts.append('<rect x="%d" y="%d" width="%.2f" height="20" rx="3" class="f-%s"></rect>'
+                         % (label_w, y + 2, width, status))
+        parts.append('<text class="v" x="%d" y="%d">%s</text>' % (label_w + bar_w + 8, y + 17, _num(value)))
+    parts.append('</svg>')
+    return ''.join(parts)
+
+
+def _stacked_bar(counts):
+    """One control's results as a bar split by status (STACK_STATUSES): inline SVG, 100 units wide."""
+    values = [(s, _count(counts, s)) for s in STACK_STATUSES]
+    total = sum(v for _s, v in values)
+    label = ', '.join('%s %s' % (STATUS_LABELS[s], _num(v)) for s, v in values if v) or 'no results to show'
+    parts = ['<svg class="stack" viewBox="0 0 100 12" preserveAspectRatio="none" role="img" aria-label="%s">'
+             '<title>%s</title>' % (label, label)]
+    if not total:
+        parts.append('<rect x="0" y="0" width="100" height="12" class="f-none"></rect>')
+    x = 0.0
+    for status, value in values:
+        if value:
+            width = 100.0 * value / total
+            parts.append('<rect x="%.3f" y="0" width="%.3f" height="12" class="f-%s"></rect>' % (x, width, status))
+            x += width
+    parts.append('</svg>')
+    return ''.join(parts)
+
+
+def _legend(statuses):
+    return '<p class="legend" aria-hidden="true">%s</p>\n' % ''.join(
+        '<span><svg viewBox="0 0 10 10"><rect width="10" height="10" rx="2" class="f-%s"></rect></svg>%s</span>'
+        % (s, STATUS_LABELS[s]) for s in statuses)
+
+
+def _tools(tools_id, what, choices):
+    """The (hidden until the script runs) filter bar of a live table: a text box, one checkbox per choice."""
+    boxes = ''.join('<label><input type="checkbox" value="%s" checked> %s</label>' % (value, label)
+                    for value, label in choices)
+    return ('<div class="tools" id="%s" hidden><label>Filter %s <input type="search" placeholder="text in any column" '
+            'aria-label="Filter %s by text"></label><fieldset><legend>with a result:</legend>%s</fieldset>'
+            '<span class="shown" aria-live="polite"></span></div>\n' % (tools_id, what, what, boxes))
+
+
 def _totals(out, summary):
     totals = summary['totals']
-    out.append('<h2>Results by status</h2>\n<div class="scroll"><table class="compact"><thead><tr><th>Status</th>'
-               '<th class="n">Results</th><th>Counted in %</th></tr></thead><tbody>\n')
+    out.append('<h2>Results by status</h2>\n<div class="split"><div class="scroll"><table class="compact"><thead><tr>'
+               '<th>Status</th><th class="n">Results</th><th>Counted in %</th></tr></thead><tbody>\n')
     out.extend('<tr><td>%s</td><td class="n">%s</td><td>%s</td></tr>\n'
                % (_badge(s), _num(totals.get(s, 0)), 'yes' if s in COUNTED_STATUSES else 'no')
                for s in STATUS_ORDER)
-    out.append('</tbody></table></div>\n')
+    out.append('</tbody></table></div>\n%s</div>\n' % _status_chart(totals))
 
 
 def _sources(out, summary):
@@ -184,16 +403,27 @@ def _controls(out, summary):
         out.append('<p>No controls were evaluated.</p>\n')
         return
     statuses = ('pass', 'fail', 'unknown', 'manual', 'waived', 'error', 'not_applicable')
-    out.append('<div class="scroll"><table><thead><tr><th>Control</th><th>§</th><th>Title</th><th>Platforms</th>')
-    out.extend('<th class="n">%s</th>' % STATUS_LABELS[s] for s in statuses)
+    out.append(_tools('controls-tools', 'controls', [(s, STATUS_LABELS[s]) for s in statuses]))
+    out.append(_legend(STACK_STATUSES))
+    out.append('<div class="scroll"><table id="controls-table" data-live data-tools="controls-tools"><thead><tr>'
+               '<th data-sort="text">Control</th><th data-sort="text">§</th>'
+               '<th data-sort="text">Platforms</th><th data-sort="num" title="Sorts by the share of results that pass">'
+               'Results</th>')
+    out.extend('<th class="n" data-sort="num">%s</th>' % STATUS_LABELS[s] for s in statuses)
     out.append('</tr></thead><tbody>\n')
     for c in controls:
         counts = c.get('counts') or {}
-        cells = ''.join('<td class="n%s">%s</td>' % ('' if counts.get(s) else ' z', _num(counts.get(s, 0)))
+        present = [s for s in statuses if _count(counts, s)]
+        judged = sum(_count(counts, s) for s in STACK_STATUSES)
+        share = '%.6f' % (_count(counts, 'pass') / float(judged)) if judged else '-1'
+        cells = ''.join('<td class="n%s" data-v="%d">%s</td>'
+                        % ('' if counts.get(s) else ' z', _count(counts, s), _num(counts.get(s, 0)))
                         for s in statuses)
-        out.append('<tr><td class="id">%s</td><td class="nw">%s</td><td>%s</td><td>%s</td>%s</tr>\n'
-                   % (esc(c.get('id')), esc(c.get('section')), esc(c.get('title')),
-                      esc(', '.join(c.get('platforms') or ())), cells))
+        # The id and the title share one cell: with long ids, a column each squeezed the title to a word a line.
+        out.append('<tr data-status="%s"><td class="ctl"><span class="id">%s</span><br>%s</td><td class="nw">%s</td>'
+                   '<td>%s</td><td class="chart" data-v="%s">%s</td>%s</tr>\n'
+                   % (' '.join(present), esc(c.get('id')), esc(c.get('title')), esc(c.get('section')),
+                      esc(', '.join(c.get('platforms') or ())), share, _stacked_bar(counts), cells))
     out.append('</tbody></table></div>\n')
 
 
@@ -203,25 +433,31 @@ def _attention(out, summary, limit):
     if not total:
         out.append('<p>None: every subject was reached and has no fail, unknown, error or manual result.</p>\n')
         return
-    out.append('<div class="scroll"><table><thead><tr><th>Subject</th><th>Kind</th><th>Owner</th><th>Source</th>'
-               '<th>Findings</th></tr></thead><tbody>\n')
+    out.append(_tools('attention-tools', 'subjects', _ATTENTION_FILTER))
+    out.append('<div class="scroll"><table id="attention-table" data-live data-tools="attention-tools"><thead><tr>'
+               '<th data-sort="text">Subject</th><th data-sort="text">Kind</th><th data-sort="text">Owner</th>'
+               '<th data-sort="text">Source</th><th data-sort="num">Findings</th></tr></thead><tbody>\n')
     for subject, findings in selected:
         source = subject.get('source') or {}
         record = source.get('record')
         items = []
+        tokens = []
         if subject.get('state') != 'ok':
+            tokens.append('uncollected')
             items.append('<li><span class="badge s-error">%s</span> %s</li>'
                          % (esc(subject.get('state')), esc(subject.get('error'))))
         items.extend('<li>%s <span class="id">%s</span> %s</li>'
                      % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason'))) for r in findings)
-        out.append('<tr><td><strong>%s</strong><br><span class="id muted">%s</span></td><td class="nw">%s<br>'
-                   '<span class="muted">%s</span></td><td>%s</td><td>%s/%s%s</td>'
-                   '<td class="w"><ul class="findings">%s</ul></td></tr>\n'
-                   % (esc(subject_label(subject)), esc(subject.get('id')), esc(subject.get('kind')),
+        # Only statuses of the fixed vocabulary become data-status tokens.
+        tokens.extend(s for s in ('fail', 'unknown', 'manual', 'error') if any(r.get('status') == s for r in findings))
+        out.append('<tr data-status="%s"><td><strong>%s</strong><br><span class="id muted">%s</span></td>'
+                   '<td class="nw">%s<br><span class="muted">%s</span></td><td>%s</td><td>%s/%s%s</td>'
+                   '<td class="w" data-v="%d"><ul class="findings">%s</ul></td></tr>\n'
+                   % (' '.join(tokens), esc(subject_label(subject)), esc(subject.get('id')), esc(subject.get('kind')),
                       esc(subject.get('platform')), esc(subject.get('owner')), esc(source.get('type')),
                       esc(source.get('name')),
                       '<br><span class="muted">record %s</span>' % esc(record) if record else '',
-                      ''.join(items)))
+                      len(items), ''.join(items)))
     out.append('</tbody></table></div>\n')
     if total > len(selected):
         out.append('<p class="more">%s more subjects need attention; see %s for all of them.</p>\n'

@@ -10,7 +10,9 @@ import os
 import time
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.atomic_write import write_chunks_atomic, write_text_atomic
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_csv import CSV_FILE, iter_csv, render_csv
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_junit import JUNIT_FILE, iter_junit, render_junit
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import render_markdown
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
@@ -54,10 +56,22 @@ RENDERERS = {
     "json": render_json,
     "md": render_markdown,
     "html": render_html,
+    "junit": render_junit,
+    "csv": render_csv,
 }
 # Formats written piece by piece; each gives the same text as its RENDERERS entry.
 STREAMERS = {
     "json": iter_json,
+    "junit": iter_junit,
+    "csv": iter_csv,
+}
+# The file each format is written to, in the report folder (the format name is not always the extension).
+FILENAMES = {
+    "json": "%s.json" % BASENAME,
+    "md": "%s.md" % BASENAME,
+    "html": "%s.html" % BASENAME,
+    "junit": JUNIT_FILE,
+    "csv": CSV_FILE,
 }
 
 
@@ -71,6 +85,9 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
     timings, when given, receives the seconds spent validating and writing each format.
     """
     timings = {} if timings is None else timings
+    unknown = [fmt for fmt in formats if fmt not in RENDERERS]
+    if unknown:
+        raise ValueError("unknown report format(s) %s; known: %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(RENDERERS))))
     started = time.monotonic()
     found = problems(SUMMARY_SCHEMA, summary, limit=10)
     timings["validate"] = round(time.monotonic() - started, 3)
@@ -79,7 +96,7 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
             SUMMARY_SCHEMA, "; ".join("%s: %s" % (f or "(top)", m) for f, m in found)))
     written = {}
     for fmt in formats:
-        path = os.path.join(directory, "%s.%s" % (BASENAME, fmt))
+        path = os.path.join(directory, FILENAMES[fmt])
         started = time.monotonic()
         if fmt in STREAMERS:
             write_chunks_atomic(path, STREAMERS[fmt](summary))
