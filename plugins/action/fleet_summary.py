@@ -19,11 +19,23 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import CatalogError, load_catalog
-from ansible_collections.hardening.signal.plugins.module_utils.engine.attestations import normalize_attestations
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
-from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers import normalize_waivers
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import check_limits, evaluate_gate
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.summary import build_summary
+from ansible_collections.hardening.signal.plugins.module_utils.governance.attestation_file import (
+    AttestationCollector,
+    apply_validity_overrides,
+    check_validity_overrides,
+)
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import (
+    History,
+    HistoryError,
+    default_path,
+    disabled_sections,
+)
+from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
+from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary, write_reports
@@ -39,17 +51,64 @@ ARGUMENT_SPEC = {
     "controls_dir": {"type": "path", "required": True},
     "org": {"type": "dict", "required": True},
     "newest_versions": {"type": "dict", "default": {}},
+    "newest_release_dates": {"type": "dict", "default": {}},
+    "newest_unknown_reasons": {"type": "dict", "default": {}},
+    "release_age_days": {"type": "int", "default": 0},
     "workstation_group": {"type": "str", "default": "signal_workstations"},
     "targeted_hosts": {"type": "list", "elements": "str"},
     "probe_var": {"type": "str", "default": "signal_hardening_probe"},
     "owner_var": {"type": "str", "default": "signal_hardening_owner"},
     "mdm_sources": {"type": "list", "elements": "dict", "default": []},
     "waivers": {"type": "list", "elements": "raw", "default": []},
+    "waiver_files": {"type": "list", "elements": "path", "default": []},
     "attestations": {"type": "list", "elements": "raw", "default": []},
+    "attestation_files": {"type": "list", "elements": "path", "default": []},
+    "attestation_validity_days": {"type": "dict", "default": {}},
     "report_dir": {"type": "path", "required": True},
-    "formats": {"type": "list", "elements": "str", "default": ["json", "md", "html"], "choices": ["json", "md", "html"]},
+    "formats": {"type": "list", "elements": "str", "default": ["json", "md", "html"], "choices": ["json", "md", "html", "junit", "csv"]},
     "threshold_pct": {"type": "float", "default": 0.0},
+    "max_failures": {"type": "dict", "default": {}},
+    "history": {"type": "bool", "default": False},
+    "history_path": {"type": "str", "default": ""},
+    # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner}}, judged here at once.
+    "collected": {"type": "dict"},
+    # Judge as of this moment (ISO 8601) instead of now: reproducible reports, and slices merged as one run.
+    "evaluation_time": {"type": "str"},
 }
+
+# How many failing subjects the AWX artifact names (set_stats data must stay small).
+ARTIFACT_SUBJECTS = 100
+
+
+def evaluation_moment(text):
+    """The moment a run judges as of: now, or the given ISO 8601 time (UTC when it names no zone)."""
+    if not text:
+        return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    try:
+        moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise AnsibleActionFail("evaluation_time %r is not an ISO 8601 date-time such as 2026-11-26T06:00:00Z" % (text,))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+
+
+def awx_artifact(summary):
+    """Fleet totals, per-control counts and the first failing subjects, small enough for AWX set_stats."""
+    failing = [s for s in summary["subjects"]
+               if any(r["status"] in ("fail", "error") for r in s["results"]) or s["state"] != "ok"]
+    return {
+        "generated_at": summary["generated_at"],
+        "compliance_pct": summary["compliance"]["pct"],
+        "subjects": summary["compliance"]["subjects"],
+        "subjects_compliant": summary["compliance"]["subjects_compliant"],
+        "totals": summary["totals"],
+        "controls": {c["id"]: c["counts"] for c in summary["controls"]},
+        "failing_subjects": [{"id": s["id"], "kind": s["kind"], "platform": s["platform"],
+                              "failing": sum(1 for r in s["results"] if r["status"] in ("fail", "error"))}
+                             for s in failing[:ARTIFACT_SUBJECTS]],
+        "failing_subjects_total": len(failing),
+    }
 
 
 def newest_by_platform(given):
@@ -113,14 +172,20 @@ class ActionModule(ActionBase):
             controls = load_catalog(args["controls_dir"], org_names=org.keys())
         except (CatalogError, SchemaUnavailable) as exc:
             raise AnsibleActionFail(str(exc))
+        validity = {str(key): int(value) if isinstance(value, str) and value.strip().isdigit() else value
+                    for key, value in (args["attestation_validity_days"] or {}).items()}
+        found = check_validity_overrides(validity, controls)
+        if found:
+            raise AnsibleActionFail("attestation_validity_days: %s" % "; ".join(found))
+        controls = apply_validity_overrides(controls, validity)
+        max_failures = {key: int(value) if isinstance(value, str) and value.strip().isdigit() else value
+                        for key, value in (args["max_failures"] or {}).items()}
+        found = check_limits(max_failures)
+        if found:
+            raise AnsibleActionFail("max_failures: %s" % "; ".join(found))
         phase("catalogue")
 
         input_errors, sources = [], []
-        waivers, errors = normalize_waivers(args["waivers"])
-        input_errors.extend(errors)
-        attestations, errors = normalize_attestations(args["attestations"])
-        input_errors.extend(errors)
-
         subjects = self._workstations(args, task_vars, input_errors, sources)
         for spec in args["mdm_sources"]:
             pulled, errors, status = pull_source(spec, progress=show_progress)
@@ -129,49 +194,107 @@ class ActionModule(ActionBase):
             sources.append(status)
         phase("collect")
 
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        now = evaluation_moment(args["evaluation_time"])
+        waivers = WaiverCollector(c["id"] for c in controls)
+        waivers.add_inline(args["waivers"])
+        for path in args["waiver_files"]:
+            waivers.add_file(path)
+        attestations = AttestationCollector(controls, now)
+        attestations.add_inline(args["attestations"])
+        for path in args["attestation_files"]:
+            attestations.add_file(path)
+        # Mistakes in waivers and attestations first: they change what the results below mean.
+        input_errors[:0] = waivers.errors + attestations.errors
+        phase("governance")
+
         evaluator = Evaluator(controls, org, context={"newest_versions": newest_by_platform(args["newest_versions"])},
-                              waivers=waivers, attestations=attestations, now=now)
+                              waivers=waivers.valid, attestations=attestations.valid, now=now)
         judged = [(subject, evaluator.evaluate(subject)) for subject in subjects]
         phase("evaluate")
         summary = build_summary(
             controls, judged, generated_at=now.isoformat().replace("+00:00", "Z"), tool_version=COLLECTION_VERSION,
             check_mode=bool(self._play_context.check_mode), threshold_pct=args["threshold_pct"], org=org, sources=sources,
             input_errors=input_errors)
+        summary["waivers"] = waivers.section(evaluator.waivers.covered, now)
+        summary["attestations"] = attestations.section(validity)
         phase("summarize")
+
+        history, warnings = None, problem_warnings(waivers, attestations)
+        sections = disabled_sections()
+        if args["history"]:
+            path = args["history_path"] or default_path(args["report_dir"])
+            try:
+                history = History(path)
+                sections = history.append(summary)
+            except HistoryError as exc:
+                if history is not None:
+                    history.close()
+                    history = None
+                sections["history"].update(enabled=True, path=path, error=str(exc))
+                warnings.append("%s; the reports are written without it" % exc)
+        summary.update(sections)
+        summary["gate"] = gate = evaluate_gate(summary, max_failures, args["threshold_pct"])
+        phase("history")
         try:
-            paths = write_reports(summary, args["report_dir"], args["formats"], timings=timings)
-        except (InvalidSummary, SchemaUnavailable, OSError) as exc:
-            raise AnsibleActionFail("cannot write the compliance summary to %s: %s" % (args["report_dir"], exc))
-        lap[0] = time.monotonic()
+            try:
+                paths = write_reports(summary, args["report_dir"], args["formats"], timings=timings)
+            except (InvalidSummary, SchemaUnavailable, OSError) as exc:
+                raise AnsibleActionFail("cannot write the compliance summary to %s (the run is not added to the history): %s"
+                                        % (args["report_dir"], exc))
+            lap[0] = time.monotonic()
+            if history is not None:
+                try:
+                    history.commit()
+                except HistoryError as exc:
+                    summary["history"]["error"] = str(exc)
+                    warnings.append(str(exc))
+        finally:
+            if history is not None:
+                history.close()
+        phase("history_commit")
 
         pct = summary["compliance"]["pct"]
         result.update(
             changed=False,
             compliance_pct=pct,
             threshold_pct=args["threshold_pct"],
-            # Nothing counted proves nothing: it meets only a threshold of zero.
-            threshold_met=(pct if pct is not None else 0.0) >= args["threshold_pct"],
+            threshold_met=gate["compliance"]["met"],
+            gate=gate,
             totals=summary["totals"],
             subjects=summary["compliance"]["subjects"],
             subjects_compliant=summary["compliance"]["subjects_compliant"],
             incomplete_sources=[s["name"] for s in sources if s["type"] != "ansible" and s["status"] != "complete"],
             input_errors=len(input_errors),
+            waivers=summary["waivers"]["counts"],
+            history={key: summary["history"][key] for key in ("enabled", "path", "run_id", "runs", "error")},
+            changes=None if summary["changes"] is None else {
+                "newly_failing": summary["changes"]["newly_failing"]["count"], "fixed": summary["changes"]["fixed"]["count"]},
             reports=paths,
-            table=render_text(summary, paths),
+            table=render_text(summary, paths) + governance_lines(summary),
             seconds=round(time.monotonic() - started, 3),
             timings=timings,
+            artifact=awx_artifact(summary),
         )
+        if warnings:
+            result["warnings"] = warnings
         return result
 
     def _workstations(self, args, task_vars, input_errors, sources):
-        hostvars = task_vars.get("hostvars") or {}
-        group = (task_vars.get("groups") or {}).get(args["workstation_group"]) or []
-        targeted = args["targeted_hosts"]
-        hosts = [h for h in group if targeted is None or h in targeted]
+        collected = args["collected"]
+        if collected is not None:
+            hosts = list(collected)
+            host_data = {h: {args["probe_var"]: (collected[h] or {}).get("probe"), args["owner_var"]: (collected[h] or {}).get("owner")}
+                         for h in hosts}
+        else:
+            host_data = task_vars.get("hostvars") or {}
+            group = (task_vars.get("groups") or {}).get(args["workstation_group"]) or []
+            targeted = args["targeted_hosts"]
+            hosts = [h for h in group if targeted is None or h in targeted]
+        # Sorted by name: the same order whether the fleet was probed in one run or in slices.
+        hosts = sorted(set(hosts))
         subjects = []
         for host in hosts:
-            host_vars = hostvars.get(host) or {}
+            host_vars = host_data.get(host) or {}
             probe = host_vars.get(args["probe_var"])
             owner = host_vars.get(args["owner_var"])
             subject, errors = workstation_subject(host, probe, str(owner) if owner else None)

@@ -175,6 +175,7 @@ compose:
 groups:
   signal_missing: signal_mdm.signal.visible is true and signal_mdm.signal.installed is false
 
+---
 # export.mdm.yml: an export file next to this inventory file
 plugin: hardening.signal.mdm
 source: file

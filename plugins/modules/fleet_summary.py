@@ -38,6 +38,24 @@ options:
     description: Newest official Signal version per platform (keys C(desktop), C(linux), C(macos), C(windows), C(ios), C(android)).
     type: dict
     default: {}
+  newest_release_dates:
+    description:
+      - Release date (ISO 8601) of the newest version per desktop platform, as the update feed gives it
+        (C(release_dates) of M(hardening.signal.signal_releases)). Used only for the wording of O(release_age_days).
+    type: dict
+    default: {}
+  newest_unknown_reasons:
+    description:
+      - Why the newest version of a platform is not known (C(unknown_reasons) of M(hardening.signal.signal_releases)),
+        shown in the reason of the C(unknown) version results.
+    type: dict
+    default: {}
+  release_age_days:
+    description:
+      - When a desktop client is older than the newest release and that release came out more than this many days ago,
+        the result's reason says the build is at risk of expiring. The verdict itself does not change. V(0) switches it off.
+    type: int
+    default: 0
   targeted_hosts:
     description:
       - Workstations this run targeted. Hosts of the group outside this list (for example excluded by C(--limit)) are left out;
@@ -67,11 +85,45 @@ options:
     type: list
     elements: raw
     default: []
+  waiver_files:
+    description:
+      - Waiver files (YAML or JSON, C(schemas/waivers.schema.json)), read in addition to O(waivers).
+      - Each mistake is listed in the summary's C(input_errors) with the file, the waiver and the field, and the waiver is
+        listed as C(invalid) in the summary's C(waivers) section; it is never applied. A file that cannot be read is reported the same way.
+    type: list
+    elements: path
+    default: []
   attestations:
     description: Attestations (owner, control, answer, date, by) for the controls no machine can verify.
     type: list
     elements: raw
     default: []
+  attestation_files:
+    description:
+      - Attestation files as a survey exports them, read in addition to O(attestations) - CSV with the columns C(person),
+        C(control), C(answer), C(date) and optionally C(attested_by), or YAML/JSON (C(schemas/attestations.schema.json)).
+      - A row with a mistake (unknown control, a control that is not an attestation control, unknown answer, bad or future date,
+        the same person, control and date twice) is left out and listed in C(input_errors) with the file, line or record and field.
+    type: list
+    elements: path
+    default: []
+  attestation_validity_days:
+    description:
+      - Per attestation control id, how many days an answer stays valid (1 to 730), instead of the control's own C(validity_days).
+      - An unknown control, a control that is not an attestation control, or a value out of range fails the task.
+    type: dict
+    default: {}
+  collected:
+    description:
+      - "For sliced runs (AWX job slicing): the facts each slice collected, a mapping of host name to C(probe) (the
+        desktop_info result) and C(owner), merged from the slices' C(signal_hardening_collected) artifacts. When given,
+        workstations are judged from it instead of hostvars, and O(targeted_hosts) is not used."
+    type: dict
+  evaluation_time:
+    description:
+      - Judge as of this moment (ISO 8601, for example C(2026-11-26T06:00:00Z)) instead of now. Makes reports reproducible
+        and lets slices collected at different moments be judged as one run.
+    type: str
   report_dir:
     description: Folder the reports are written to; created when missing.
     type: path
@@ -80,12 +132,29 @@ options:
     description: Report formats to write.
     type: list
     elements: str
-    choices: [json, md, html]
+    choices: [json, md, html, junit, csv]
     default: [json, md, html]
   threshold_pct:
     description: Minimum compliance percentage; the result says whether it is met (the role fails the run when not).
     type: float
     default: 0.0
+  max_failures:
+    description:
+      - Most results in state C(fail) allowed per severity of their control; keys C(high), C(medium), C(low); a value is a
+        whole number from 0, or null for no limit. The RV(gate) says which limits are crossed (the role fails the run then).
+    type: dict
+    default: {}
+  history:
+    description:
+      - Append the run's results to the history (SQLite), in one transaction committed only once the reports are written.
+      - The summary then gives each failing result's C(failing_since), the C(changes) since the previous run and the C(trend).
+      - A history that cannot be read or written does not stop the run; the summary and a warning say why.
+    type: bool
+    default: false
+  history_path:
+    description: The history file; empty means C(fleet-history.sqlite) in O(report_dir).
+    type: str
+    default: ""
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -149,6 +218,33 @@ subjects_compliant:
   description: Subjects whose every counted result is pass.
   returned: always
   type: int
+gate:
+  description:
+    - The compliance threshold and the failure limits per severity, checked on this run.
+    - "C(lines) names every line crossed, e.g. C(high: 3 failing results (limit 0): sh-3.1-ios-app-store x2, ...); C(message) joins them."
+  returned: always
+  type: dict
+  sample:
+    passed: false
+    compliance: {pct: 62.5, threshold_pct: 50.0, met: true}
+    severities: {high: {failures: 3, limit: 0, crossed: true, controls: [{id: sh-3.1-ios-app-store, failures: 2}]}}
+    lines: ["high: 3 failing results (limit 0): sh-3.1-ios-app-store x2, sh-3.2-mobile-version-current x1"]
+    message: "high: 3 failing results (limit 0): sh-3.1-ios-app-store x2, sh-3.2-mobile-version-current x1"
+waivers:
+  description: How many waivers are active, unmatched (in force, covering nothing), expired and invalid, and how many results were waived.
+  returned: always
+  type: dict
+  sample: {active: 2, unmatched: 1, expired: 1, invalid: 0, results_waived: 40}
+history:
+  description: Whether the run was added to the history, where, its run id, the number of runs, and the error if it could not be.
+  returned: always
+  type: dict
+  sample: {enabled: true, path: /srv/reports/fleet-history.sqlite, run_id: 31, runs: 31, error: null}
+changes:
+  description: How many results are newly failing and fixed since the previous run; null without a history.
+  returned: always
+  type: dict
+  sample: {newly_failing: 4, fixed: 12}
 incomplete_sources:
   description: Names of MDM sources that failed or stopped part-way (unreachable workstations are counted in the summary, not here).
   returned: always
@@ -168,6 +264,10 @@ table:
   returned: always
   type: list
   elements: str
+artifact:
+  description: Fleet totals, per-control counts and the first 100 failing subjects, small enough for C(ansible.builtin.set_stats) (AWX job artifacts).
+  returned: always
+  type: dict
 seconds:
   description: Time the judgement and the writing took.
   returned: always

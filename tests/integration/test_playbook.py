@@ -27,9 +27,14 @@ def test_example_in_check_mode_writes_a_valid_summary(run_playbook):
     localhost = summary["subjects"][0]
     assert localhost["id"] == "localhost" and localhost["state"] == "ok" and localhost["owner"] == "alice.martin@example.org"
     # Every malformed example record is named with its file, record and field.
-    fields = {(e["record"].split(" ")[0], e["field"]) for e in summary["input_errors"]}
+    mdm_errors = [e for e in summary["input_errors"] if "mdm-export.json" in e["source"]]
+    fields = {(e["record"].split(" ")[0], e["field"]) for e in mdm_errors}
     assert ("devices[16]", "signal.version") in fields
-    assert all("mdm-export.json" in e["source"] for e in summary["input_errors"])
+    # The example's attestations file has one bad row on purpose; nothing else is wrong.
+    others = [(os.path.basename(e["source"]), e["record"], e["field"]) for e in summary["input_errors"] if e not in mdm_errors]
+    assert others == [("attestations.csv", "line 8", "answer")]
+    assert {w["id"]: w["state"] for w in summary["waivers"]["items"]} == {"WVR-2026-014": "active", "WVR-2026-003": "expired"}
+    assert summary["gate"]["passed"] is True and summary["history"]["run_id"] == 1
     assert summary["totals"]["error"] >= 3 and summary["totals"]["waived"] >= 1
     for fmt in ("json", "md", "html"):
         assert os.path.getsize(os.path.join(run.report_dir, "fleet-summary." + fmt)) > 0
@@ -130,3 +135,82 @@ def test_failed_source_fails_the_run_after_writing_unless_accepted(run_playbook)
     run = run_playbook(extra={"signal_hardening_mdm_sources": sources, "signal_hardening_min_compliance_pct": 0,
                               "signal_hardening_fail_on_incomplete_sources": False})
     assert run.rc == 0, run.output
+
+
+def test_second_run_keeps_failing_since_and_lists_nothing_newly_failing(run_playbook):
+    first = run_playbook()
+    assert first.rc == 0, first.output
+    run1 = first.summary()
+    second = run_playbook()
+    assert second.rc == 0, second.output
+    run2 = second.summary()
+    assert problems("fleet_summary.schema.json", run2) == []
+    assert run2["history"]["run_id"] == 2 and run2["history"]["previous_run"]["run_id"] == 1
+    assert os.path.exists(os.path.join(first.report_dir, "fleet-history.sqlite"))
+    failing = [r for s in run2["subjects"] for r in s["results"] if r["status"] in ("fail", "unknown", "manual", "error")]
+    assert failing and all(r["failing_since"] == run1["generated_at"] for r in failing)
+    assert run2["changes"]["newly_failing"] == {"count": 0, "by_control": {}, "items": [], "truncated": False}
+    assert run2["changes"]["fixed"]["count"] == 0
+    assert [point["run_id"] for point in run2["trend"]] == [1, 2]
+    assert "since run 1: 0 newly failing, 0 fixed" in second.output
+
+
+def test_history_can_be_switched_off(run_playbook):
+    run = run_playbook(extra={"signal_hardening_history": False})
+    assert run.rc == 0, run.output
+    summary = run.summary()
+    assert summary["history"]["enabled"] is False and summary["changes"] is None and summary["trend"] == []
+    assert not os.path.exists(os.path.join(run.report_dir, "fleet-history.sqlite"))
+
+
+def test_bad_waiver_file_names_the_file_the_waiver_and_the_field(run_playbook, tmp_path):
+    bad = tmp_path / "bad-waivers.yml"
+    bad.write_text(yaml.safe_dump({"format": "hardening.signal/waivers", "format_version": 1, "waivers": [
+        {"id": "W-1", "control": "sh-3.10-ios-daily-reboot", "scope": {"platforms": ["ios"]}, "owner": "ciso@example.org",
+         "justification": "no boot time", "ticket": "SEC-1", "expires": "2027-02-30"},
+        {"id": "W-2", "control": "sh-9.9-nothing", "scope": {}, "owner": "ciso@example.org",
+         "justification": "typo", "ticket": "SEC-2", "expires": "2027-01-31"},
+    ]}))
+    run = run_playbook(extra={"signal_hardening_waiver_files": [str(bad)]})
+    assert run.rc == 0, run.output
+    assert str(bad) in run.output and "expires" in run.output
+    summary = run.summary()
+    named = {(e["record"], e["field"]) for e in summary["input_errors"] if e["source"] == str(bad)}
+    assert named == {("waivers[0] (id W-1)", "expires"), ("waivers[1] (id W-2)", "control"), ("waivers[1] (id W-2)", "scope")}
+    states = {w["id"]: (w["state"], w["message"]) for w in summary["waivers"]["items"]}
+    assert states["W-1"][0] == "invalid" and "2027-02-30" in states["W-1"][1]
+    # Never applied: the daily-reboot results of iPhones are no longer waived.
+    ios = next(s for s in summary["subjects"] if s["id"] == "ios-0001")
+    assert next(r for r in ios["results"] if r["control"] == "sh-3.10-ios-daily-reboot")["status"] == "unknown"
+
+
+def test_missing_waiver_file_stops_the_run_before_any_host_is_probed(run_playbook):
+    run = run_playbook(extra={"signal_hardening_waiver_files": ["/nonexistent/waivers.yml"]})
+    assert run.rc != 0
+    assert "signal_hardening_waiver_files: /nonexistent/waivers.yml is not a file" in run.output
+    assert "Collect the facts of each workstation" not in run.output
+
+
+def test_validity_override_must_name_an_attestation_control(run_playbook):
+    run = run_playbook(extra={"signal_hardening_attestation_validity_days": {"sh-3.7-mobile-passcode": 30}})
+    assert run.rc != 0 and "signal_hardening_attestation_validity_days: sh-3.7-mobile-passcode" in run.output
+    run = run_playbook(extra={"signal_hardening_attestation_validity_days": {"sh-3.5-registration-lock": 1000}})
+    assert run.rc != 0 and "is 1000" in run.output
+    run = run_playbook(extra={"signal_hardening_attestation_validity_days": {"sh-3.5-registration-lock": 7}})
+    assert run.rc == 0, run.output
+    summary = run.summary()
+    assert summary["attestations"]["validity_days"] == {"sh-3.5-registration-lock": 7}
+    alice = next(s for s in summary["subjects"] if s["id"] == "ios-0001")
+    # Answered on 2026-10-02: valid for 7 days only, so it is manual again.
+    assert next(r for r in alice["results"] if r["control"] == "sh-3.5-registration-lock")["status"] == "manual"
+
+
+def test_failure_limits_name_every_line_crossed(run_playbook):
+    run = run_playbook(extra={"signal_hardening_max_failures": {"high": 0, "medium": 10, "low": 2}})
+    assert run.rc != 0
+    gate = run.summary()["gate"]
+    assert gate["passed"] is False and [line.split(":")[0] for line in gate["lines"]] == ["high", "low"]
+    assert "high: 6 failing results (limit 0): sh-3.2-mobile-version-current x3, sh-3.1-ios-app-store x2" in run.output
+    assert "low: 6 failing results (limit 2): sh-3.10-android-daily-reboot x6" in run.output
+    run = run_playbook(extra={"signal_hardening_max_failures": {"high": -1}})
+    assert run.rc != 0 and "signal_hardening_max_failures" in run.output

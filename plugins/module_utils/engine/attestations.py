@@ -19,36 +19,40 @@ from ansible_collections.hardening.signal.plugins.module_utils.engine.dates impo
 _ANSWERS = {"yes": True, "no": False, True: True, False: False}
 
 
+def normalize_attestation(record):
+    """(attestation, None) for one raw record, or (None, (field, problem)) naming its first problem."""
+    if not isinstance(record, dict):
+        return None, (None, "an attestation must be a mapping")
+    for field in ("owner", "control", "answer", "date"):
+        if record.get(field) in (None, ""):
+            return None, (field, "is required")
+    if str(record["answer"]).lower() not in ("yes", "no", "true", "false"):
+        return None, ("answer", "must be yes or no, got %r" % (record["answer"],))
+    try:
+        date = parse_date(record["date"])
+    except ValueError as exc:
+        return None, ("date", str(exc))
+    return {
+        "owner": str(record["owner"]).strip().lower(),
+        "control": str(record["control"]),
+        "answer": str(record["answer"]).lower() in ("yes", "true"),
+        "date": date,
+        "by": str(record.get("by") or record["owner"]),
+    }, None
+
+
 def normalize_attestations(records, source="attestations"):
     """(valid records, errors) from raw records; each error names the record and field."""
     valid, errors = [], []
     for index, record in enumerate(records or ()):
         where = "%s[%d]" % (source, index)
-        if not isinstance(record, dict):
-            errors.append({"source": source, "record": where, "field": None, "message": "an attestation must be a mapping"})
-            continue
-        problem = None
-        for field in ("owner", "control", "answer", "date"):
-            if record.get(field) in (None, ""):
-                problem = (field, "is required")
-                break
-        if problem is None and str(record["answer"]).lower() not in ("yes", "no", "true", "false"):
-            problem = ("answer", "must be yes or no, got %r" % (record["answer"],))
-        if problem is None:
-            try:
-                date = parse_date(record["date"])
-            except ValueError as exc:
-                problem = ("date", str(exc))
+        attestation, problem = normalize_attestation(record)
         if problem is not None:
-            errors.append({"source": source, "record": where, "field": problem[0], "message": "%s %s" % problem})
+            field, message = problem
+            errors.append({"source": source, "record": where, "field": field,
+                           "message": message if field is None else "%s %s" % (field, message)})
             continue
-        valid.append({
-            "owner": str(record["owner"]).strip().lower(),
-            "control": str(record["control"]),
-            "answer": str(record["answer"]).lower() in ("yes", "true"),
-            "date": date,
-            "by": str(record.get("by") or record["owner"]),
-        })
+        valid.append(attestation)
     return valid, errors
 
 

@@ -87,17 +87,38 @@ def op_version_current(observed, expected, ctx):
     if version is None:
         raise TypeMismatch("expected a version such as 7.80.1, got %r" % (observed,))
     if expected is None:
-        return S.UNKNOWN, "the newest official version for %s is not known (feed not read, no offline value set)" % ctx.platform
+        why = (ctx.context.get("newest_unknown_reasons") or {}).get(ctx.platform)
+        return S.UNKNOWN, "the newest official version for %s is not known (%s)" % (
+            ctx.platform, why or "feed not read, no offline value set")
     newest = parse_version(expected)
     if newest is None:
         raise TypeMismatch("newest version %r is not a version" % (expected,))
     allowed = ctx.org["max_minor_versions_behind"]
     behind = minor_releases_behind(version, newest)
     if behind is None:
-        return S.FAIL, "%s is a major release behind the newest %s" % (observed, expected)
+        return S.FAIL, "%s is a major release behind the newest %s%s" % (observed, expected, _release_age(ctx, version, newest))
     if behind <= allowed:
-        return S.PASS, "%s is %d minor release(s) behind the newest %s (at most %d allowed)" % (observed, behind, expected, allowed)
-    return S.FAIL, "%s is %d minor releases behind the newest %s (at most %d allowed)" % (observed, behind, expected, allowed)
+        return S.PASS, "%s is %d minor release(s) behind the newest %s (at most %d allowed)%s" % (
+            observed, behind, expected, allowed, _release_age(ctx, version, newest))
+    return S.FAIL, "%s is %d minor releases behind the newest %s (at most %d allowed)%s" % (
+        observed, behind, expected, allowed, _release_age(ctx, version, newest))
+
+
+def _release_age(ctx, version, newest):
+    """Signal builds expire some weeks after release: when the client is older than the newest release and that
+    release came out more than release_age_days ago (date from the update feed), say so. Words only, no verdict."""
+    limit = ctx.context.get("release_age_days") or 0
+    released = (ctx.context.get("newest_release_dates") or {}).get(ctx.platform)
+    if not limit or not released or version >= newest:
+        return ""
+    try:
+        age = (ctx.now - parse_timestamp(released)).days
+    except TypeMismatch:
+        return ""
+    if age <= limit:
+        return ""
+    return ("; the newest release came out %d days ago (%s), more than %d: this build is at risk of expiring "
+            "(Signal builds stop working some weeks after release)" % (age, released, limit))
 
 
 def parse_timestamp(text):

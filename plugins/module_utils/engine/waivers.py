@@ -29,47 +29,50 @@ def _subject_values(subject):
     }
 
 
+def normalize_waiver(record, where):
+    """(waiver, None) for one raw record, or (None, (field, problem)) naming its first problem."""
+    if not isinstance(record, dict):
+        return None, (None, "a waiver must be a mapping")
+    for field in ("control", "owner", "justification", "expires", "scope"):
+        if record.get(field) in (None, "", {}):
+            return None, (field, "is required")
+    scope = record["scope"]
+    if not isinstance(scope, dict):
+        return None, ("scope", "must be a mapping of %s" % ", ".join(SCOPE_KEYS))
+    unknown = sorted(str(key) for key in set(scope) - set(SCOPE_KEYS))
+    if unknown:
+        return None, ("scope", "unknown key(s) %s; use %s" % (", ".join(unknown), ", ".join(SCOPE_KEYS)))
+    try:
+        expires = parse_date(record["expires"])
+    except ValueError as exc:
+        return None, ("expires", str(exc))
+    normalized_scope = {}
+    for key, values in scope.items():
+        values = values if isinstance(values, list) else [values]
+        normalized_scope[key] = frozenset(str(v).lower() if key == "owners" else str(v) for v in values)
+    return {
+        "id": str(record.get("id") or where),
+        "control": str(record["control"]),
+        "owner": str(record["owner"]),
+        "justification": str(record["justification"]),
+        "ticket": str(record.get("ticket") or ""),
+        "expires": expires,
+        "scope": normalized_scope,
+    }, None
+
+
 def normalize_waivers(records, source="waivers"):
     """(valid waivers, errors): each error names the waiver and the field."""
     valid, errors = [], []
     for index, record in enumerate(records or ()):
         where = "%s[%d]" % (source, index)
-        if not isinstance(record, dict):
-            errors.append({"source": source, "record": where, "field": None, "message": "a waiver must be a mapping"})
-            continue
-        problem = None
-        for field in ("control", "owner", "justification", "expires", "scope"):
-            if record.get(field) in (None, "", {}):
-                problem = (field, "is required")
-                break
-        scope = record.get("scope")
-        if problem is None and not isinstance(scope, dict):
-            problem = ("scope", "must be a mapping of %s" % ", ".join(SCOPE_KEYS))
-        if problem is None:
-            unknown = sorted(set(scope) - set(SCOPE_KEYS))
-            if unknown:
-                problem = ("scope", "unknown key(s) %s; use %s" % (", ".join(unknown), ", ".join(SCOPE_KEYS)))
-        if problem is None:
-            try:
-                expires = parse_date(record["expires"])
-            except ValueError as exc:
-                problem = ("expires", str(exc))
+        waiver, problem = normalize_waiver(record, where)
         if problem is not None:
-            errors.append({"source": source, "record": where, "field": problem[0], "message": "%s %s" % problem})
+            field, message = problem
+            errors.append({"source": source, "record": where, "field": field,
+                           "message": message if field is None else "%s %s" % (field, message)})
             continue
-        normalized_scope = {}
-        for key, values in scope.items():
-            values = values if isinstance(values, list) else [values]
-            normalized_scope[key] = frozenset(str(v).lower() if key == "owners" else str(v) for v in values)
-        valid.append({
-            "id": str(record.get("id") or where),
-            "control": str(record["control"]),
-            "owner": str(record["owner"]),
-            "justification": str(record["justification"]),
-            "ticket": str(record.get("ticket") or ""),
-            "expires": expires,
-            "scope": normalized_scope,
-        })
+        valid.append(waiver)
     return valid, errors
 
 
@@ -79,7 +82,13 @@ class WaiverBook(object):
         self._by_control = {}
         for waiver in waivers:
             self._by_control.setdefault(waiver["control"], []).append(waiver)
-        self.used = set()
+        # Results each waiver turned into waived, by waiver id.
+        self.covered = {}
+
+    @property
+    def used(self):
+        """Ids of the waivers that covered at least one result."""
+        return set(self.covered)
 
     def covers(self, control_id):
         """False when no waiver names the control, so apply() would never change its results."""
@@ -98,7 +107,7 @@ class WaiverBook(object):
             if waiver["expires"] < self.today:
                 expired = waiver
                 continue
-            self.used.add(waiver["id"])
+            self.covered[waiver["id"]] = self.covered.get(waiver["id"], 0) + 1
             evidence = result.setdefault("evidence", {})
             evidence["underlying_status"] = result["status"]
             evidence["waiver"] = {"id": waiver["id"], "owner": waiver["owner"], "justification": waiver["justification"],

@@ -5,16 +5,33 @@
 
 from __future__ import annotations
 
+from ansible_collections.hardening.signal.plugins.module_utils.probes import windows_facts
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 DESKTOP_FACTS_SCHEMA = "desktop_facts.schema.json"
 
 
+def profile_owner(host, facts):
+    """user@host when the workstation's Signal profiles all belong to one local user, else None."""
+    profiles = ((facts or {}).get("signal") or {}).get("profiles")
+    if not isinstance(profiles, list):
+        return None
+    users = {p.get("user") for p in profiles if isinstance(p, dict) and isinstance(p.get("user"), str) and p.get("user")}
+    if len(users) != 1:
+        return None
+    return "%s@%s" % (users.pop(), host)
+
+
 def workstation_subject(host, probe, owner=None):
-    """A subject from one host's registered desktop_info result (None when the host was never probed)."""
+    """A subject from one host's registered desktop_info result (None when the host was never probed).
+
+    The owner is the inventory's (signal_hardening_owner); without one, the only local user with a Signal
+    profile, as user@host (owner_source says which).
+    """
     subject = {
         "id": host, "kind": "workstation", "platform": "unknown", "name": host,
-        "owner": owner or None, "source": {"type": "ansible", "name": "desktop_info", "record": host},
+        "owner": owner or None, "owner_source": "inventory" if owner else None,
+        "source": {"type": "ansible", "name": "desktop_info", "record": host},
         "state": "ok", "error": None, "facts": None,
     }
     if not isinstance(probe, dict):
@@ -24,6 +41,15 @@ def workstation_subject(host, probe, owner=None):
         subject.update(state="unreachable", error=str(probe.get("msg") or "host unreachable"))
         return subject, []
     facts = probe.get("facts")
+    if facts is None and not probe.get("failed") and "windows_raw" in probe:
+        # Windows hosts return raw values (win_desktop_info); the decisions are made here, in Python.
+        subject["source"]["name"] = "win_desktop_info"
+        try:
+            facts = windows_facts.facts_from_raw(probe["windows_raw"])
+        except windows_facts.RawDocumentError as exc:
+            subject.update(state="invalid", platform="windows",
+                           error="win_desktop_info returned an unusable document: %s" % exc)
+            return subject, [{"source": "win_desktop_info", "record": host, "field": "windows_raw", "message": str(exc)}]
     if probe.get("failed") or not isinstance(facts, dict):
         message = str(probe.get("msg") or "desktop_info returned no facts")
         subject.update(state="failed", error=message[:2000])
@@ -38,6 +64,10 @@ def workstation_subject(host, probe, owner=None):
         return subject, errors
     subject["platform"] = facts["platform"]
     subject["facts"] = facts
+    if not owner:
+        found = profile_owner(host, facts)
+        if found:
+            subject.update(owner=found, owner_source="signal_profile")
     return subject, []
 
 
@@ -52,7 +82,8 @@ def mobile_subject(record, source_name, source_type):
     """A subject from one checked phone record (the record is the facts)."""
     return {
         "id": record["id"], "kind": "mobile", "platform": record["platform"], "name": record.get("name"),
-        "owner": _owner_of(record), "source": {"type": source_type, "name": source_name, "record": record["id"]},
+        "owner": _owner_of(record), "owner_source": "mdm" if _owner_of(record) else None,
+        "source": {"type": source_type, "name": source_name, "record": record["id"]},
         "state": "ok", "error": None, "facts": record,
     }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import COLLECTION_CONTROL
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.people import people_section, subject_standing
 
 SCHEMA_VERSION = 1
 GUIDANCE = {
@@ -33,6 +34,16 @@ def compliance_pct(counts):
     return round(100.0 * counts[S.PASS] / counted, 2), counted
 
 
+def owner_source(subject):
+    """Where the subject's owner came from: inventory, mdm, signal_profile; None without an owner."""
+    if not subject.get("owner"):
+        return None
+    given = subject.get("owner_source")
+    if given:
+        return given
+    return "mdm" if subject.get("kind") == "mobile" else "inventory"
+
+
 def build_summary(controls, judged, *, generated_at, tool_version, check_mode, threshold_pct, org, sources, input_errors):
     """judged: iterable of (subject, results). Subjects keep the order given."""
     per_control = {c["id"]: empty_counts() for c in controls}
@@ -41,6 +52,7 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
     compliant = 0
     collection_counts = None
     counted_statuses = frozenset(S.COUNTED)
+    standings = []
     for subject, results in judged:
         subject_counted = 0
         subject_passing = 0
@@ -59,11 +71,14 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
                     subject_passing += 1
         if subject_counted and subject_counted == subject_passing:
             compliant += 1
-        subjects_out.append({
+        out = {
             "id": subject["id"], "kind": subject["kind"], "platform": subject["platform"],
-            "name": subject.get("name"), "owner": subject.get("owner"), "source": subject["source"],
-            "state": subject["state"], "error": subject.get("error"), "results": results,
-        })
+            "name": subject.get("name"), "owner": subject.get("owner"), "owner_source": owner_source(subject),
+            "source": subject["source"], "state": subject["state"], "error": subject.get("error"), "results": results,
+        }
+        subjects_out.append(out)
+        standing, failing = subject_standing(subject["state"], subject_counted, subject_passing)
+        standings.append((out, standing, failing))
     controls_out = [{
         "id": c["id"], "section": c["section"], "title": c["title"], "platforms": list(c["platforms"]),
         "method": c["check"]["method"], "severity": c["severity"], "remediation": c["remediation"],
@@ -90,4 +105,5 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
         "controls": controls_out,
         "subjects": subjects_out,
         "input_errors": list(input_errors),
+        "people": people_section(standings),
     }

@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The run history: every run's results in one SQLite file (fleet-history.sqlite next to the reports).
+
+Tables (PRAGMA user_version 1):
+
+  runs(run_id, generated_at, check_mode, pct, totals)   one row per run; totals is the JSON of the summary's totals
+  results(run_id, subject, control, status)              one row per result of every run; the primary key
+                                                         (run_id, subject, control) is its index, so appending a
+                                                         run writes at the end of the table
+  subjects(subject, name), controls(control, name),      the names behind results' small integer ids (a 50,000-
+  statuses(status, name)                                 subject run is 750,000 rows: ids keep it about 11 MB)
+  results_by_name                                        a view of results with the names
+  streaks(subject, packed)                               internal: per subject and control, the last recorded status
+                                                         and, when it is not pass, the first run of its unbroken non-pass
+                                                         streak (one blob of 32-bit numbers since_run_id << 3 | status,
+                                                         indexed by control id, so a run reads 50,000 rows, not 750,000)
+
+A run is appended in one transaction: either all of it is recorded or, after any failure (including the
+process dying half-way), none of it, and the earlier history is intact. The caller commits only once the
+reports are written, so the history never holds a run whose reports were not written.
+
+failing_since: for a result that is not pass (fail, unknown, manual, error, or waived: an accepted failure
+is still a failure), the generated_at of the first run of its current unbroken streak of such statuses. A
+pass or a not_applicable ends a streak; a run in which the subject was not judged at all (left out with
+--limit, say) neither ends nor extends it.
+
+Changes are against each result's last recorded status (normally the previous run's): newly failing is a
+result now fail, unknown, manual or error that was pass, not_applicable or waived (or not judged before);
+fixed is a result now pass that was not.
+
+Controller-side only (stdlib sqlite3).
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import sqlite3
+import sys
+import time
+
+from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
+
+FORMAT_VERSION = 1
+DEFAULT_NAME = "fleet-history.sqlite"
+CHANGES_LIMIT = 100
+TREND_RUNS = 30
+CODES = {status: code for code, status in enumerate(S.ALL)}
+FAILING = frozenset(CODES[s] for s in (S.FAIL, S.UNKNOWN, S.MANUAL, S.ERROR))
+NOT_PASSING = FAILING | {CODES[S.WAIVED]}
+PASSING = CODES[S.PASS]
+# A streak is one unsigned 32-bit number: since_run_id << 3 | status code; NEVER (code 7) is "no result yet".
+CODE_BITS = 3
+CODE_MASK = (1 << CODE_BITS) - 1
+NEVER = CODE_MASK
+STREAK_TYPE = "I"
+_BIG_ENDIAN = sys.byteorder == "big"
+_NOTHING = array.array(STREAK_TYPE)
+
+
+def unpack(packed):
+    """A subject's streaks, indexed by control id, from their stored form (little-endian 32-bit numbers)."""
+    if not packed:
+        return _NOTHING
+    streaks = array.array(STREAK_TYPE)
+    streaks.frombytes(packed)
+    if _BIG_ENDIAN:
+        streaks.byteswap()
+    return streaks
+
+
+def pack(streaks):
+    if _BIG_ENDIAN:
+        streaks = array.array(STREAK_TYPE, streaks)
+        streaks.byteswap()
+    return streaks.tobytes()
+
+
+SCHEMA_SQL = """
+CREATE TABLE runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    generated_at TEXT NOT NULL,
+    check_mode INTEGER NOT NULL,
+    pct REAL,
+    totals TEXT NOT NULL
+);
+CREATE INDEX runs_by_time ON runs (generated_at);
+CREATE TABLE subjects (subject INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE controls (control INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE statuses (status INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE results (
+    run_id INTEGER NOT NULL,
+    subject INTEGER NOT NULL,
+    control INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    PRIMARY KEY (run_id, subject, control)
+) WITHOUT ROWID;
+CREATE TABLE streaks (subject INTEGER PRIMARY KEY, packed BLOB NOT NULL);
+CREATE VIEW results_by_name AS
+    SELECT r.run_id, s.name AS subject, c.name AS control, t.name AS status
+    FROM results r JOIN subjects s ON s.subject = r.subject JOIN controls c ON c.control = r.control
+    JOIN statuses t ON t.status = r.status;
+"""
+
+
+class HistoryError(Exception):
+    """The history cannot be read or written; the message names the file."""
+
+
+def default_path(report_dir):
+    return os.path.join(report_dir, DEFAULT_NAME)
+
+
+class History(object):
+    """One history file. Use append(), then commit() or rollback(), then close()."""
+
+    def __init__(self, path, journal_mode="delete", timeout=60.0):
+        self.path = os.path.abspath(path)
+        self._in_transaction = False
+        self._started = 0.0
+        # Seconds spent loading the streaks, writing the results (with failing_since and the changes), and in all.
+        self.timings = {}
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            # Autocommit mode: transactions are begun and ended explicitly below.
+            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError("history %s cannot be opened: %s" % (self.path, exc))
+        try:
+            self.db.execute("PRAGMA journal_mode=%s" % {"wal": "WAL"}.get(journal_mode, "DELETE"))
+            self.db.execute("PRAGMA cache_size=-65536")
+            self.db.execute("PRAGMA temp_store=MEMORY")
+            self._create_or_check()
+        except HistoryError:
+            self.db.close()
+            raise
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise HistoryError("history %s cannot be used: %s" % (self.path, exc))
+
+    def _create_or_check(self):
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version == FORMAT_VERSION:
+            return
+        if version != 0:
+            raise HistoryError("history %s has format %d; this version of hardening.signal reads format %d"
+                               % (self.path, version, FORMAT_VERSION))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            # Again under the write lock: another run may have created it meanwhile.
+            if self.db.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION:
+                self.db.execute("COMMIT")
+                return
+            if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise HistoryError("history %s is an SQLite file, but not a hardening.signal history" % self.path)
+            for statement in SCHEMA_SQL.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.executemany("INSERT INTO statuses (status, name) VALUES (?, ?)", [(c, s) for s, c in CODES.items()])
+            self.db.execute("PRAGMA user_version=%d" % FORMAT_VERSION)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    # ---- appending a run -------------------------------------------------------------------------------
+
+    def append(self, summary, changes_limit=CHANGES_LIMIT, trend_runs=TREND_RUNS):
+        """Record the summary's results in a new run (not yet committed) and set failing_since on its results.
+
+        Returns {"history": ..., "changes": ..., "trend": ...} for the summary. On any failure the run is rolled
+        back and HistoryError is raised.
+        """
+        started = time.monotonic()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
+            sections = self._append(summary, changes_limit, trend_runs)
+        except sqlite3.Error as exc:
+            self.rollback()
+            _forget_failing_since(summary)
+            raise HistoryError("history %s: the run could not be recorded (the earlier history is kept): %s"
+                               % (self.path, exc))
+        except BaseException:
+            self.rollback()
+            _forget_failing_since(summary)
+            raise
+        sections["history"]["seconds"] = self.timings["append"] = round(time.monotonic() - started, 3)
+        return sections
+
+    def _append(self, summary, changes_limit, trend_runs):
+        db = self.db
+        self._started = time.monotonic()
+        compliance = summary.get("compliance") or {}
+        cursor = db.execute("INSERT INTO runs (generated_at, check_mode, pct, totals) VALUES (?, ?, ?, ?)",
+                            (summary["generated_at"], 1 if (summary.get("run") or {}).get("check_mode") else 0,
+                             compliance.get("pct"), json.dumps(summary.get("totals") or {}, sort_keys=True)))
+        run_id = cursor.lastrowid
+        run_times = dict(db.execute("SELECT run_id, generated_at FROM runs"))
+        previous = db.execute("SELECT run_id, generated_at FROM runs WHERE run_id < ? ORDER BY run_id DESC LIMIT 1",
+                              (run_id,)).fetchone()
+        subject_ids = dict(db.execute("SELECT name, subject FROM subjects"))
+        control_ids = dict(db.execute("SELECT name, control FROM controls"))
+        streaks = dict(db.execute("SELECT subject, packed FROM streaks"))
+        self.timings["load"] = round(time.monotonic() - self._started, 3)
+        tracker = _Changes(previous is not None, changes_limit)
+        new_names = {"subjects": [], "controls": []}
+        changed = []
+
+        def rows():
+            """The results rows of this run; also works out failing_since, the changes and the new streaks."""
+            next_subject = max(subject_ids.values(), default=0) + 1
+            next_control = max(control_ids.values(), default=0) + 1
+            names_this_run = set()
+            # Local names: this loop runs once per result (750,000 times for 50,000 subjects).
+            codes, not_passing, code_bits, code_mask, never, note = CODES, NOT_PASSING, CODE_BITS, CODE_MASK, NEVER, tracker.note
+            for subject in summary["subjects"]:
+                name = _unique_name(subject, names_this_run)
+                subject_id = subject_ids.get(name)
+                if subject_id is None:
+                    subject_id = subject_ids[name] = next_subject
+                    next_subject += 1
+                    new_names["subjects"].append((subject_id, name))
+                old = unpack(streaks.get(subject_id))
+                new = array.array(STREAK_TYPE, old)
+                for result in subject["results"]:
+                    control_name = result["control"]
+                    control_id = control_ids.get(control_name)
+                    if control_id is None:
+                        control_id = control_ids[control_name] = next_control
+                        next_control += 1
+                        new_names["controls"].append((control_id, control_name))
+                    if control_id >= len(new):
+                        new.extend(never for _missing in range(control_id + 1 - len(new)))
+                    code = codes[result["status"]]
+                    held = new[control_id]
+                    old_code, old_since = held & code_mask, held >> code_bits
+                    if code in not_passing:
+                        since = old_since if old_since and old_code in not_passing else run_id
+                        result["failing_since"] = run_times[since]
+                    else:
+                        since = 0
+                    if old_code != code:
+                        note(subject["id"], control_name, code, None if old_code == never else old_code)
+                    new[control_id] = (since << code_bits) | code
+                    yield subject_id, control_id, code
+                if new != old:
+                    changed.append((subject_id, pack(new)))
+
+        db.executemany("INSERT INTO results (run_id, subject, control, status) VALUES (%d, ?, ?, ?)" % run_id, rows())
+        self.timings["results"] = round(time.monotonic() - self._started - self.timings["load"], 3)
+        db.executemany("INSERT INTO subjects (subject, name) VALUES (?, ?)", new_names["subjects"])
+        db.executemany("INSERT INTO controls (control, name) VALUES (?, ?)", new_names["controls"])
+        db.executemany("INSERT OR REPLACE INTO streaks (subject, packed) VALUES (?, ?)", changed)
+        trend = [{"run_id": rid, "generated_at": at, "pct": pct, "check_mode": bool(check)} for rid, at, pct, check in
+                 db.execute("SELECT run_id, generated_at, pct, check_mode FROM runs ORDER BY run_id DESC LIMIT ?", (trend_runs,))]
+        trend.reverse()
+        runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+        return {
+            "history": {"enabled": True, "path": self.path, "run_id": run_id, "runs": runs,
+                        "previous_run": {"run_id": previous[0], "generated_at": previous[1]} if previous else None,
+                        "seconds": 0.0, "error": None},
+            "changes": tracker.section(previous),
+            "trend": trend,
+        }
+
+    def commit(self):
+        if self._in_transaction:
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.rollback()
+                raise HistoryError("history %s: the run could not be committed (the earlier history is kept): %s"
+                                   % (self.path, exc))
+            self._in_transaction = False
+
+    def rollback(self):
+        if self._in_transaction:
+            self._in_transaction = False
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite already rolled back (it does so itself after some errors)
+
+    def close(self):
+        self.rollback()
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # ---- reading -----------------------------------------------------------------------------------------
+
+    def runs(self):
+        return [{"run_id": rid, "generated_at": at, "check_mode": bool(check), "pct": pct, "totals": json.loads(totals)}
+                for rid, at, check, pct, totals in
+                self.db.execute("SELECT run_id, generated_at, check_mode, pct, totals FROM runs ORDER BY run_id")]
+
+    def results(self, run_id):
+        """{(subject, control): status} of one run."""
+        return {(subject, control): status for subject, control, status in
+                self.db.execute("SELECT subject, control, status FROM results_by_name WHERE run_id = ?", (run_id,))}
+
+
+def _forget_failing_since(summary):
+    """A run that could not be recorded has no failing_since: some results may have got one before it failed."""
+    for subject in summary.get("subjects") or ():
+        for result in subject.get("results") or ():
+            if isinstance(result, dict):
+                result.pop("failing_since", None)
+
+
+def _unique_name(subject, names_this_run):
+    """The subject's id, made unique within the run when two sources report the same id."""
+    name = subject["id"]
+    if name in names_this_run:
+        base = "%s [%s]" % (name, (subject.get("source") or {}).get("name") or "?")
+        name, number = base, 2
+        while name in names_this_run:
+            name = "%s #%d" % (base, number)
+            number += 1
+    names_this_run.add(name)
+    return name
+
+
+class _Changes(object):
+    """Newly failing and fixed results, counted in full and listed up to a limit."""
+
+    NAMES = {code: status for status, code in CODES.items()}
+
+    def __init__(self, has_previous, limit):
+        self.has_previous = has_previous
+        self.limit = limit
+        self.newly_failing = {"count": 0, "by_control": {}, "items": []}
+        self.fixed = {"count": 0, "by_control": {}, "items": []}
+
+    def note(self, subject, control, code, old_code):
+        if not self.has_previous:
+            return
+        if code in FAILING and old_code not in FAILING:
+            bucket = self.newly_failing
+        elif code == PASSING and old_code is not None and old_code in NOT_PASSING:
+            bucket = self.fixed
+        else:
+            return
+        bucket["count"] += 1
+        bucket["by_control"][control] = bucket["by_control"].get(control, 0) + 1
+        if len(bucket["items"]) < self.limit:
+            bucket["items"].append({"subject": subject, "control": control, "status": self.NAMES[code],
+                                    "previous_status": None if old_code is None else self.NAMES[old_code]})
+
+    def section(self, previous):
+        for bucket in (self.newly_failing, self.fixed):
+            bucket["truncated"] = bucket["count"] > len(bucket["items"])
+            bucket["by_control"] = dict(sorted(bucket["by_control"].items()))
+        return {"previous_run": {"run_id": previous[0], "generated_at": previous[1]} if previous else None,
+                "limit": self.limit, "newly_failing": self.newly_failing, "fixed": self.fixed}
+
+
+def disabled_sections():
+    """What the summary says when the history is off."""
+    return {"history": {"enabled": False, "path": None, "run_id": None, "runs": 0, "previous_run": None,
+                        "seconds": 0.0, "error": None},
+            "changes": None, "trend": []}

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+"""The playbook with the newest versions read from a feed on 127.0.0.1, and remediation in check mode."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KEY = os.path.join(ROOT, "tests", "unit", "plugins", "module_utils", "probes", "data", "throwaway-pubkey.asc")
+OFFLINE_PHONES = {"ios": "7.85", "android": "7.80.2"}
+FEEDS = {"/desktop/latest-linux.yml": b"version: 7.81.0\nreleaseDate: '2026-11-19T18:25:09.575Z'\n",
+         "/desktop/latest-mac.yml": b"version: [broken\n"}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        body = FEEDS.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def flat(run):
+    """The output with YAML's line folding undone."""
+    return " ".join(run.output.split())
+
+
+@pytest.fixture
+def feed_server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/desktop/" % httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_feeds_fill_platforms_without_an_offline_value(run_playbook, feed_server):
+    run = run_playbook(extra={"signal_hardening_newest_versions": OFFLINE_PHONES,
+                              "signal_hardening_release_feed_url": feed_server})
+    assert run.rc == 0, run.output
+    out = flat(run)
+    assert "linux: 7.81.0 from %slatest-linux.yml" % feed_server in out
+    assert "macos: unknown (the update feed could not be read" in out and "not valid YAML" in out
+    assert "windows: unknown" in out and "HTTP 404" in out
+
+
+def test_an_unreachable_feed_never_fails_the_run(run_playbook):
+    run = run_playbook(extra={"signal_hardening_newest_versions": OFFLINE_PHONES,
+                              "signal_hardening_release_feed_url": "http://127.0.0.1:9/desktop/"})
+    assert run.rc == 0, run.output
+    assert "linux: unknown (the update feed could not be read: http://127.0.0.1:9/desktop/latest-linux.yml" in flat(run)
+
+
+def test_the_example_reads_no_feed(run_playbook):
+    run = run_playbook()
+    assert run.rc == 0, run.output
+    assert "linux: 7.80.0 from offline value" in flat(run)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/etc/debian_version") or not os.path.exists("/usr/bin/apt-get"),
+                    reason="remediation in check mode needs root on Debian or Ubuntu")
+def test_remediation_in_check_mode_reports_and_changes_nothing(run_playbook):
+    watched = ["/etc/apt/sources.list.d/signal-desktop.sources", "/usr/share/keyrings/signal-desktop-keyring.gpg",
+               "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "/etc/dconf/db/local.d/00-hardening-signal"]
+    before = {p: os.path.exists(p) for p in watched}
+    run = run_playbook(extra={"signal_hardening_remediate": True, "signal_hardening_key_file": KEY,
+                              "signal_hardening_key_fingerprint": "76780304C83C329E03F5D9CD5BF51F91147E5AAF",
+                              "signal_hardening_manage_gnome": "true"}, args=["--diff"])
+    assert run.rc == 0, run.output
+    assert "SIGNAL | 3.1 | PATCH | Pin Signal's apt repository" in run.output
+    assert "Signed-By: /usr/share/keyrings/signal-desktop-keyring.gpg" in run.output    # the diff
+    assert "SIGNAL | 3.7 | PATCH | Set screen lock, idle delay and lock-screen notifications" in run.output
+    assert "Remediation failed" not in run.output
+    assert {p: os.path.exists(p) for p in watched} == before

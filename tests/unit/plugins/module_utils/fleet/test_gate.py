@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+"""The gate: the compliance threshold and the failing results allowed per severity."""
+
+from __future__ import annotations
+
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import check_limits, evaluate_gate
+
+
+def control(cid, severity, fail, **other):
+    counts = {"pass": 0, "fail": fail, "unknown": 0, "not_applicable": 0, "manual": 0, "waived": 0, "error": 0}
+    counts.update(other)
+    return {"id": cid, "severity": severity, "counts": counts}
+
+
+SUMMARY = {"compliance": {"pct": 62.5}, "controls": [
+    control("sh-3.1-ios-app-store", "high", 2),
+    control("sh-3.2-mobile-version-current", "high", 1),
+    control("sh-3.1-android-play-store", "high", 2),
+    # unknown, manual, error and waived are not failures here (they weigh on the percentage, or are accepted).
+    control("sh-3.5-registration-lock", "high", 0, manual=40, unknown=3, error=2, waived=9),
+    control("sh-3.7-mobile-passcode", "medium", 4),
+    control("sh-3.10-android-daily-reboot", "low", 50),
+]}
+
+
+def test_lines_name_every_limit_crossed_with_its_controls():
+    gate = evaluate_gate(SUMMARY, {"high": 0, "medium": 10, "low": None}, 50.0)
+    assert gate["passed"] is False
+    assert gate["lines"] == ["high: 5 failing results (limit 0): sh-3.1-android-play-store x2, sh-3.1-ios-app-store x2, "
+                             "sh-3.2-mobile-version-current x1"]
+    assert gate["message"] == gate["lines"][0]
+    assert gate["severities"]["medium"] == {"failures": 4, "limit": 10, "crossed": False,
+                                            "controls": [{"id": "sh-3.7-mobile-passcode", "failures": 4}]}
+    assert gate["severities"]["low"]["limit"] is None and gate["severities"]["low"]["crossed"] is False
+
+
+def test_compliance_threshold_and_limits_together():
+    gate = evaluate_gate(SUMMARY, {"medium": 3, "low": 49}, 90.0)
+    assert gate["lines"] == ["compliance 62.5% is below signal_hardening_min_compliance_pct 90.0%",
+                             "medium: 4 failing results (limit 3): sh-3.7-mobile-passcode x4",
+                             "low: 50 failing results (limit 49): sh-3.10-android-daily-reboot x50"]
+    assert gate["compliance"] == {"pct": 62.5, "threshold_pct": 90.0, "met": False}
+
+
+def test_limits_at_the_count_pass_and_no_limits_pass():
+    assert evaluate_gate(SUMMARY, {"high": 5, "medium": 4, "low": 50}, 62.5)["passed"] is True
+    gate = evaluate_gate(SUMMARY, {}, 0.0)
+    assert gate["passed"] is True and gate["lines"] == [] and "met" in gate["message"]
+
+
+def test_nothing_counted_meets_only_a_zero_threshold():
+    empty = {"compliance": {"pct": None}, "controls": []}
+    assert evaluate_gate(empty, {}, 0.0)["passed"] is True
+    assert evaluate_gate(empty, {}, 1.0)["lines"] == ["compliance n/a (nothing counted) is below signal_hardening_min_compliance_pct 1.0%"]
+
+
+def test_limits_are_checked():
+    assert check_limits({"high": 0, "medium": None, "low": 7}) == []
+    assert check_limits({"critical": 1, "high": -1, "low": True, "medium": "3"}) == [
+        "unknown severity critical; use high, medium, low", "high: -1 is not null or a whole number from 0",
+        "low: True is not null or a whole number from 0", "medium: '3' is not null or a whole number from 0"]

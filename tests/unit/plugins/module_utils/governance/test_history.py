@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+"""The run history: append, failing_since across runs, changes, trend, and atomicity."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import History, HistoryError
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
+COLLECTIONS = os.path.join(ROOT, ".build", "collections")
+
+
+def summary(statuses, at, pct=50.0, check_mode=True):
+    """statuses: {subject: {control: status}}."""
+    return {
+        "generated_at": at, "run": {"check_mode": check_mode}, "compliance": {"pct": pct}, "totals": {"pass": 1},
+        "subjects": [{"id": subject, "source": {"name": "mdm"},
+                      "results": [{"control": control, "status": status} for control, status in controls.items()]}
+                     for subject, controls in statuses.items()],
+    }
+
+
+def record(path, statuses, at, **kwargs):
+    """Append and commit one run; (its summary, the sections)."""
+    document = summary(statuses, at, **{k: v for k, v in kwargs.items() if k in ("pct", "check_mode")})
+    with History(str(path)) as store:
+        sections = store.append(document, **{k: v for k, v in kwargs.items() if k in ("changes_limit", "trend_runs")})
+        store.commit()
+    return document, sections
+
+
+def since(document, subject, control):
+    found = next(s for s in document["subjects"] if s["id"] == subject)
+    return next(r for r in found["results"] if r["control"] == control).get("failing_since")
+
+
+def test_append_records_runs_and_results(tmp_path):
+    path = tmp_path / "reports" / "fleet-history.sqlite"
+    _doc, sections = record(path, {"ws1": {"c1": "pass", "c2": "fail"}, "ios-1": {"c1": "not_applicable"}}, "2026-11-01T00:00:00Z")
+    assert sections["history"]["run_id"] == 1 and sections["history"]["previous_run"] is None
+    assert sections["history"]["path"] == str(path) and sections["history"]["error"] is None
+    with History(str(path)) as store:
+        assert store.runs() == [{"run_id": 1, "generated_at": "2026-11-01T00:00:00Z", "check_mode": True, "pct": 50.0,
+                                 "totals": {"pass": 1}}]
+        assert store.results(1) == {("ws1", "c1"): "pass", ("ws1", "c2"): "fail", ("ios-1", "c1"): "not_applicable"}
+    db = sqlite3.connect(str(path))
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= {"runs_by_time"}
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_failing_since_is_the_first_run_of_the_unbroken_non_pass_streak(tmp_path):
+    path = tmp_path / "h.sqlite"
+    runs = [
+        # c1: fails, keeps failing (unknown, then waived: still not passing), passes, fails again.
+        # c2: fails, is not judged in run 3 (left out), fails: the streak goes on.
+        # c3: fails, becomes not_applicable (ends the streak), fails.
+        {"s1": {"c1": "fail", "c2": "fail", "c3": "fail"}},
+        {"s1": {"c1": "unknown", "c2": "manual", "c3": "not_applicable"}},
+        {"s1": {"c1": "waived", "c3": "fail"}},
+        {"s1": {"c1": "pass", "c2": "error", "c3": "error"}},
+        {"s1": {"c1": "fail", "c2": "fail", "c3": "fail"}},
+    ]
+    docs = [record(path, statuses, "2026-11-0%dT00:00:00Z" % (index + 1))[0] for index, statuses in enumerate(runs)]
+    assert [since(d, "s1", "c1") for d in docs] == ["2026-11-01T00:00:00Z"] * 3 + [None, "2026-11-05T00:00:00Z"]
+    judged_c2 = [d for d in docs if any(r["control"] == "c2" for s in d["subjects"] for r in s["results"])]
+    assert [since(d, "s1", "c2") for d in judged_c2] == ["2026-11-01T00:00:00Z"] * 4
+    assert [since(d, "s1", "c3") for d in docs] == ["2026-11-01T00:00:00Z", None, "2026-11-03T00:00:00Z",
+                                                    "2026-11-03T00:00:00Z", "2026-11-03T00:00:00Z"]
+
+
+def test_changes_newly_failing_and_fixed_since_the_last_recorded_status(tmp_path):
+    path = tmp_path / "h.sqlite"
+    _doc, first = record(path, {"s1": {"c1": "pass", "c2": "fail", "c3": "waived", "c4": "manual"}}, "2026-11-01T00:00:00Z")
+    assert first["changes"]["previous_run"] is None and first["changes"]["newly_failing"]["count"] == 0
+    _doc, second = record(path, {"s1": {"c1": "fail", "c2": "pass", "c3": "fail", "c4": "unknown"},
+                                 "s2": {"c1": "error", "c2": "pass"}}, "2026-11-02T00:00:00Z")
+    changes = second["changes"]
+    assert changes["previous_run"] == {"run_id": 1, "generated_at": "2026-11-01T00:00:00Z"}
+    assert changes["newly_failing"] == {
+        "count": 3, "by_control": {"c1": 2, "c3": 1}, "truncated": False,
+        "items": [{"subject": "s1", "control": "c1", "status": "fail", "previous_status": "pass"},
+                  {"subject": "s1", "control": "c3", "status": "fail", "previous_status": "waived"},
+                  {"subject": "s2", "control": "c1", "status": "error", "previous_status": None}]}
+    assert changes["fixed"]["items"] == [{"subject": "s1", "control": "c2", "status": "pass", "previous_status": "fail"}]
+    # Nothing changed: both lists are empty.
+    _doc, third = record(path, {"s1": {"c1": "fail", "c2": "pass", "c3": "fail", "c4": "unknown"},
+                                "s2": {"c1": "error", "c2": "pass"}}, "2026-11-03T00:00:00Z")
+    assert third["changes"]["newly_failing"]["count"] == 0 and third["changes"]["fixed"]["count"] == 0
+
+
+def test_change_lists_are_bounded_but_counted_in_full(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"s%d" % i: {"c1": "pass"} for i in range(30)}, "2026-11-01T00:00:00Z")
+    _doc, sections = record(path, {"s%d" % i: {"c1": "fail"} for i in range(30)}, "2026-11-02T00:00:00Z", changes_limit=5)
+    failing = sections["changes"]["newly_failing"]
+    assert failing["count"] == 30 and len(failing["items"]) == 5 and failing["truncated"] is True
+    assert sections["changes"]["limit"] == 5
+
+
+def test_trend_gives_the_last_runs_oldest_first(tmp_path):
+    path = tmp_path / "h.sqlite"
+    for day in range(1, 8):
+        _doc, sections = record(path, {"s": {"c": "pass"}}, "2026-11-%02dT00:00:00Z" % day, pct=float(day * 10),
+                                trend_runs=5, check_mode=day % 2 == 0)
+    assert [(p["run_id"], p["pct"]) for p in sections["trend"]] == [(3, 30.0), (4, 40.0), (5, 50.0), (6, 60.0), (7, 70.0)]
+    assert sections["trend"][-1]["check_mode"] is False and sections["history"]["runs"] == 7
+
+
+def test_null_compliance_is_kept(tmp_path):
+    _doc, sections = record(tmp_path / "h.sqlite", {}, "2026-11-01T00:00:00Z", pct=None)
+    assert sections["trend"] == [{"run_id": 1, "generated_at": "2026-11-01T00:00:00Z", "pct": None, "check_mode": True}]
+
+
+def test_two_subjects_with_the_same_id_are_both_kept(tmp_path):
+    path = tmp_path / "h.sqlite"
+    document = summary({"dup": {"c": "fail"}}, "2026-11-01T00:00:00Z")
+    document["subjects"].append({"id": "dup", "source": {"name": "other-mdm"}, "results": [{"control": "c", "status": "pass"}]})
+    with History(str(path)) as store:
+        store.append(document)
+        store.commit()
+        assert store.results(1) == {("dup", "c"): "fail", ("dup [other-mdm]", "c"): "pass"}
+
+
+def snapshot(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return (db.execute("SELECT * FROM runs ORDER BY run_id").fetchall(),
+                db.execute("SELECT * FROM results_by_name ORDER BY run_id, subject, control").fetchall(),
+                db.execute("SELECT * FROM streaks ORDER BY subject").fetchall(),
+                db.execute("SELECT * FROM subjects ORDER BY subject").fetchall())
+    finally:
+        db.close()
+
+
+def test_a_failure_mid_append_leaves_the_previous_history_intact(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"s%d" % i: {"c1": "fail", "c2": "pass"} for i in range(50)}, "2026-11-01T00:00:00Z")
+    before = snapshot(path)
+    broken = {"s%d" % i: {"c1": "pass", "c2": "fail"} for i in range(60)}
+    broken["s55"]["c2"] = "not-a-status"  # blows up after hundreds of rows were written
+    document = summary(broken, "2026-11-02T00:00:00Z")
+    with History(str(path)) as store:
+        with pytest.raises(KeyError):
+            store.append(document)
+    assert snapshot(path) == before
+    # The results judged before the failure do not keep a failing_since the history does not back.
+    assert not any("failing_since" in r for s in document["subjects"] for r in s["results"])
+    # And the history still works: the next run sees run 1 as the previous one.
+    _doc, sections = record(path, {"s0": {"c1": "fail"}}, "2026-11-03T00:00:00Z")
+    assert sections["changes"]["previous_run"]["run_id"] == 1
+
+
+def test_a_run_whose_reports_were_not_written_is_rolled_back(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"s": {"c": "fail"}}, "2026-11-01T00:00:00Z")
+    before = snapshot(path)
+    with History(str(path)) as store:
+        store.append(summary({"s": {"c": "pass"}, "t": {"c": "fail"}}, "2026-11-02T00:00:00Z"))
+        store.rollback()
+    assert snapshot(path) == before
+    with History(str(path)) as store:
+        store.append(summary({"s": {"c": "pass"}}, "2026-11-02T00:00:00Z"))
+        # Closed without commit (an exception in the caller, say): nothing is kept either.
+    assert snapshot(path) == before
+
+
+def test_a_process_killed_mid_append_leaves_the_previous_history_intact(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"s%d" % i: {"c": "fail"} for i in range(100)}, "2026-11-01T00:00:00Z")
+    before = snapshot(path)
+    script = textwrap.dedent("""
+        import os, sys
+        sys.path.insert(0, %r)
+        from ansible_collections.hardening.signal.plugins.module_utils.governance import history
+        class Dying(list):
+            def __iter__(self):
+                for index, item in enumerate(list.__iter__(self)):
+                    if index == 1500:
+                        os._exit(3)  # no rollback, no cleanup: as if the machine lost power
+                    yield item
+        subjects = Dying({"id": "n%%d" %% i, "results": [{"control": "c%%d" %% j, "status": "pass"} for j in range(10)]}
+                         for i in range(2000))
+        doc = {"generated_at": "2026-11-02T00:00:00Z", "run": {}, "compliance": {"pct": 1.0}, "totals": {},
+               "subjects": subjects}
+        store = history.History(%r)
+        store.db.execute("PRAGMA cache_size=10")  # so that changed pages reach the file before the end
+        store.append(doc)
+    """) % (COLLECTIONS, str(path))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert os.path.exists(str(path) + "-journal")  # the hot journal the next reader rolls back
+    assert snapshot(path) == before
+    _doc, sections = record(path, {"s0": {"c": "pass"}}, "2026-11-03T00:00:00Z")
+    assert sections["history"]["run_id"] == 2 and sections["changes"]["fixed"]["count"] == 1
+
+
+def test_files_that_are_not_a_history_are_refused(tmp_path):
+    other = tmp_path / "other.sqlite"
+    db = sqlite3.connect(str(other))
+    db.execute("CREATE TABLE something (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(HistoryError, match="not a hardening.signal history"):
+        History(str(other))
+    newer = tmp_path / "newer.sqlite"
+    db = sqlite3.connect(str(newer))
+    db.execute("PRAGMA user_version = 7")
+    db.close()
+    with pytest.raises(HistoryError, match="has format 7"):
+        History(str(newer))
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError, match="cannot be used"):
+        History(str(garbage))
+
+
+def test_wal_journal_mode_gives_the_same_history(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with History(str(path), journal_mode="wal") as store:
+        store.append(summary({"s": {"c": "fail"}}, "2026-11-01T00:00:00Z"))
+        store.commit()
+    with History(str(path)) as store:
+        assert store.results(1) == {("s", "c"): "fail"}

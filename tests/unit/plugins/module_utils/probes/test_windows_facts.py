@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Windows decisions made in Python from win_desktop_info's raw output.
+
+data/windows_*.json are module results written the way Ansible.Basic on
+Windows PowerShell prints them (compact JSON, JavaScriptSerializer escapes).
+No Windows host has produced them: they record the shape the module returns.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+
+import pytest
+
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import load_catalog
+from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
+from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts, windows_facts
+from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))))
+CONTROLS = os.path.join(ROOT, "roles", "signal_hardening", "controls")
+RECORDINGS = ["windows_compliant.json", "windows_noncompliant.json", "windows_user_policy.json",
+              "windows_not_logged_on.json", "windows_no_signal.json"]
+ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
+       "max_minor_versions_behind": 2, "require_signal_on_phones": False}
+
+
+def recorded(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def facts(name):
+    return windows_facts.facts_from_raw(recorded(name)["windows_raw"])
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+def test_every_recording_gives_schema_valid_facts_with_a_reason_for_each_null(name):
+    doc = facts(name)
+    assert problems("desktop_facts.schema.json", doc) == []
+    assert doc["platform"] == "windows"
+    assert desktop_facts.missing_reasons(doc) == []
+
+
+def test_compliant_host_by_machine_policy():
+    doc = facts("windows_compliant.json")
+    assert doc["signal"]["installed"] is True and doc["signal"]["version"] == "7.80.0"
+    assert doc["signal"]["official_source"] is True
+    assert doc["signal"]["installs"] == [{
+        "kind": "windows_user", "path": "C:\\Users\\alice\\AppData\\Local\\Programs\\signal-desktop",
+        "version": "7.80.0", "official": True, "source": "Authenticode: Signal Messenger, LLC"}]
+    assert doc["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
+                                  "locked_by_admin": True, "source": "policy: " + windows_facts.MACHINE_LIMIT}
+    assert doc["lockscreen_notifications"]["hides_content"] is True
+    assert doc["update"]["server_blocked"] is False
+    assert doc["signal"]["profiles"][0]["linked"] is True
+
+
+def test_noncompliant_host():
+    doc = facts("windows_noncompliant.json")
+    # One validly signed install and one whose hash does not match: not official.
+    assert [i["official"] for i in doc["signal"]["installs"]] == [True, False]
+    assert doc["signal"]["official_source"] is False
+    assert doc["signal"]["version"] == "7.79.0"
+    # alice's screen saver is not password-protected.
+    assert doc["screen_lock"]["enabled"] is False and doc["screen_lock"]["locked_by_admin"] is False
+    assert doc["screen_lock"]["lock_delay_seconds"] == windows_facts.DEFAULT_GRACE_SECONDS
+    # bob switched toasts off, alice did not: shown for alice.
+    assert doc["lockscreen_notifications"]["hides_content"] is False
+    assert "alice" in doc["lockscreen_notifications"]["source"]
+    assert doc["update"]["server_blocked"] is True
+    assert [p["linked"] for p in doc["signal"]["profiles"]] == [True, False]
+
+
+def test_previous_company_name_and_user_policies():
+    doc = facts("windows_user_policy.json")
+    assert doc["signal"]["official_source"] is True
+    assert doc["signal"]["installs"][0]["source"] == "Authenticode: Signal (Quiet Riddle Ventures, LLC)"
+    # The policy values win over the user's own (which had the screen saver off).
+    assert doc["screen_lock"]["enabled"] is True and doc["screen_lock"]["idle_delay_seconds"] == 240
+    assert doc["screen_lock"]["lock_delay_seconds"] == 0 and doc["screen_lock"]["locked_by_admin"] is True
+    assert doc["lockscreen_notifications"]["hides_content"] is True
+    assert "NoToastApplicationNotificationOnLockScreen" in doc["lockscreen_notifications"]["source"]
+    # A mapping to another address may be a proxy: not judged.
+    assert doc["update"]["server_blocked"] is None
+    assert "10.1.2.3" in doc["unknown_reasons"]["update.server_blocked"]
+
+
+def test_user_not_logged_on_is_reported_not_guessed():
+    doc = facts("windows_not_logged_on.json")
+    assert doc["signal"]["installed"] is True
+    assert doc["signal"]["official_source"] is None
+    assert "UnknownError" in doc["unknown_reasons"]["signal.official_source"]
+    assert doc["screen_lock"]["enabled"] is None
+    assert "carol" in doc["unknown_reasons"]["screen_lock.enabled"]
+    assert doc["lockscreen_notifications"]["hides_content"] is None
+    assert "Requested registry access" in doc["errors"]["windows_raw"]
+
+
+def test_no_signal():
+    doc = facts("windows_no_signal.json")
+    assert doc["signal"]["installed"] is False and doc["signal"]["installs"] == []
+    assert doc["unknown_reasons"]["signal.version"] == "Signal Desktop is not installed"
+
+
+@pytest.mark.parametrize("subject, expected", [
+    ('CN="Signal Messenger, LLC", O="Signal Messenger, LLC", L=Mountain View, S=California, C=US', "Signal Messenger, LLC"),
+    ("CN=Signal Messenger, LLC, O=Signal Messenger, LLC, C=US", "Signal Messenger, LLC"),
+    ('CN="Signal (Quiet Riddle Ventures, LLC)", O="Signal (Quiet Riddle Ventures, LLC)"', "Signal (Quiet Riddle Ventures, LLC)"),
+    ("CN=Evil Corp, O=Evil Corp", "Evil Corp"),
+    ('O="Signal Messenger, LLC", CN="Not Signal ""Messenger"""', 'Not Signal "Messenger"'),
+    ("O=No common name", None),
+    (None, None),
+])
+def test_common_name(subject, expected):
+    assert windows_facts.common_name(subject) == expected
+
+
+@pytest.mark.parametrize("signature, official", [
+    ({"status": "Valid", "signer_subject": 'CN="Signal Messenger, LLC"'}, True),
+    ({"status": "Valid", "signer_subject": "CN=Signal Messenger"}, False),       # a look-alike name
+    ({"status": "Valid", "signer_subject": 'CN="Signal Messenger, LLC Ltd"'}, False),
+    ({"status": "NotSigned", "signer_subject": None}, False),
+    ({"status": "HashMismatch", "signer_subject": 'CN="Signal Messenger, LLC"'}, False),
+    ({"status": "UnknownError", "signer_subject": 'CN="Signal Messenger, LLC"'}, None),
+    (None, None),
+])
+def test_signature_verdicts(signature, official):
+    assert windows_facts.judge_signature(signature)[0] is official
+
+
+@pytest.mark.parametrize("raw", [None, {}, {"format": "other"}, {"format": windows_facts.RAW_FORMAT, "format_version": 2},
+                                 {"format": windows_facts.RAW_FORMAT, "format_version": 1, "users": "x", "machine": {}}])
+def test_malformed_raw_documents_are_refused(raw):
+    with pytest.raises(windows_facts.RawDocumentError):
+        windows_facts.facts_from_raw(raw)
+
+
+def test_fleet_summary_converts_a_registered_windows_result():
+    subject, errors = workstation_subject("win-01", recorded("windows_compliant.json"), "alice@example.org")
+    assert errors == [] and subject["state"] == "ok" and subject["platform"] == "windows"
+    assert subject["source"]["name"] == "win_desktop_info"
+    bad, errors = workstation_subject("win-02", {"changed": False, "windows_raw": {"format": "nope"}})
+    assert bad["state"] == "invalid" and errors[0]["field"] == "windows_raw"
+    failed, _errors = workstation_subject("win-03", {"failed": True, "msg": "WinRM: access denied", "windows_raw": None})
+    assert failed["state"] == "failed" and "access denied" in failed["error"]
+
+
+def test_windows_controls_judge_the_recordings():
+    controls = load_catalog(CONTROLS, org_names=ORG.keys())
+    evaluator = Evaluator(controls, ORG, context={"newest_versions": {"windows": "7.81.0"}},
+                          now=datetime.datetime(2026, 11, 26, tzinfo=datetime.timezone.utc))
+
+    def verdicts(name):
+        subject, _errors = workstation_subject(name, recorded(name))
+        return {r["control"]: r["status"] for r in evaluator.evaluate(subject)}
+
+    good = verdicts("windows_compliant.json")
+    assert good["sh-3.1-windows-signer"] == "pass"
+    assert good["sh-3.7-windows-screen-lock"] == "pass"
+    assert good["sh-3.8-windows-lockscreen-notifications"] == "pass"
+    assert good["sh-3.2-desktop-version-current"] == "pass"
+    assert good["sh-3.2-desktop-update-server-reachable"] == "pass"
+    bad = verdicts("windows_noncompliant.json")
+    assert bad["sh-3.1-windows-signer"] == "fail"
+    assert bad["sh-3.7-windows-screen-lock"] == "fail"
+    assert bad["sh-3.8-windows-lockscreen-notifications"] == "fail"
+    assert bad["sh-3.2-desktop-update-server-reachable"] == "fail"
+    away = verdicts("windows_not_logged_on.json")
+    assert away["sh-3.1-windows-signer"] == "unknown"
+    assert away["sh-3.7-windows-screen-lock"] == "unknown"
+    none = verdicts("windows_no_signal.json")
+    assert none["sh-3.1-windows-signer"] == "not_applicable"
