@@ -13,7 +13,10 @@ so the tests need no extra package.
 Checked: the page loads nothing but itself; no console message, exception,
 CSP violation or dialog; a hostile device name is shown as text and creates
 no element; sorting by clicking a column header and filtering by typing and
-by unchecking status boxes work; the dark scheme applies. A second page,
+by unchecking status boxes work; the dark scheme applies. The optional
+sections too: the gate under the headline, the trend chart drawn and
+recoloured in the dark scheme, problem waivers listed first, hostile owner
+names and waiver justifications inert. A second page,
 with markup injected raw (as an escaping bug would), shows the CSP blocks
 it and that these checks would notice.
 
@@ -39,6 +42,7 @@ import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
 from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report.sample_summary import (
+    HOSTILE_OWNER,
     XSS_NAME,
     derive,
     sample_summary,
@@ -491,3 +495,52 @@ def test_csp_blocks_injected_markup_and_the_checks_see_it(browser, tmp_path):
         assert blocked_kind in reports, problems
     # The report's own script still runs: its hash is allowed, the injected script's is not.
     assert page.js('document.querySelectorAll("table.live").length') == 2
+
+
+def test_new_sections_in_a_real_browser(browser, tmp_path):
+    """Gate, run history (trend chart, changes), people and waivers: shown, inert, in both colour schemes."""
+    summary = _hostile_summary()
+    summary['waivers']['items'][0]['justification'] = XSS_FLAG_TITLE
+    summary['people']['items'][0]['owner'] = XSS_FLAG_NAME
+    url = _write(tmp_path, 'fleet-summary.html', render_html(summary))
+    page = browser.new_page()
+    page.navigate(url)
+    assert _problems(page) == []
+    assert page.js('typeof window.__xss') == 'undefined'
+    assert page.js('document.querySelectorAll("img, iframe, object, embed").length') == 0
+    body_text = page.js('document.body.textContent')
+    for text in (XSS_FLAG_TITLE, XSS_FLAG_NAME, HOSTILE_OWNER.lower()):
+        assert text in body_text
+
+    # The gate sits right under the headline, above the first section, and is on screen without scrolling.
+    box = page.js('(function () { var g = document.querySelector("section.gate").getBoundingClientRect();'
+                  ' var h = document.querySelector("h2").getBoundingClientRect();'
+                  ' return {top: g.top, bottom: g.bottom, next: h.top, height: window.innerHeight}; }())')
+    assert box['bottom'] <= box['next'] and box['bottom'] < box['height']
+    assert 'Gate failed' in page.js('document.querySelector("section.gate").textContent')
+
+    # The trend chart is drawn: a visible line and a point per run, stroked from the page's colours.
+    chart = page.js('(function () { var svg = document.querySelector("svg.trend"); var r = svg.getBoundingClientRect();'
+                    ' var line = svg.querySelector("polyline.tl");'
+                    ' return {w: r.width, h: r.height, points: svg.querySelectorAll("circle").length,'
+                    ' stroke: getComputedStyle(line).stroke, length: line.getTotalLength(),'
+                    ' text: getComputedStyle(svg.querySelector("text")).fill}; }())')
+    assert chart['w'] > 300 and chart['h'] > 100 and chart['points'] == len(summary['trend'])
+    assert chart['length'] > 50 and chart['stroke'] not in ('', 'none', 'rgb(0, 0, 0)')
+
+    # Expired and unmatched waivers are listed first, visibly.
+    states = page.js('Array.prototype.map.call(document.querySelectorAll("#waivers-table tbody td:nth-child(4) .badge"),'
+                     ' function (b) { return b.textContent; })')
+    assert states == ['expired: not applied', 'invalid: not applied', 'unmatched: covers nothing', 'active']
+    assert page.js('Array.prototype.every.call(document.querySelectorAll("#waivers-table tbody tr"),'
+                   ' function (tr) { return tr.getClientRects().length > 0; })')
+
+    # Dark scheme: the chart's line and labels change colour with the page.
+    page.call('Emulation.setEmulatedMedia', {'features': [{'name': 'prefers-color-scheme', 'value': 'dark'}]})
+    dark = page.js('(function () { var svg = document.querySelector("svg.trend");'
+                   ' return {stroke: getComputedStyle(svg.querySelector("polyline.tl")).stroke,'
+                   ' text: getComputedStyle(svg.querySelector("text")).fill}; }())')
+    assert dark['stroke'] != chart['stroke'] and dark['text'] != chart['text']
+    page.dt.drain(0.3)
+    assert _problems(page) == []
+    assert all(p['request']['url'] == url for p in page.events('Network.requestWillBeSent'))

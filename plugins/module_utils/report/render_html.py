@@ -7,10 +7,14 @@ No external assets: the page must open offline and leak nothing when it is
 mailed around or attached to a ticket. Every data string goes through esc().
 
 Charts are inline SVG drawn here (a bar per status for the fleet totals, a
-stacked bar per control), filled from the page's CSS variables so they follow
-the light or dark scheme. The controls table and the subjects-needing-attention
-list sort when a column header is clicked and filter by a text box and one
-checkbox per status, through one small inline script, _SCRIPT. The script
+stacked bar per control, a line of the compliance over the recorded runs),
+filled and stroked from the page's CSS variables so they follow the light or
+dark scheme. The optional sections (gate, run history with trend and changes,
+people, waivers, attestations) are shown only when the summary has them.
+
+The controls table and the subjects-needing-attention list sort when a
+column header is clicked and filter by a text box and one checkbox per
+status, through one small inline script, _SCRIPT. The script
 holds no data: it reads the page (cell text, data-v sort keys and data-status
 lists written here from a fixed vocabulary). The Content-Security-Policy lets
 that script run, and no other, by the sha256 hash of its text; without it the
@@ -21,22 +25,47 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 from html import escape
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import (
     COUNTED_STATUSES,
+    DEVICE_STANDING,
+    MAX_BY_CONTROL,
+    MAX_DEVICES_SHOWN,
+    MAX_FILES,
+    MAX_VALIDITY,
+    OWNER_SOURCES,
+    SEVERITIES,
     STATUS_LABELS,
     STATUS_ORDER,
     SUMMARY_FILE,
+    WAIVER_STATES,
+    days_left_text,
     format_pct,
+    gate_crossed,
+    has_history_part,
+    history_off,
+    natural_key,
+    pct_change,
+    people_to_show,
+    plural,
+    scope_text,
+    short_date,
     sorted_controls,
     subject_label,
     subjects_needing_attention,
     threshold_met,
+    waivers_to_show,
+    whole,
 )
 
 HTML_MAX_SUBJECTS = 500
 HTML_MAX_INPUT_ERRORS = 500
+HTML_MAX_PEOPLE = 500
+HTML_MAX_WAIVERS = 500
+HTML_MAX_CHANGES = 100
+HTML_MAX_TREND = 30
 
 # Defence in depth: even if something slipped past esc(), nothing could load or run. The one inline
 # script runs because the hash of its text is listed (content_security_policy()); a script that got
@@ -81,6 +110,7 @@ th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;verti
 overflow-wrap:break-word}
 td.w{overflow-wrap:anywhere;min-width:16em}
 td.nw{white-space:nowrap}
+td.a{overflow-wrap:anywhere;min-width:12em}
 table.compact{width:auto;min-width:360px}
 th{font-size:.85em;color:var(--muted);font-weight:600;white-space:nowrap}
 tbody tr:nth-child(even){background:var(--row)}
@@ -127,6 +157,41 @@ th[aria-sort=descending] button.sort::after{content:"\\2193";opacity:1}
 table.live tbody tr:nth-child(even){background:none}
 table.live tbody tr.alt{background:var(--row)}
 footer{margin-top:36px;color:var(--muted);font-size:.88em;border-top:1px solid var(--line);padding-top:12px}
+h3{font-size:1.02em;margin:22px 0 8px}
+.gate{margin-top:12px;border-left:6px solid var(--ok)}.gate.failed{border-left-color:var(--bad)}
+.gate-verdict{font-size:1.3em;font-weight:700}
+.gate ul{margin:6px 0 0;padding-left:20px}.gate li{margin:2px 0}
+.chips{display:flex;flex-wrap:wrap;gap:6px 8px;margin:10px 0 0;padding:0;list-style:none}
+.chips.top{margin:0 0 10px}
+.chip{display:inline-block;padding:1px 10px;border:1px solid var(--line);border-radius:999px;font-size:.86em;
+background:var(--card);white-space:nowrap}
+.chip b{font-variant-numeric:tabular-nums}
+.chip.bad{background:var(--fail-bg);color:var(--fail-fg);border-color:transparent;font-weight:600}
+.chip.warn{background:var(--unknown-bg);color:var(--unknown-fg);border-color:transparent;font-weight:600}
+.chip.err{background:var(--error-bg);color:var(--error-fg);border-color:transparent;font-weight:600}
+.chip.good{background:var(--pass-bg);color:var(--pass-fg);border-color:transparent}
+.alert{background:var(--fail-bg);color:var(--fail-fg);border-radius:8px;padding:8px 12px;margin:0 0 10px}
+dl.facts{margin:0 0 6px}
+td.path,dd.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
+h4{font-size:.95em;margin:14px 0 6px}
+.changes table.compact{min-width:0}
+ul.devices{list-style:none;margin:0;padding:0}ul.devices li{margin:0 0 3px}
+.since{color:var(--muted);font-size:.85em;white-space:nowrap}
+tr.bad td:first-child{box-shadow:inset 4px 0 var(--bad)}
+tr.warn td:first-child{box-shadow:inset 4px 0 var(--c-unknown)}
+svg.trend{width:720px;max-width:100%;height:auto;display:block}
+svg.trend text{fill:var(--muted);font-size:12px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+font-variant-numeric:tabular-nums}
+svg.trend text.now{fill:var(--fg);font-weight:700;font-size:13px}
+svg.trend text.thl{fill:var(--bad)}
+svg.trend text.now,svg.trend text.thl{paint-order:stroke;stroke:var(--bg);stroke-width:4px;stroke-linejoin:round}
+svg.trend .grid{stroke:var(--line);stroke-width:1}
+svg.trend .thr{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}
+svg.trend .tl{fill:none;stroke:var(--c-manual);stroke-width:2.5;stroke-linejoin:round;stroke-linecap:round}
+svg.trend .pt{fill:var(--c-manual);stroke:var(--card);stroke-width:1.5}
+svg.trend .pt.cm{fill:var(--card);stroke:var(--c-manual);stroke-width:2}
+svg.trend .pt.na{fill:none;stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 2}
+details{margin:8px 0 0}summary{cursor:pointer;color:var(--muted)}
 """
 
 
@@ -250,7 +315,9 @@ def _badge(status):
     return '<span class="badge s-%s">%s</span>' % (css, STATUS_LABELS.get(status) or esc(status))
 
 
-def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_MAX_INPUT_ERRORS):
+def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_MAX_INPUT_ERRORS,
+                max_people=HTML_MAX_PEOPLE, max_waivers=HTML_MAX_WAIVERS, max_changes=HTML_MAX_CHANGES,
+                max_trend=HTML_MAX_TREND):
     """Return the fleet summary as a complete HTML document (a str)."""
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
@@ -263,9 +330,13 @@ def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_M
     ]
     _headline(out, summary)
     _totals(out, summary)
+    _run_history(out, summary, max_trend, max_changes)
     _sources(out, summary)
     _controls(out, summary)
     _attention(out, summary, max_subjects)
+    _people(out, summary, max_people)
+    _waivers(out, summary, max_waivers)
+    _attestations(out, summary)
     _input_errors(out, summary, max_input_errors)
     _attribution(out, summary)
     out.append('</main>\n<script>%s</script>\n</body>\n</html>\n' % _SCRIPT)
@@ -296,7 +367,39 @@ def _headline(out, summary):
                % (_num(comp['counted']), _num(comp['passing']), _num(comp['subjects_compliant']),
                   _num(comp['subjects']), 'yes, nothing was changed' if run['check_mode'] else 'no',
                   esc(summary.get('generated_at')), esc(tool.get('name')), esc(tool.get('version'))))
-    out.append('</section>\n<p class="note">%s</p>\n' % esc(comp.get('definition')))
+    out.append('</section>\n')
+    if isinstance(summary.get('gate'), dict):
+        _gate(out, summary['gate'])
+    out.append('<p class="note">%s</p>\n' % esc(comp.get('definition')))
+
+
+def _gate(out, gate):
+    crossed = gate_crossed(gate)
+    passed = bool(gate.get('passed')) and not crossed
+    out.append('<section class="card gate%s" aria-labelledby="gate-verdict">' % ('' if passed else ' failed'))
+    if passed:
+        out.append('<div class="gate-verdict met" id="gate-verdict">Gate passed</div><div>%s</div>'
+                   % esc(gate.get('message') or 'compliance and every failure limit are met'))
+    else:
+        out.append('<div class="gate-verdict notmet" id="gate-verdict">Gate failed: %s crossed</div><ul>%s</ul>'
+                   % (plural(len(crossed), 'line'), ''.join('<li>%s</li>' % esc(line) for line in crossed)))
+    chips = []
+    comp = gate.get('compliance') or {}
+    if isinstance(comp.get('threshold_pct'), (int, float)):
+        chips.append('<li class="chip%s">Threshold %s: %s</li>' % (
+            '' if comp.get('met') else ' bad', format_pct(comp['threshold_pct']), 'met' if comp.get('met') else 'not met'))
+    severities = gate.get('severities') or {}
+    for severity in SEVERITIES:
+        entry = severities.get(severity)
+        if not isinstance(entry, dict):
+            continue
+        limit = entry.get('limit')
+        chips.append('<li class="chip%s">%s: <b>%s</b> failing, %s</li>' % (
+            ' bad' if entry.get('crossed') else '', severity.capitalize(), _num(whole(entry.get('failures'))),
+            'no limit' if limit is None else 'limit %s' % _num(limit)))
+    if chips:
+        out.append('<ul class="chips" aria-label="The gate\'s lines">%s</ul>' % ''.join(chips))
+    out.append('</section>\n')
 
 
 # The stacked bar of a control shows these, in this order; not_applicable is left out (nothing to judge).
@@ -446,15 +549,16 @@ def _attention(out, summary, limit):
             tokens.append('uncollected')
             items.append('<li><span class="badge s-error">%s</span> %s</li>'
                          % (esc(subject.get('state')), esc(subject.get('error'))))
-        items.extend('<li>%s <span class="id">%s</span> %s</li>'
-                     % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason'))) for r in findings)
+        items.extend('<li>%s <span class="id">%s</span> %s%s</li>'
+                     % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason')),
+                        _since(r.get('failing_since'))) for r in findings)
         # Only statuses of the fixed vocabulary become data-status tokens.
         tokens.extend(s for s in ('fail', 'unknown', 'manual', 'error') if any(r.get('status') == s for r in findings))
         out.append('<tr data-status="%s"><td><strong>%s</strong><br><span class="id muted">%s</span></td>'
                    '<td class="nw">%s<br><span class="muted">%s</span></td><td>%s</td><td>%s/%s%s</td>'
                    '<td class="w" data-v="%d"><ul class="findings">%s</ul></td></tr>\n'
                    % (' '.join(tokens), esc(subject_label(subject)), esc(subject.get('id')), esc(subject.get('kind')),
-                      esc(subject.get('platform')), esc(subject.get('owner')), esc(source.get('type')),
+                      esc(subject.get('platform')), _owner(subject), esc(source.get('type')),
                       esc(source.get('name')),
                       '<br><span class="muted">record %s</span>' % esc(record) if record else '',
                       len(items), ''.join(items)))
@@ -462,6 +566,357 @@ def _attention(out, summary, limit):
     if total > len(selected):
         out.append('<p class="more">%s more subjects need attention; see %s for all of them.</p>\n'
                    % (_num(total - len(selected)), SUMMARY_FILE))
+
+
+def _since(value):
+    """' <span>failing since 2025-10-01</span>' for a result's failing_since (the whole timestamp on hover)."""
+    if not value:
+        return ''
+    return ' <span class="since" title="%s">&middot; failing since %s</span>' % (esc(value), esc(short_date(value)))
+
+
+def _owner(subject):
+    owner = esc(subject.get('owner'))
+    source = subject.get('owner_source')
+    if subject.get('owner') and source:
+        owner += '<br><span class="muted">from %s</span>' % esc(OWNER_SOURCES.get(source, source))
+    return owner
+
+
+def _more(out, left, what):
+    if left > 0:
+        out.append('<p class="more">%s more %s; see %s for all of them.</p>\n' % (_num(left), what, SUMMARY_FILE))
+
+
+def _chip(text, tone=''):
+    return '<li class="chip%s">%s</li>' % (' ' + tone if tone else '', text)
+
+
+# ---- run history: facts, trend, changes ------------------------------------------------------------
+
+def _run_history(out, summary, max_trend, max_changes):
+    if not has_history_part(summary):
+        return
+    out.append('<h2>Run history</h2>\n')
+    if history_off(summary):
+        out.append('<p>The run history is off (signal_hardening_history): no failing-since dates, changes or '
+                   'trend.</p>\n')
+        return
+    history = summary.get('history')
+    if isinstance(history, dict):
+        if history.get('error'):
+            out.append('<p class="alert" role="alert"><strong>This run could not be recorded in the history:</strong> '
+                       '%s (the reports were written).</p>\n' % esc(history['error']))
+        previous = history.get('previous_run')
+        out.append('<dl class="facts"><dt>Runs recorded</dt><dd>%s</dd><dt>This run</dt><dd>%s</dd>'
+                   '<dt>Previous run</dt><dd>%s</dd><dt>History file</dt><dd class="path">%s</dd></dl>\n'
+                   % (_num(whole(history.get('runs'))),
+                      '#%s' % _num(history['run_id']) if history.get('run_id') else 'not recorded',
+                      '#%s at %s' % (_num(previous.get('run_id')), esc(previous.get('generated_at')))
+                      if isinstance(previous, dict) else 'none: this is the first recorded run',
+                      esc(history.get('path'))))
+    trend = summary.get('trend')
+    trend = [e for e in trend if isinstance(e, dict)] if isinstance(trend, list) else []
+    if trend and max_trend > 0:
+        _trend(out, trend[-max_trend:], len(trend), summary['run']['threshold_pct'])
+    if isinstance(summary.get('changes'), dict):
+        _changes(out, summary['changes'], max_changes)
+
+
+def _trend(out, trend, total, threshold):
+    if len(trend) < total:
+        what = 'the last %s of %s' % (plural(len(trend), 'run'), _num(total))
+    else:
+        what = 'the last %s' % plural(len(trend), 'run') if len(trend) > 1 else 'the one recorded run'
+    out.append('<h3>Compliance over %s</h3>\n' % what)
+    out.append('<div class="split">%s</div>\n' % _trend_chart(trend, threshold))
+    out.append('<p class="legend" aria-hidden="true"><span><svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" '
+               'class="f-manual"></circle></svg>run</span><span><svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="3.5" '
+               'fill="none" stroke-width="1.5" style="stroke:var(--c-manual)"></circle></svg>check-mode run</span>'
+               '<span><svg viewBox="0 0 10 10"><rect y="4" width="10" height="2" style="fill:var(--bad)"></rect></svg>'
+               'threshold</span>%s</p>\n' % (
+                   '<span><svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="3.5" fill="none" stroke-width="1.5" '
+                   'stroke-dasharray="2 2" style="stroke:var(--muted)"></circle></svg>a run that counted nothing '
+                   '(no line)</span>' if any(not _finite(e.get('pct')) for e in trend) else ''))
+    rows = []
+    before = None
+    for entry in trend:
+        pct = entry.get('pct')
+        rows.append('<tr><td class="n">#%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>'
+                    % (_num(entry.get('run_id')), esc(entry.get('generated_at')), _pct(pct),
+                       esc(pct_change(pct, before)), 'yes' if entry.get('check_mode') else 'no'))
+        before = pct
+    out.append('<details><summary>Every run, as numbers</summary><div class="scroll"><table class="compact"><thead><tr>'
+               '<th class="n">Run</th><th>Generated</th><th class="n">Compliance</th><th class="n">Change (points)</th>'
+               '<th>Check mode</th></tr></thead><tbody>\n%s\n</tbody></table></div></details>\n' % '\n'.join(rows))
+
+
+def _pct(value):
+    return format_pct(value) if _finite(value) else 'n/a'
+
+
+def _finite(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _trend_chart(trend, threshold):
+    """The compliance of each run as a line (gaps where nothing was counted), with the threshold: inline SVG."""
+    width, height = 720, 250
+    x0, x1, y0, y1 = 52, width - 60, 16, height - 36
+    points = [(i, e.get('pct') if _finite(e.get('pct')) else None) for i, e in enumerate(trend)]
+    values = [min(max(float(v), 0.0), 100.0) for _i, v in points if v is not None]
+    mark = min(max(float(threshold), 0.0), 100.0) if _finite(threshold) else None
+    low = min(values + ([mark] if mark is not None else []) or [0.0])
+    # The axis starts at a round number below the lowest value, so small moves near the top stay visible.
+    low = max(0, int(math.floor((low - 5) / 10.0)) * 10)
+    span = 100.0 - low
+    step = 10 if span <= 50 else 20
+
+    def y(value):
+        return y1 - (min(max(float(value), 0.0), 100.0) - low) / span * (y1 - y0)
+
+    def x(index):
+        return (x0 + x1) / 2.0 if len(trend) == 1 else x0 + index * (x1 - x0) / float(len(trend) - 1)
+
+    title = 'Compliance over %s: %s' % (plural(len(trend), 'run'), ', '.join(
+        '#%s %s' % (e.get('run_id'), _pct(e.get('pct'))) for e in trend))
+    parts = ['<svg class="trend" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="trend-title">'
+             '<title id="trend-title">%s</title>' % (width, height, width, height, esc(title))]
+    for tick in range(low, 101, step):
+        parts.append('<line class="grid" x1="%d" y1="%.2f" x2="%d" y2="%.2f"></line><text x="%d" y="%.2f" '
+                     'text-anchor="end">%d%%</text>' % (x0, y(tick), x1, y(tick), x0 - 8, y(tick) + 4, tick))
+    if mark is not None and mark >= low:
+        parts.append('<line class="thr" x1="%d" y1="%.2f" x2="%d" y2="%.2f"></line>' % (x0, y(mark), x1, y(mark)))
+        # At the left: the latest runs, on the right, matter most.
+        parts.append('<text class="thl" x="%d" y="%.2f">threshold %s</text>' % (x0 + 6, y(mark) - 6, format_pct(mark)))
+    # The line, broken where a run counted nothing.
+    segment = []
+    for index, value in points + [(None, None)]:
+        if value is not None:
+            segment.append('%.2f,%.2f' % (x(index), y(value)))
+            continue
+        if len(segment) > 1:
+            parts.append('<polyline class="tl" points="%s"></polyline>' % ' '.join(segment))
+        segment = []
+    for index, value in points:
+        entry = trend[index]
+        tip = '<title>Run #%s, %s: %s%s</title>' % (
+            esc(entry.get('run_id')), esc(entry.get('generated_at')),
+            _pct(value) if value is not None else 'nothing was counted', ', check mode' if entry.get('check_mode') else '')
+        if value is None:
+            parts.append('<circle class="pt na" cx="%.2f" cy="%.2f" r="4">%s</circle>' % (x(index), y1, tip))
+        else:
+            parts.append('<circle class="pt%s" cx="%.2f" cy="%.2f" r="%s">%s</circle>' % (
+                ' cm' if entry.get('check_mode') else '', x(index), y(value),
+                '5.5' if index == len(trend) - 1 else '4', tip))
+    if points[-1][1] is not None:  # this run's value, right of its point
+        parts.append('<text class="now" x="%.2f" y="%.2f">%s</text>' % (
+            x(len(trend) - 1) + 10, y(points[-1][1]) + 4.5, _pct(points[-1][1])))
+    # Dates under the axis: the first, the last and a few between.
+    every = max(1, int(math.ceil(len(trend) / 6.0)))
+    labelled = sorted(set(range(0, len(trend), every)) | {len(trend) - 1})
+    if len(labelled) > 1 and labelled[-1] - labelled[-2] < every:
+        labelled.pop(-2)  # no two labels on top of each other
+    for index in labelled:
+        parts.append('<text x="%.2f" y="%d" text-anchor="middle">%s</text>'
+                     % (x(index), y1 + 22, esc(short_date(trend[index].get('generated_at')))))
+    parts.append('</svg>')
+    return ''.join(parts)
+
+
+def _changes(out, changes, limit):
+    previous = changes.get('previous_run')
+    if not isinstance(previous, dict):
+        out.append('<h3>Changes</h3>\n<p>None to show: this is the first recorded run.</p>\n')
+        return
+    worse = changes.get('newly_failing') or {}
+    better = changes.get('fixed') or {}
+    out.append('<h3>Changes since run #%s (%s)</h3>\n' % (_num(previous.get('run_id')), esc(previous.get('generated_at'))))
+    n_worse, n_better = whole(worse.get('count')), whole(better.get('count'))
+    out.append('<ul class="chips top">%s%s</ul>\n' % (
+        _chip('<b>%s</b> newly failing' % _num(n_worse), 'bad' if n_worse else ''),
+        _chip('<b>%s</b> fixed' % _num(n_better), 'good' if n_better else '')))
+    per_control = {}
+    for name, bucket in (('worse', worse), ('better', better)):
+        for control, count in (bucket.get('by_control') or {}).items():
+            per_control.setdefault(control, {'worse': 0, 'better': 0})[name] = whole(count)
+    blocks = []
+    if per_control:
+        ordered = sorted(per_control.items(), key=lambda item: (-item[1]['worse'], -item[1]['better'], natural_key(item[0])))
+        block = ['<div><h4>By control</h4><div class="scroll"><table class="compact"><thead><tr><th>Control</th>'
+                 '<th class="n">Newly failing</th><th class="n">Fixed</th></tr></thead><tbody>\n']
+        block.extend('<tr><td class="id">%s</td><td class="n%s">%s</td><td class="n%s">%s</td></tr>\n'
+                     % (esc(c), '' if v['worse'] else ' z', _num(v['worse']), '' if v['better'] else ' z',
+                        _num(v['better'])) for c, v in ordered[:MAX_BY_CONTROL])
+        block.append('</tbody></table></div>')
+        if len(ordered) > MAX_BY_CONTROL:
+            block.append('<p class="more">%s more controls changed; see %s.</p>'
+                         % (_num(len(ordered) - MAX_BY_CONTROL), SUMMARY_FILE))
+        block.append('</div>')
+        blocks.append(''.join(block))
+    for title, bucket in (('Newly failing', worse), ('Fixed', better)):
+        items = [i for i in bucket.get('items') or () if isinstance(i, dict)]
+        if not items:
+            continue
+        shown = items[:max(limit, 0)]
+        block = ['<div><h4>%s (%s of %s)</h4><div class="scroll"><table class="compact"><thead><tr><th>Subject</th>'
+                 '<th>Control</th><th>Now</th><th>Before</th></tr></thead><tbody>\n'
+                 % (title, _num(len(shown)), _num(whole(bucket.get('count'))))]
+        block.extend('<tr><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>\n'
+                     % (esc(i.get('subject')), esc(i.get('control')), _badge(i.get('status')),
+                        _badge(i.get('previous_status')) if i.get('previous_status') is not None
+                        else '<span class="muted">not judged</span>') for i in shown)
+        block.append('</tbody></table></div>')
+        left = whole(bucket.get('count')) - len(shown)
+        if left > 0:
+            block.append('<p class="more">%s more are counted but not listed; the run history holds every result.</p>'
+                         % _num(left))
+        block.append('</div>')
+        blocks.append(''.join(block))
+    if blocks:
+        out.append('<div class="split changes">%s</div>\n' % '\n'.join(blocks))
+
+
+# ---- people, waivers, attestations -----------------------------------------------------------------
+
+_DEVICE_BADGE = {'compliant': 'pass', 'failing': 'fail', 'not_assessed': 'unknown'}
+
+
+def _devices(devices):
+    devices = [d for d in devices or () if isinstance(d, dict)]
+    if not devices:
+        return '<span class="muted">—</span>'
+    items = []
+    for d in devices[:MAX_DEVICES_SHOWN]:
+        status = d.get('status')
+        words = DEVICE_STANDING.get(status) or esc(status)
+        if status == 'failing':
+            words += ' %s' % _num(whole(d.get('failing')))
+        profile = (' <span class="muted">owner from the Signal profile</span>'
+                   if d.get('owner_source') == 'signal_profile' else '')
+        items.append('<li><span class="id">%s</span> <span class="muted">%s</span> <span class="badge s-%s">%s</span>%s</li>'
+                     % (esc(d.get('id')), esc(d.get('platform')), _DEVICE_BADGE.get(status, 'other'), words, profile))
+    if len(devices) > MAX_DEVICES_SHOWN:
+        items.append('<li class="muted">and %s more</li>' % _num(len(devices) - MAX_DEVICES_SHOWN))
+    return '<ul class="devices">%s</ul>' % ''.join(items)
+
+
+def _people(out, summary, limit):
+    people = summary.get('people')
+    if not isinstance(people, dict):
+        return
+    counts = people.get('counts') or {}
+    unassigned = people.get('unassigned') or {}
+    selected, total = people_to_show(people, limit)
+    failing = whole(counts.get('with_failing'))
+    no_owner = whole(unassigned.get('phones')) + whole(unassigned.get('workstations'))
+    out.append('<h2>People (%s)</h2>\n' % _num(whole(counts.get('people', total))))
+    out.append('<ul class="chips top">%s%s%s</ul>\n' % (
+        _chip('<b>%s</b> with every device compliant' % _num(whole(counts.get('all_compliant')))),
+        _chip('<b>%s</b> with a failing device' % _num(failing), 'bad' if failing else ''),
+        _chip('without a known owner: <b>%s</b>, <b>%s</b>' % (
+            plural(whole(unassigned.get('phones')), 'phone'), plural(whole(unassigned.get('workstations')), 'workstation')),
+            'warn' if no_owner else '')))
+    if not total:
+        out.append('<p>No subject has a known owner.</p>\n')
+        return
+    if selected:
+        out.append('<div class="scroll"><table id="people-table"><thead><tr><th>Person</th><th>Phones</th><th>Workstations</th>'
+                   '<th>Status</th></tr></thead><tbody>\n')
+        for person in selected:
+            pc = person.get('counts') or {}
+            tone = ' class="bad"' if whole(pc.get('failing')) else (' class="warn"' if whole(pc.get('not_assessed')) else '')
+            out.append('<tr%s><td class="w">%s</td><td>%s</td><td>%s</td><td class="w">%s</td></tr>\n' % (
+                tone, esc(person.get('owner')), _devices(person.get('phones')), _devices(person.get('workstations')),
+                esc(person.get('text'))))
+        out.append('</tbody></table></div>\n')
+    _more(out, total - len(selected), 'people')
+
+
+_WAIVER_BADGE = {'active': ('pass', 'active'), 'unmatched': ('unknown', 'unmatched: covers nothing'),
+                 'expired': ('fail', 'expired: not applied'), 'invalid': ('error', 'invalid: not applied')}
+_WAIVER_CHIP = {'active': '', 'unmatched': 'warn', 'expired': 'bad', 'invalid': 'err'}
+
+
+def _waivers(out, summary, limit):
+    waivers = summary.get('waivers')
+    if not isinstance(waivers, dict):
+        return
+    counts = waivers.get('counts') or {}
+    selected, total = waivers_to_show(waivers, limit)
+    out.append('<h2>Waivers (%s)</h2>\n' % _num(total))
+    out.append('<ul class="chips top">%s%s</ul>\n' % (''.join(
+        _chip('%s: <b>%s</b>' % (state, _num(whole(counts.get(state)))),
+              _WAIVER_CHIP[state] if whole(counts.get(state)) else '') for state in WAIVER_STATES),
+        _chip('results waived: <b>%s</b>' % _num(whole(counts.get('results_waived'))))))
+    if selected:
+        out.append('<div class="scroll"><table id="waivers-table"><thead><tr><th>Waiver</th><th>Control and scope</th><th>Owner</th>'
+                   '<th>State</th><th>Expires</th><th class="n" title="Results this waiver turned into waived">Results</th>'
+                   '<th>Ticket</th><th>Justification</th></tr></thead><tbody>\n')
+        for w in selected:
+            state = w.get('state')
+            css, words = _WAIVER_BADGE.get(state, ('other', None))
+            badge = '<span class="badge s-%s">%s</span>' % (css, words or esc(state))
+            if w.get('message'):
+                badge += '<br>%s' % esc(w['message'])
+            left = days_left_text(w.get('days_left'))
+            scope = scope_text(w.get('scope'))
+            tone = ' class="bad"' if state in ('expired', 'invalid') or state not in _WAIVER_BADGE else (
+                ' class="warn"' if state == 'unmatched' else '')
+            out.append('<tr%s><td class="id">%s</td><td><span class="id">%s</span>%s</td><td class="a">%s</td><td>%s</td>'
+                       '<td class="nw">%s%s</td><td class="n">%s</td><td class="nw">%s</td>'
+                       '<td class="w">%s<br><span class="muted">%s %s</span></td></tr>\n' % (
+                           tone, esc(w.get('id')), esc(w.get('control')),
+                           '<br><span class="muted">%s</span>' % esc(scope) if scope else '', esc(w.get('owner')),
+                           badge, esc(w.get('expires')), '<br><span class="muted">%s</span>' % left if left else '',
+                           _num(whole(w.get('results'))), esc(w.get('ticket')), esc(w.get('justification')),
+                           esc(w.get('source')), esc(w.get('record'))))
+        out.append('</tbody></table></div>\n')
+        _more(out, total - len(selected), 'waivers')
+    elif not total:
+        out.append('<p>No waivers were given.</p>\n')
+    _files(out, 'Waiver files', waivers.get('files'))
+
+
+def _files(out, title, files):
+    files = [f for f in files or () if isinstance(f, dict)]
+    if not files:
+        return
+    shown = files[:MAX_FILES]
+    out.append('<h3>%s</h3>\n<div class="scroll"><table><thead><tr><th>File</th><th>Status</th><th class="n">Records</th>'
+               '<th class="n">Invalid</th><th>Detail</th></tr></thead><tbody>\n' % title)
+    for f in shown:
+        failed = f.get('status') == 'failed'
+        status = ('<span class="badge s-fail">failed: none used</span>' if failed else
+                  '<span class="badge s-%s">%s</span>' % ('pass' if f.get('status') == 'read' else 'other', esc(f.get('status'))))
+        out.append('<tr%s><td class="path">%s</td><td class="nw">%s</td><td class="n">%s</td><td class="n">%s</td>'
+                   '<td class="w">%s</td></tr>\n'
+                   % (' class="bad"' if failed else '', esc(f.get('path')), status, _num(whole(f.get('records'))),
+                      _num(whole(f.get('invalid'))), esc(f.get('detail'))))
+    out.append('</tbody></table></div>\n')
+    _more(out, len(files) - len(shown), 'files')
+
+
+def _attestations(out, summary):
+    attestations = summary.get('attestations')
+    if not isinstance(attestations, dict):
+        return
+    counts = attestations.get('counts') or {}
+    invalid = whole(counts.get('invalid'))
+    out.append('<h2>Attestations</h2>\n<ul class="chips top">%s%s%s</ul>\n' % (
+        _chip('answers: <b>%s</b>' % _num(whole(counts.get('records')))),
+        _chip('valid: <b>%s</b>' % _num(whole(counts.get('valid')))),
+        _chip('left out for a mistake: <b>%s</b>%s' % (_num(invalid), ' (see Input errors)' if invalid else ''),
+              'bad' if invalid else '')))
+    validity = attestations.get('validity_days')
+    if isinstance(validity, dict) and validity:
+        ordered = sorted(validity.items(), key=lambda item: natural_key(item[0]))
+        text = ', '.join('<span class="id">%s</span>: %s' % (esc(c), plural(whole(d), 'day'))
+                         for c, d in ordered[:MAX_VALIDITY])
+        if len(ordered) > MAX_VALIDITY:
+            text += ' and %s more' % _num(len(ordered) - MAX_VALIDITY)
+        out.append('<p>Validity set by the organisation: %s.</p>\n' % text)
+    _files(out, 'Attestation files', attestations.get('files'))
 
 
 def _input_errors(out, summary, limit):

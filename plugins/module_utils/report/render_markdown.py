@@ -4,7 +4,12 @@
 """Render a fleet summary (schemas/fleet_summary.schema.json) as Markdown.
 
 Also holds the selection and ordering rules that render_html shares, so both
-reports always list the same subjects in the same order.
+reports always list the same subjects, people and waivers in the same order.
+
+The sections people, waivers, attestations, history, changes, trend and gate
+(and owner_source, failing_since) are optional: each is rendered only when the
+summary has it, so an older summary still renders. Every list they hold is
+shown up to a bound, with a line saying how many were left out.
 """
 
 from __future__ import annotations
@@ -24,6 +29,22 @@ STATUS_LABELS = {
 SUMMARY_FILE = 'fleet-summary.json'
 MD_MAX_SUBJECTS = 200
 MD_MAX_INPUT_ERRORS = 200
+MD_MAX_PEOPLE = 200
+MD_MAX_WAIVERS = 200
+MD_MAX_CHANGES = 50
+MD_MAX_TREND = 12
+# Bounds shared by both reports: lists inside one row or one line.
+MAX_DEVICES_SHOWN = 10   # per person, phones and workstations each
+MAX_GATE_CONTROLS = 10   # controls named per crossed failure limit
+MAX_BY_CONTROL = 50      # rows of the changes-per-control table
+MAX_FILES = 100          # waiver or attestation files listed
+MAX_VALIDITY = 50        # attestation validity overrides listed
+SEVERITIES = ('high', 'medium', 'low')
+WAIVER_STATES = ('active', 'unmatched', 'expired', 'invalid')
+# Waivers that need someone first: expired, then invalid, then in force but covering nothing.
+_WAIVER_RANK = {'expired': 0, 'invalid': 1, 'unmatched': 2, 'active': 3}
+OWNER_SOURCES = {'inventory': 'inventory', 'mdm': 'MDM', 'signal_profile': 'Signal profile'}
+DEVICE_STANDING = {'compliant': 'compliant', 'failing': 'failing', 'not_assessed': 'not assessed'}
 
 _DIGITS = re.compile(r'(\d+)')
 # Inline Markdown syntax ('$' is GitHub math); '|' would also split a table cell.
@@ -31,6 +52,7 @@ _DIGITS = re.compile(r'(\d+)')
 _MD_SPECIAL = re.compile(r'([\\`*_\[\]|~$])')
 # Anything that ends a line or is invisible/controlling: a table row must stay one line.
 _MD_BREAKS = re.compile('[\x00-\x1f\x7f\x85\u2028\u2029]+')
+_ISO_DAY = re.compile(r'\d{4}-\d{2}-\d{2}(?=[T ]|$)')
 
 
 # ---- shared with render_html -------------------------------------------------
@@ -49,11 +71,24 @@ def sorted_controls(summary):
     return sorted(summary.get('controls') or (), key=control_sort_key)
 
 
+def pct_tenths(pct):
+    """The percentage as shown: one decimal, rounded down."""
+    return math.floor(float(pct) * 10) / 10
+
+
 def format_pct(pct):
     """One decimal, rounded down so 99.96 never reads as 100.0 (or as a met threshold)."""
     if pct is None:
         return 'n/a'
-    return '%.1f%%' % (math.floor(float(pct) * 10) / 10)
+    return '%.1f%%' % pct_tenths(pct)
+
+
+def pct_change(pct, previous):
+    """'+2.3', '-4.1' or '0.0': the change in points between two percentages as shown; '' without both."""
+    if not isinstance(pct, (int, float)) or not isinstance(previous, (int, float)):
+        return ''
+    delta = round(pct_tenths(pct) - pct_tenths(previous), 1)
+    return '0.0' if not delta else '%+.1f' % delta
 
 
 def threshold_met(summary):
@@ -93,6 +128,133 @@ def subject_label(subject):
     return subject.get('name') or subject.get('id') or '?'
 
 
+def whole(value):
+    """A count from the summary, or 0 for anything that is not a whole number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def plural(count, one, many=None):
+    return '%s %s' % ('{:,}'.format(count), one if count == 1 else (many or one + 's'))
+
+
+def short_date(value):
+    """The day of an ISO timestamp ('2025-11-19T10:00:00Z' -> '2025-11-19'); any other text as it is."""
+    text = '' if value is None else str(value)
+    match = _ISO_DAY.match(text)
+    return match.group(0) if match else text
+
+
+def days_left_text(days):
+    """How a waiver's days_left reads: 'in 5 days', 'today', '3 days ago' (None: '')."""
+    if not isinstance(days, int) or isinstance(days, bool):
+        return ''
+    if days == 0:
+        return 'ends today'
+    return 'in %s' % plural(days, 'day') if days > 0 else '%s ago' % plural(-days, 'day')
+
+
+def gate_crossed(gate):
+    """The lines the gate found crossed, as plain text (each renderer escapes it), from its fields.
+
+    Built from the structured fields rather than gate['lines'], so the percentage reads as everywhere
+    else in the report; gate['lines'] are used only if the fields name nothing although it failed.
+    """
+    found = []
+    comp = gate.get('compliance') or {}
+    if comp and comp.get('met') is False:
+        pct = comp.get('pct')
+        found.append('Compliance %s is below the threshold %s' % (
+            format_pct(pct) if isinstance(pct, (int, float)) else 'n/a (nothing was counted)',
+            format_pct(comp.get('threshold_pct')) if isinstance(comp.get('threshold_pct'), (int, float)) else '?'))
+    severities = gate.get('severities') or {}
+    for severity in SEVERITIES:
+        entry = severities.get(severity) or {}
+        if not entry.get('crossed'):
+            continue
+        controls = entry.get('controls') or []
+        named = ', '.join('%s \u00d7%s' % (c.get('id'), '{:,}'.format(whole(c.get('failures'))))
+                          for c in controls[:MAX_GATE_CONTROLS])
+        if len(controls) > MAX_GATE_CONTROLS:
+            named += ' and %s' % plural(len(controls) - MAX_GATE_CONTROLS, 'more control')
+        found.append('%s severity: %s in state fail, limit %s%s' % (
+            severity.capitalize(), plural(whole(entry.get('failures')), 'result'), entry.get('limit'),
+            ': ' + named if named else ''))
+    if not found and gate.get('passed') is False:
+        found = [str(line) for line in (gate.get('lines') or ())[:len(SEVERITIES) + 1]]
+        found = found or [str(gate.get('message') or 'the gate failed')]
+    return found
+
+
+def people_to_show(people, limit):
+    """Return (selected, total): up to ``limit`` people, those with a failing device first.
+
+    Order: most failing devices, most failing results, most devices not assessed, then the
+    summary's order (by owner). A heap keeps it cheap for a person per subject.
+    """
+    items = [p for p in people.get('items') or () if isinstance(p, dict)]
+
+    def rank(pair):
+        index, person = pair
+        counts = person.get('counts') or {}
+        failing_results = sum(whole(d.get('failing')) for kind in ('phones', 'workstations')
+                              for d in person.get(kind) or () if isinstance(d, dict))
+        return -whole(counts.get('failing')), -failing_results, -whole(counts.get('not_assessed')), index
+
+    selected = [p for _i, p in heapq.nsmallest(limit, enumerate(items), key=rank)] if limit > 0 else []
+    return selected, len(items)
+
+
+def waivers_to_show(waivers, limit):
+    """Return (selected, total): up to ``limit`` waivers, expired, invalid and unmatched ones first.
+
+    Within a state: the soonest to end first, then the summary's order. An unknown state sorts first.
+    """
+    items = [w for w in waivers.get('items') or () if isinstance(w, dict)]
+
+    def rank(pair):
+        index, waiver = pair
+        days = waiver.get('days_left')
+        days = days if isinstance(days, int) and not isinstance(days, bool) else float('inf')
+        return _WAIVER_RANK.get(waiver.get('state'), -1), days, index
+
+    selected = [w for _i, w in heapq.nsmallest(limit, enumerate(items), key=rank)] if limit > 0 else []
+    return selected, len(items)
+
+
+def device_text(device):
+    """'ws-002 (windows, failing 3)' for one entry of a person's phones or workstations."""
+    status = device.get('status')
+    words = DEVICE_STANDING.get(status, str(status))
+    if status == 'failing':
+        words += ' %s' % '{:,}'.format(whole(device.get('failing')))
+    extra = ', owner from the Signal profile' if device.get('owner_source') == 'signal_profile' else ''
+    return '%s (%s, %s%s)' % (device.get('id'), device.get('platform'), words, extra)
+
+
+def scope_text(scope):
+    """'platforms: ios; subjects: mob-1, mob-2' for a waiver's scope ('' for none)."""
+    if not isinstance(scope, dict):
+        return ''
+    parts = []
+    for key in sorted(scope, key=str):
+        values = scope[key] if isinstance(scope[key], list) else [scope[key]]
+        shown = ', '.join(str(v) for v in values[:MAX_DEVICES_SHOWN])
+        if len(values) > MAX_DEVICES_SHOWN:
+            shown += ' and %s more' % '{:,}'.format(len(values) - MAX_DEVICES_SHOWN)
+        parts.append('%s: %s' % (key, shown))
+    return '; '.join(parts)
+
+
+def history_off(summary):
+    history = summary.get('history')
+    return isinstance(history, dict) and history.get('enabled') is False
+
+
+def has_history_part(summary):
+    """Whether the summary has any of history, trend, changes (the run-history block of the reports)."""
+    return any(key in summary for key in ('history', 'trend', 'changes'))
+
+
 # ---- Markdown ---------------------------------------------------------------
 
 def md(value):
@@ -108,6 +270,10 @@ def _num(value):
     return '{:,}'.format(value) if isinstance(value, int) else md(value)
 
 
+def _pct(value):
+    return format_pct(value) if isinstance(value, (int, float)) else 'n/a'
+
+
 def _row(cells):
     return '| ' + ' | '.join(cells) + ' |'
 
@@ -119,14 +285,20 @@ def _table(out, headers, aligns, rows):
     out.append('')
 
 
-def render_markdown(summary, max_subjects=MD_MAX_SUBJECTS, max_input_errors=MD_MAX_INPUT_ERRORS):
+def render_markdown(summary, max_subjects=MD_MAX_SUBJECTS, max_input_errors=MD_MAX_INPUT_ERRORS,
+                    max_people=MD_MAX_PEOPLE, max_waivers=MD_MAX_WAIVERS, max_changes=MD_MAX_CHANGES,
+                    max_trend=MD_MAX_TREND):
     """Return the fleet summary as a GitHub-flavoured Markdown document."""
     out = []
     _headline(out, summary)
     _totals(out, summary)
+    _run_history(out, summary, max_trend, max_changes)
     _sources(out, summary)
     _controls(out, summary)
     _attention(out, summary, max_subjects)
+    _people(out, summary, max_people)
+    _waivers(out, summary, max_waivers)
+    _attestations(out, summary)
     _input_errors(out, summary, max_input_errors)
     _attribution(out, summary)
     return '\n'.join(out).rstrip('\n') + '\n'
@@ -142,13 +314,44 @@ def _headline(out, summary):
         format_pct(comp.get('pct')), format_pct(run['threshold_pct']),
         'met' if met else ('not met, nothing was counted' if comp.get('pct') is None else 'not met')))
     out.append('')
+    gate = summary.get('gate')
+    if isinstance(gate, dict):
+        _gate(out, gate)
     out.append('- Counted results: %s, of which passing: %s' % (_num(comp['counted']), _num(comp['passing'])))
     out.append('- Subjects compliant: %s of %s' % (_num(comp['subjects_compliant']), _num(comp['subjects'])))
     out.append('- Check mode: %s' % ('yes, nothing was changed' if run['check_mode'] else 'no'))
     out.append('- Generated: %s by %s %s' % (
         md(summary.get('generated_at')), md(summary['tool'].get('name')), md(summary['tool'].get('version'))))
     out.append('- How the percentage is computed: %s' % md(comp.get('definition')))
+    if isinstance(gate, dict):
+        out.append('- Failing results per severity (the gate\'s limits): %s' % _severity_limits(gate))
     out.append('')
+
+
+def _gate(out, gate):
+    crossed = gate_crossed(gate)
+    if gate.get('passed') and not crossed:
+        out.append('**Gate: passed**: %s.' % md(gate.get('message') or 'compliance and every failure limit are met'))
+        out.append('')
+        return
+    out.append('**Gate: FAILED**, %s crossed:' % plural(len(crossed), 'line'))
+    out.append('')
+    out.extend('- %s' % md(line) for line in crossed)
+    out.append('')
+
+
+def _severity_limits(gate):
+    severities = gate.get('severities') or {}
+    parts = []
+    for severity in SEVERITIES:
+        entry = severities.get(severity)
+        if not isinstance(entry, dict):
+            continue
+        limit = entry.get('limit')
+        text = '%s %s (%s)' % (severity, _num(whole(entry.get('failures'))),
+                               'no limit' if limit is None else 'limit %s' % _num(limit))
+        parts.append('**%s, crossed**' % text if entry.get('crossed') else text)
+    return ', '.join(parts) or '—'
 
 
 def _totals(out, summary):
@@ -189,6 +392,12 @@ def _controls(out, summary):
            ['l'] * 4 + ['r'] * len(statuses), rows)
 
 
+def _finding_status(result):
+    label = STATUS_LABELS.get(result.get('status')) or md(result.get('status'))
+    since = result.get('failing_since')
+    return '%s, failing since %s' % (label, md(short_date(since))) if since else label
+
+
 def _attention(out, summary, limit):
     selected, total = subjects_needing_attention(summary, limit)
     out.append('## Subjects that need attention (%s)' % _num(total))
@@ -201,8 +410,11 @@ def _attention(out, summary, limit):
         where = '%s/%s' % (md(source.get('type')), md(source.get('name')))
         if source.get('record'):
             where += ' record %s' % md(source['record'])
+        owner = 'owner %s' % md(subject.get('owner'))
+        if subject.get('owner') and subject.get('owner_source'):
+            owner += ' (from %s)' % md(OWNER_SOURCES.get(subject['owner_source'], subject['owner_source']))
         facts = ['id %s' % md(subject.get('id')), md(subject.get('kind')), md(subject.get('platform')),
-                 'owner %s' % md(subject.get('owner')), 'source %s' % where]
+                 owner, 'source %s' % where]
         out.append('**%s**: %s' % (md(subject_label(subject)), ', '.join(facts)))
         out.append('')
         if subject.get('state') != 'ok':
@@ -210,12 +422,214 @@ def _attention(out, summary, limit):
             out.append('')
         if findings:
             _table(out, ['Control', 'Status', 'Reason'], ['l', 'l', 'l'],
-                   [[md(r.get('control')), STATUS_LABELS.get(r.get('status')) or md(r.get('status')),
-                     md(r.get('reason'))] for r in findings])
+                   [[md(r.get('control')), _finding_status(r), md(r.get('reason'))] for r in findings])
     if total > len(selected):
         out.append('%s more subjects need attention; see %s for all of them.' % (
             _num(total - len(selected)), SUMMARY_FILE))
         out.append('')
+
+
+def _more(out, left, what):
+    if left > 0:
+        out.append('%s more %s; see %s for all of them.' % (_num(left), what, SUMMARY_FILE))
+        out.append('')
+
+
+def _run_history(out, summary, max_trend, max_changes):
+    if not has_history_part(summary):
+        return
+    out.append('## Run history')
+    out.append('')
+    history = summary.get('history')
+    if history_off(summary):
+        out.extend(['The run history is off (signal_hardening_history): no failing-since dates, changes or trend.', ''])
+        return
+    if isinstance(history, dict):
+        if history.get('error'):
+            out.append('**This run could not be recorded in the history**: %s (the reports were written).'
+                       % md(history['error']))
+            out.append('')
+        previous = history.get('previous_run')
+        this_run = '#%s' % _num(history['run_id']) if history.get('run_id') else 'not recorded'
+        out.append('- Runs recorded: %s; this run: %s' % (_num(whole(history.get('runs'))), this_run))
+        out.append('- Previous run: %s' % (
+            '#%s at %s' % (_num(previous.get('run_id')), md(previous.get('generated_at'))) if isinstance(previous, dict)
+            else 'none, this is the first recorded run'))
+        out.append('- History file: %s' % md(history.get('path')))
+        out.append('')
+    _trend(out, summary.get('trend'), max_trend)
+    _changes(out, summary.get('changes'), max_changes)
+
+
+def _trend(out, trend, limit):
+    trend = [e for e in trend if isinstance(e, dict)] if isinstance(trend, list) else []
+    shown = trend[-limit:] if limit > 0 else []
+    if not shown:
+        return
+    if len(shown) < len(trend):
+        out.append('### Trend (last %s of %s)' % (plural(len(shown), 'run'), _num(len(trend))))
+    else:
+        out.append('### Trend (%s)' % plural(len(trend), 'run'))
+    out.append('')
+    rows = []
+    before = trend[-len(shown) - 1] if len(trend) > len(shown) else None
+    for entry in shown:
+        pct = entry.get('pct')
+        delta = pct_change(pct, before.get('pct') if isinstance(before, dict) else None) or '—'
+        rows.append(['#%s' % _num(entry.get('run_id')), md(entry.get('generated_at')), _pct(pct), delta,
+                     'yes' if entry.get('check_mode') else 'no'])
+        before = entry
+    _table(out, ['Run', 'Generated', 'Compliance', 'Change (points)', 'Check mode'], ['r', 'l', 'r', 'r', 'l'], rows)
+
+
+def _changes(out, changes, limit):
+    if not isinstance(changes, dict):
+        return
+    previous = changes.get('previous_run')
+    if not isinstance(previous, dict):
+        out.extend(['### Changes', '', 'None to show: this is the first recorded run.', ''])
+        return
+    worse = changes.get('newly_failing') or {}
+    better = changes.get('fixed') or {}
+    out.append('### Changes since run #%s (%s)' % (_num(previous.get('run_id')), md(previous.get('generated_at'))))
+    out.append('')
+    out.append('**%s newly failing**, %s fixed.' % (_num(whole(worse.get('count'))), _num(whole(better.get('count')))))
+    out.append('')
+    per_control = {}
+    for name, bucket in (('worse', worse), ('better', better)):
+        for control, count in (bucket.get('by_control') or {}).items():
+            per_control.setdefault(control, {'worse': 0, 'better': 0})[name] = whole(count)
+    if per_control:
+        ordered = sorted(per_control.items(), key=lambda item: (-item[1]['worse'], -item[1]['better'], natural_key(item[0])))
+        _table(out, ['Control', 'Newly failing', 'Fixed'], ['l', 'r', 'r'],
+               [[md(c), _num(v['worse']), _num(v['better'])] for c, v in ordered[:MAX_BY_CONTROL]])
+        _more(out, len(ordered) - MAX_BY_CONTROL, 'controls changed')
+    for title, bucket in (('Newly failing', worse), ('Fixed', better)):
+        items = [i for i in bucket.get('items') or () if isinstance(i, dict)]
+        if not items:
+            continue
+        shown = items[:max(limit, 0)]
+        out.append('**%s** (%s of %s):' % (title, _num(len(shown)), _num(whole(bucket.get('count')))))
+        out.append('')
+        _table(out, ['Subject', 'Control', 'Now', 'Before'], ['l'] * 4,
+               [[md(i.get('subject')), md(i.get('control')),
+                 STATUS_LABELS.get(i.get('status')) or md(i.get('status')),
+                 STATUS_LABELS.get(i.get('previous_status')) or (
+                     'not judged' if i.get('previous_status') is None else md(i.get('previous_status')))]
+                for i in shown])
+        left = whole(bucket.get('count')) - len(shown)
+        if left > 0:
+            out.append('%s more are counted but not listed; the run history holds every result.' % _num(left))
+            out.append('')
+
+
+def _people(out, summary, limit):
+    people = summary.get('people')
+    if not isinstance(people, dict):
+        return
+    counts = people.get('counts') or {}
+    unassigned = people.get('unassigned') or {}
+    selected, total = people_to_show(people, limit)
+    out.append('## People (%s)' % _num(whole(counts.get('people', total))))
+    out.append('')
+    out.append('- Every device compliant: %s; with a failing device: %s' % (
+        _num(whole(counts.get('all_compliant'))), _num(whole(counts.get('with_failing')))))
+    out.append('- Subjects without a known owner: %s, %s' % (
+        plural(whole(unassigned.get('phones')), 'phone'), plural(whole(unassigned.get('workstations')), 'workstation')))
+    out.append('')
+    if not total:
+        out.extend(['No subject has a known owner.', ''])
+        return
+    if selected:
+        _table(out, ['Person', 'Phones', 'Workstations', 'Status'], ['l'] * 4,
+               [[md(p.get('owner')), _devices(p.get('phones')), _devices(p.get('workstations')), md(p.get('text'))]
+                for p in selected])
+    _more(out, total - len(selected), 'people')
+
+
+def _devices(devices):
+    devices = [d for d in devices or () if isinstance(d, dict)]
+    if not devices:
+        return '—'
+    text = '; '.join(md(device_text(d)) for d in devices[:MAX_DEVICES_SHOWN])
+    if len(devices) > MAX_DEVICES_SHOWN:
+        text += '; and %s more' % _num(len(devices) - MAX_DEVICES_SHOWN)
+    return text
+
+
+_WAIVER_STATE_TEXT = {'active': 'active', 'unmatched': '**unmatched**: in force, covers no result',
+                      'expired': '**EXPIRED**: not applied', 'invalid': '**INVALID**: not applied'}
+
+
+def _waivers(out, summary, limit):
+    waivers = summary.get('waivers')
+    if not isinstance(waivers, dict):
+        return
+    counts = waivers.get('counts') or {}
+    selected, total = waivers_to_show(waivers, limit)
+    out.append('## Waivers (%s)' % _num(total))
+    out.append('')
+    parts = []
+    for state in WAIVER_STATES:
+        text = '%s: %s' % (state, _num(whole(counts.get(state))))
+        parts.append('**%s**' % text if state != 'active' and whole(counts.get(state)) else text)
+    out.append('By state: %s; results waived: %s.' % (', '.join(parts), _num(whole(counts.get('results_waived')))))
+    out.append('')
+    if selected:
+        rows = []
+        for w in selected:
+            state = w.get('state')
+            state_text = _WAIVER_STATE_TEXT.get(state) or md(state)
+            if w.get('message'):
+                state_text += ': %s' % md(w['message'])
+            expires = md(w.get('expires'))
+            if days_left_text(w.get('days_left')):
+                expires += ' (%s)' % days_left_text(w.get('days_left'))
+            rows.append([md(w.get('id')), md(w.get('control')), md(scope_text(w.get('scope'))), md(w.get('owner')),
+                         state_text, expires, _num(whole(w.get('results'))), md(w.get('ticket')),
+                         md(w.get('justification')), '%s %s' % (md(w.get('source')), md(w.get('record')))])
+        _table(out, ['ID', 'Control', 'Scope', 'Owner', 'State', 'Expires', 'Results waived', 'Ticket',
+                     'Justification', 'Source'], ['l'] * 6 + ['r'] + ['l'] * 3, rows)
+        _more(out, total - len(selected), 'waivers')
+    elif not total:
+        out.extend(['No waivers were given.', ''])
+    _files(out, 'Waiver files', waivers.get('files'))
+
+
+def _files(out, title, files):
+    files = [f for f in files or () if isinstance(f, dict)]
+    if not files:
+        return
+    out.append('%s:' % title)
+    out.append('')
+    shown = files[:MAX_FILES]
+    _table(out, ['File', 'Status', 'Records', 'Invalid', 'Detail'], ['l', 'l', 'r', 'r', 'l'],
+           [[md(f.get('path')), '**failed**: nothing in it was used' if f.get('status') == 'failed' else md(f.get('status')),
+             _num(whole(f.get('records'))), _num(whole(f.get('invalid'))), md(f.get('detail'))] for f in shown])
+    _more(out, len(files) - len(shown), 'files')
+
+
+def _attestations(out, summary):
+    attestations = summary.get('attestations')
+    if not isinstance(attestations, dict):
+        return
+    counts = attestations.get('counts') or {}
+    out.append('## Attestations')
+    out.append('')
+    invalid = whole(counts.get('invalid'))
+    out.append('Answers: %s, valid: %s, left out for a mistake: %s%s.' % (
+        _num(whole(counts.get('records'))), _num(whole(counts.get('valid'))),
+        '**%s**' % _num(invalid) if invalid else '0', ' (each is listed under Input errors)' if invalid else ''))
+    out.append('')
+    validity = attestations.get('validity_days')
+    if isinstance(validity, dict) and validity:
+        ordered = sorted(validity.items(), key=lambda item: natural_key(item[0]))
+        text = ', '.join('%s: %s' % (md(c), plural(whole(d), 'day')) for c, d in ordered[:MAX_VALIDITY])
+        if len(ordered) > MAX_VALIDITY:
+            text += ' and %s more' % _num(len(ordered) - MAX_VALIDITY)
+        out.append('Validity set by the organisation: %s.' % text)
+        out.append('')
+    _files(out, 'Attestation files', attestations.get('files'))
 
 
 def _input_errors(out, summary, limit):

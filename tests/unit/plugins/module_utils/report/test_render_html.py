@@ -7,18 +7,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
 
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import evaluate_gate
 from ansible_collections.hardening.signal.plugins.module_utils.report import render_html as rh
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
 from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report.sample_summary import (
+    HOSTILE_JUSTIFICATION,
+    HOSTILE_OWNER,
     STATUSES,
     XSS_NAME,
     derive,
     large_summary,
     sample_summary,
+    strip_governance,
 )
 
 _URL_IN_CSS = re.compile(r'url\s*\(|@import', re.I)
@@ -247,3 +252,221 @@ def test_hostile_control_title_in_the_chart_table():
     page = render_html(derive(summary))
     assert '&lt;svg onload=alert(1)&gt;' in page and '&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;' in page
     assert page.count('<script') == 1 and '<svg onload' not in page
+
+
+# ---- the optional sections: gate, run history (trend, changes), people, waivers, attestations -------
+
+def _text(parsed):
+    return ' '.join(' '.join(parsed.text).split())
+
+
+def _h2(page):
+    return [re.sub(r'<[^>]+>', '', h) for h in re.findall(r'<h2>(.*?)</h2>', page)]
+
+
+def _between(page, start, end='<h2>'):
+    return page.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_an_older_summary_without_the_new_sections_still_renders():
+    page = render_html(strip_governance(sample_summary()))
+    assert _h2(page) == ['Results by status', 'Sources', 'Controls', 'Subjects that need attention (5)',
+                         'Input errors (2)']
+    for absent in ('class="card gate', 'svg class="trend"', 'failing since', 'People', 'Waivers', 'Attestations',
+                   'Run history', '>from '):
+        assert absent not in page, absent
+    _parse(page)
+
+
+def test_every_new_section_is_shown_in_order(page):
+    assert _h2(page) == ['Results by status', 'Run history', 'Sources', 'Controls', 'Subjects that need attention (5)',
+                         'People (3)', 'Waivers (4)', 'Attestations', 'Input errors (2)']
+
+
+def test_the_gate_is_right_under_the_headline(page):
+    assert page.index('<section class="card headline">') < page.index('<section class="card gate failed"') \
+        < page.index('<h2>Results by status</h2>')
+    gate = _between(page, '<section class="card gate failed"', '</section>')
+    assert 'Gate failed: 2 lines crossed' in gate
+    assert '<li>Compliance 50.0% is below the threshold 90.0%</li>' in gate
+    assert '<li>High severity: 1 result in state fail, limit 0: SIG-DSK-01 \u00d71</li>' in gate
+    assert '<li class="chip bad">High: <b>1</b> failing, limit 0</li>' in gate
+    assert '<li class="chip">Medium: <b>0</b> failing, no limit</li>' in gate
+
+
+def test_a_gate_that_passed():
+    summary = sample_summary()
+    summary['gate'] = evaluate_gate(summary, {}, 0)
+    page = render_html(summary)
+    assert '<section class="card gate" aria-labelledby="gate-verdict">' in page
+    assert 'Gate passed' in page and 'compliance and every failure limit are met' in page and 'Gate failed' not in page
+
+
+def test_failing_since_next_to_each_failing_result(page):
+    section = _between(page, 'Subjects that need attention (5)')
+    assert section.count('failing since') == 5
+    assert ('<span class="id">SIG-DSK-01</span> Signal 6.2.0 &lt; 7.30.0 <span class="since" '
+            'title="2025-10-01T10:00:00Z">&middot; failing since 2025-10-01</span>') in section
+    assert 'mallory@example.org<br><span class="muted">from inventory</span>' in section
+
+
+def test_trend_chart(page, parsed):
+    summary = sample_summary()
+    svgs = [a for tag, a in parsed.tags if tag == 'svg' and a.get('class') == 'trend']
+    assert len(svgs) == 1 and svgs[0]['role'] == 'img'
+    chart = _between(page, '<svg class="trend"', '</svg>')
+    # Run 4 counted nothing: the line breaks there, into two pieces; every run has its point.
+    assert chart.count('<polyline class="tl"') == 2
+    assert chart.count('<circle class="pt') == len(summary['trend']) == 14
+    assert chart.count('class="pt na"') == 1 and chart.count('class="pt cm"') == 4
+    assert 'Run #4, 2025-09-17T10:00:00Z: nothing was counted' in chart
+    assert '<text class="thl"' in chart and 'threshold 90.0%' in chart and '<text class="now"' in chart
+    assert '>50.0%</text>' in chart
+    # Every coordinate inside the drawing.
+    for name, value in re.findall(r'\b(cx|cy|x|y|x1|x2|y1|y2)="(-?[0-9.]+)"', chart):
+        assert 0 <= float(value) <= (720 if name.startswith('x') or name == 'cx' else 250), (name, value)
+    for pair in re.findall(r'points="([^"]+)"', chart):
+        for point in pair.split():
+            x, y = (float(v) for v in point.split(','))
+            assert 52 <= x <= 660 and 16 <= y <= 214
+    # The numbers, too, for a reader without the chart.
+    table = _between(page, '<summary>Every run, as numbers</summary>', '</details>')
+    assert table.count('<tr><td class="n">#') == 14 and '<td class="n">-20.0</td>' in table
+
+
+def test_trend_chart_follows_the_colour_scheme(page):
+    light, dark = page.split('@media (prefers-color-scheme:dark)', 1)
+    assert 'svg.trend .tl{fill:none;stroke:var(--c-manual)' in page and 'svg.trend .thr{stroke:var(--bad)' in page
+    for variable in ('--c-manual:', '--bad:', '--line:', '--muted:', '--card:'):
+        assert variable in light and variable in dark.split('}}', 1)[0]
+
+
+@pytest.mark.parametrize('pcts', [[None], [42.0], [None, None], [100.0, 100.0, 99.99], [0.0, 100.0]])
+def test_trend_chart_edge_cases(pcts):
+    trend = [{'run_id': i + 1, 'generated_at': '2025-11-%02dT10:00:00Z' % (i + 1), 'pct': p, 'check_mode': False}
+             for i, p in enumerate(pcts)]
+    svg = rh._trend_chart(trend, 90)
+    assert svg.count('<circle') == len(pcts) and 'nan' not in svg.lower()
+    assert svg.count('<polyline') == (1 if sum(p is not None for p in pcts) > 1 else 0)
+
+
+def test_trend_is_bounded():
+    summary = sample_summary()
+    page = render_html(summary, max_trend=5)
+    assert 'Compliance over the last 5 runs of 14' in page
+    assert _between(page, '<svg class="trend"', '</svg>').count('<circle') == 5
+
+
+def test_changes(page):
+    section = _between(page, '<h3>Changes since run #13 (2025-11-19T10:00:00Z)</h3>')
+    assert '<li class="chip bad"><b>2</b> newly failing</li><li class="chip good"><b>1</b> fixed</li>' in section
+    assert ('<tr><td>ws-002</td><td class="id">SIG-DSK-10</td><td><span class="badge s-fail">Fail</span></td>'
+            '<td><span class="badge s-pass">Pass</span></td></tr>') in section
+    assert '<span class="muted">not judged</span>' in section
+    assert '<h4>Fixed (1 of 1)</h4>' in section
+
+
+def test_changes_are_bounded():
+    page = render_html(large_summary(2000, results_per_subject=3), max_changes=10)
+    assert '<h4>Newly failing (10 of 500)</h4>' in page
+    assert '490 more are counted but not listed' in page
+
+
+def test_history_off_and_error():
+    summary = sample_summary()
+    summary.update(history={'enabled': False, 'path': None, 'run_id': None, 'runs': 0, 'previous_run': None,
+                            'seconds': 0.0, 'error': None}, changes=None, trend=[])
+    page = render_html(summary)
+    assert 'The run history is off' in page and '<svg class="trend"' not in page and 'Changes' not in page
+    summary = sample_summary()
+    summary['history']['error'] = 'database is locked <script>x</script>'
+    page = render_html(summary)
+    assert ('<p class="alert" role="alert"><strong>This run could not be recorded in the history:</strong> '
+            'database is locked &lt;script&gt;x&lt;/script&gt;') in page
+
+
+def test_people(page, parsed):
+    section = _between(page, '<h2>People (3)</h2>')
+    assert '<b>3</b> with a failing device' in section and '<b>1 phone</b>, <b>1 workstation</b>' in section
+    rows = re.findall(r'<tr( class="[a-z]+")?><td class="w">(.*?)</td>', section)
+    assert [owner for _tone, owner in rows] == ['mallory@example.org', 'alice@example.org', escape(HOSTILE_OWNER.lower())]
+    assert all(tone == ' class="bad"' for tone, _owner in rows)
+    assert ('<li><span class="id">ws-002</span> <span class="muted">windows</span> '
+            '<span class="badge s-fail">failing 3</span></li>') in section
+    assert '<span class="badge s-pass">compliant</span>' in section
+    # The hostile owner is text: shown as written, no element made of it.
+    assert HOSTILE_OWNER.lower() in _text(parsed)
+    assert '<img' not in page and '<b>"' not in page
+
+
+def test_people_are_bounded_failing_first():
+    page = render_html(large_summary(1000, results_per_subject=3), max_people=40)
+    section = _between(page, '<h2>People (980)</h2>')
+    assert section.count('<tr class="bad">') == 40 and section.count('<tr>') == 1 + 0  # the header row only
+    assert '940 more people; see fleet-summary.json' in section
+
+
+def test_waivers(page, parsed):
+    section = _between(page, '<h2>Waivers (4)</h2>')
+    assert ('<li class="chip">active: <b>1</b></li><li class="chip warn">unmatched: <b>1</b></li>'
+            '<li class="chip bad">expired: <b>1</b></li><li class="chip err">invalid: <b>1</b></li>') in section
+    assert re.findall(r'<tr(?: class="([a-z]+)")?><td class="id">(W-\d+)</td>', section) == [
+        ('bad', 'W-07'), ('bad', 'W-16'), ('warn', 'W-15'), ('', 'W-12')]
+    assert '<span class="badge s-fail">expired: not applied</span>' in section
+    assert '<span class="badge s-unknown">unmatched: covers nothing</span>' in section
+    assert '2025-10-31<br><span class="muted">26 days ago</span>' in section
+    # The hostile justification is inert text.
+    assert ('Lab phone | PIN reset pending\n&lt;script&gt;alert(&quot;waiver&quot;)&lt;/script&gt; *see* '
+            '`SEC-1432` &amp; [ticket](javascript:alert(6))') in section
+    assert HOSTILE_JUSTIFICATION.replace('\n', ' ') in _text(parsed)
+    assert page.count('<script') == 1 and '<a ' not in page
+    files = _between(page, '<h3>Waiver files</h3>', '</table>')
+    assert '<tr class="bad"><td class="path">/etc/signal-hardening/waivers-2024.json</td>' in files
+    assert 'line 4 column 3 &lt;here&gt;' in files
+
+
+def test_waivers_are_bounded_expired_first():
+    page = render_html(large_summary(400, results_per_subject=3), max_waivers=100)
+    section = _between(page, '<h2>Waivers (300)</h2>')
+    states = re.findall(r'<span class="badge s-[a-z]+">(expired|invalid|unmatched|active)', section)
+    assert len(states) == 100 and states[:75] == ['expired'] * 75 and set(states[75:]) == {'invalid'}
+    assert '200 more waivers; see fleet-summary.json' in section
+
+
+def test_attestations(page):
+    section = _between(page, '<h2>Attestations</h2>')
+    assert '<li class="chip bad">left out for a mistake: <b>1</b> (see Input errors)</li>' in section
+    assert '<span class="id">SIG-MOB-01</span>: 90 days' in section
+    assert '<span class="badge s-fail">failed: none used</span>' in section
+
+
+def test_hostile_strings_in_every_new_section():
+    summary = sample_summary()
+    bad = '"><svg onload=alert(9)>'
+    summary['waivers']['items'][0].update(id=bad, control=bad, owner=bad, ticket=bad, expires=bad, scope={bad: [bad]},
+                                          source=bad, record=bad, message=bad)
+    summary['waivers']['files'][0].update(path=bad, detail=bad)
+    summary['attestations']['validity_days'] = {bad: 30}
+    summary['history'].update(path=bad, error=bad)
+    summary['history']['previous_run']['generated_at'] = bad
+    summary['trend'][0]['generated_at'] = bad
+    summary['changes']['newly_failing']['items'][0].update(subject=bad, control=bad)
+    summary['changes']['newly_failing']['by_control'] = {bad: 1}
+    summary['people']['items'][0].update(owner=bad, text=bad)
+    summary['people']['items'][0]['workstations'][0].update(id=bad, platform=bad)
+    summary['gate']['lines'] = [bad]
+    summary['gate']['severities']['high']['controls'][0]['id'] = bad
+    summary['subjects'][1]['results'][0]['failing_since'] = bad
+    summary['subjects'][1]['owner_source'] = bad
+    page = render_html(summary)
+    parsed = _parse(page)
+    assert '<svg onload' not in page and page.count('&quot;&gt;&lt;svg onload=alert(9)&gt;') >= 15
+    assert not any(name.startswith('on') for entry in parsed.tags for name in entry[1])
+    assert [tag for tag, _a in parsed.tags if tag == 'svg'] == ['svg'] * (
+        1 + len(summary['controls']) + 6 + 1 + 4)  # status chart, stacks, legend, trend, trend legend
+
+
+def test_new_sections_stay_small_for_a_large_fleet():
+    small = render_html(large_summary(5000, results_per_subject=3))
+    large = render_html(large_summary(50000, results_per_subject=3))
+    assert len(large) < len(small) * 1.1  # every list is bounded: the fleet's size barely shows
