@@ -189,6 +189,9 @@ class ActionModule(ActionBase):
         subjects = self._workstations(args, task_vars, input_errors, sources)
         for spec in args["mdm_sources"]:
             pulled, errors, status = pull_source(spec, progress=show_progress)
+            # The cycle collector is paused for the run, but urllib's openers form cycles that hold sockets and TLS
+            # state: free each source's garbage before the next one.
+            gc.collect()
             subjects.extend(pulled)
             input_errors.extend(errors)
             sources.append(status)

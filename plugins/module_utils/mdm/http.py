@@ -134,14 +134,15 @@ class HttpClient(object):
     (the bearer token; force=True after a 401 asks for a new one).
     """
 
-    def __init__(self, source_name, policy=None, token_provider=None, secrets=(), stats=None):
+    def __init__(self, source_name, policy=None, token_provider=None, secrets=(), stats=None, tls_context=None):
         self.source_name = source_name
         self.policy = policy or HttpPolicy()
         self.token_provider = token_provider
         self.secrets = [str(s) for s in secrets if s]
         self.stats = stats or Stats()
-        # One TLS context per source: building one costs ~80 ms, which per request would dominate a big pull.
-        self._tls_context = make_context(cafile=self.policy.ca_path, validate_certs=self.policy.validate_certs)
+        # One TLS context per source (worker clients share their parent's): building one costs ~40-80 ms,
+        # which per request would dominate a big pull.
+        self.tls_context = tls_context or make_context(cafile=self.policy.ca_path, validate_certs=self.policy.validate_certs)
         self.deadline = time.monotonic() + self.policy.deadline_seconds
 
     def redact(self, text):
@@ -196,7 +197,7 @@ class HttpClient(object):
                                           validate_certs=self.policy.validate_certs, ca_path=self.policy.ca_path,
                                           url_username=url_username, url_password=url_password,
                                           force_basic_auth=bool(url_username), follow_redirects="safe", use_netrc=False,
-                                          unredirected_headers=["Authorization"], context=self._tls_context)
+                                          unredirected_headers=["Authorization"], context=self.tls_context)
                 raw = response.read()
                 status = response.getcode()
                 content_type = response.headers.get("Content-Type", "")

@@ -250,7 +250,7 @@ def iter_records(client, options):
 def _apps_task(client, session, url):
     """Runs on a worker thread with a client of its own (same policy, token provider, secrets and deadline)."""
     worker = HttpClient(client.source_name, policy=client.policy, token_provider=client.token_provider,
-                        secrets=client.secrets, stats=Stats())
+                        secrets=client.secrets, stats=Stats(), tls_context=client.tls_context)
     worker.deadline = client.deadline
     try:
         return _apps(session.bind(worker), url), worker.stats
