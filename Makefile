@@ -13,7 +13,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.build/ansible-home/tmp
 
-.PHONY: setup setup-test system-deps demo test unit integration unit-and-integration lint sanity bench clean
+.PHONY: setup setup-test system-deps demo test unit integration unit-and-integration lint sanity molecule bench clean
 
 setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 
@@ -44,12 +44,13 @@ $(COLLECTION_LINK):
 demo: setup
 	$(BIN)/ansible-playbook -i inventory.example playbooks/harden_signal.yml --check \
 		-e signal_hardening_report_dir=$(REPORT_DIR)
-	@echo "Reports: $(REPORT_DIR)/fleet-summary.{json,md,html}"
+	@echo "Reports: $(REPORT_DIR)/fleet-summary.{json,md,html,junit.xml,csv}"
 
 test: setup-test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory unit-and-integration
+	$(MAKE) --no-print-directory molecule
 
 unit-and-integration:
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q
@@ -67,8 +68,17 @@ lint: setup-test
 sanity: setup-test
 	PATH=$(CURDIR)/$(BIN):$$PATH bash tests/sanity/run.sh
 
+# Molecule scenarios in real podman containers (needs root the first time: podman, runc, debootstrap, the
+# containers.conf and the test image; all cached afterwards). tests/molecule/run.sh starts the local apt
+# repository server on 127.0.0.1 and stops it however the scenarios end.
+molecule: setup-test
+	bash tests/molecule/run.sh
+
 bench: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_fleet.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_history.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_workstations.py
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_mdm.py
 
 clean:
 	rm -rf .build reports tests/output
