@@ -36,7 +36,8 @@ def repo(tmp_path_factory):
     build = _load_build()
     base = tmp_path_factory.mktemp("apt_repo")
     info = build.build(out=str(base / "out"), gnupghome=str(base / "gnupg"))
-    return build, str(base / "out"), info
+    yield build, str(base / "out"), info
+    build.stop_agent(str(base / "gnupg"))
 
 
 def _fields(text):

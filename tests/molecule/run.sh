@@ -26,10 +26,20 @@ fingerprint=$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))[
 
 port_args=()
 [ -n "${HARDENING_SIGNAL_TEST_PORT:-}" ] && port_args=(--port "$HARDENING_SIGNAL_TEST_PORT")
-trap '"$python" tests/molecule/apt_repo/serve.py stop' EXIT
+# Container names are global on the host: a run-specific suffix keeps two checkouts (or CI and a developer) from
+# removing each other's containers. On exit, whatever this run left behind is removed (by that suffix only).
+run_id="r$$$(date +%s | tail -c 5)"
+cleanup() {
+  "$python" tests/molecule/apt_repo/serve.py stop || true
+  for name in $(podman ps -a --format '{{.Names}}'); do
+    case "$name" in hs-*-"$run_id") podman rm -f -t 0 "$name" >/dev/null 2>&1 || true ;; esac
+  done
+}
+trap cleanup EXIT
 url=$("$python" tests/molecule/apt_repo/serve.py start "${port_args[@]}")
 echo "molecule: repositories served at $url (signing key $fingerprint)"
 
+export HARDENING_SIGNAL_TEST_RUN="$run_id"
 export HARDENING_SIGNAL_TEST_IMAGE="$image"
 export HARDENING_SIGNAL_TEST_REPO_URL="$url"
 export HARDENING_SIGNAL_TEST_KEY_FINGERPRINT="$fingerprint"

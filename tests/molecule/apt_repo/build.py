@@ -247,6 +247,12 @@ def _gpg(gnupghome, *args, capture=False):
     return proc.stdout.decode("utf-8") if capture else None
 
 
+def stop_agent(gnupghome):
+    """gpg starts a gpg-agent per GNUPGHOME on first use of a secret key: end it, leaving no process behind."""
+    subprocess.run(["gpgconf", "--homedir", gnupghome, "--kill", "all"], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def fingerprint(gnupghome):
     out = _gpg(gnupghome, "--with-colons", "--list-secret-keys", capture=True)
     for line in out.splitlines():
@@ -264,6 +270,8 @@ def ensure_key(gnupghome):
                 return fpr
         except subprocess.CalledProcessError:
             pass
+        finally:
+            stop_agent(gnupghome)
         shutil.rmtree(gnupghome)
     tmp = gnupghome + ".tmp%d" % os.getpid()
     os.makedirs(tmp, mode=0o700)
@@ -271,8 +279,7 @@ def ensure_key(gnupghome):
     _gpg(tmp, "--passphrase", "", "--pinentry-mode", "loopback", "--quick-generate-key", KEY_UID,
          "rsa3072", "sign", "never")
     fpr = fingerprint(tmp)
-    subprocess.run(["gpgconf", "--homedir", tmp, "--kill", "all"], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stop_agent(tmp)
     os.rename(tmp, gnupghome)
     return fpr
 
@@ -295,6 +302,7 @@ def build(out=DEFAULT_OUT, gnupghome=DEFAULT_GNUPGHOME, signal_versions=(NEWEST,
     with open(os.path.join(out, "repo.json"), "w", encoding="utf-8") as handle:
         json.dump(info, handle, indent=2)
         handle.write("\n")
+    stop_agent(gnupghome)
     return info
 
 
