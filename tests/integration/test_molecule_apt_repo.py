@@ -19,9 +19,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import des
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "tests", "molecule", "apt_repo", "build.py")
 
-pytestmark = pytest.mark.skipif(not (shutil.which("gpg") and shutil.which("gpgv") and shutil.which("dpkg-deb")
-                                     and shutil.which("dpkg")),
-                                reason="needs gpg, gpgv, dpkg and dpkg-deb (Debian's gnupg, gpgv and dpkg packages)")
+
+
+def test_the_tools_the_repository_needs_are_installed():
+    """No skipping: without these the repository tests cannot mean anything, so say what is missing."""
+    missing = [tool for tool in ("gpg", "gpgv", "dpkg", "dpkg-deb") if not shutil.which(tool)]
+    assert not missing, "install Debian's gnupg, gpgv and dpkg packages: missing %s" % ", ".join(missing)
 
 
 def _load_build():

@@ -69,9 +69,9 @@ def test_the_example_reads_no_feed(run_playbook):
     assert "linux: 7.80.0 from offline value" in flat(run)
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/etc/debian_version") or not os.path.exists("/usr/bin/apt-get"),
-                    reason="remediation in check mode needs root on Debian or Ubuntu")
 def test_remediation_in_check_mode_reports_and_changes_nothing(run_playbook):
+    # Runs where the project's tests run (root on Debian); elsewhere it fails saying why instead of skipping.
+    assert os.geteuid() == 0 and os.path.exists("/usr/bin/apt-get"), "needs root on Debian or Ubuntu"
     watched = ["/etc/apt/sources.list.d/signal-desktop.sources", "/usr/share/keyrings/signal-desktop-keyring.gpg",
                "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "/etc/dconf/db/local.d/00-hardening-signal"]
     before = {p: os.path.exists(p) for p in watched}
