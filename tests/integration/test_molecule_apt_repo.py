@@ -20,7 +20,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "tests", "molecule", "apt_repo", "build.py")
 
 
-
 def test_the_tools_the_repository_needs_are_installed():
     """No skipping: without these the repository tests cannot mean anything, so say what is missing."""
     missing = [tool for tool in ("gpg", "gpgv", "dpkg", "dpkg-deb") if not shutil.which(tool)]
