@@ -84,3 +84,17 @@ def test_remediation_in_check_mode_reports_and_changes_nothing(run_playbook):
     assert "SIGNAL | 3.7 | PATCH | Set screen lock, idle delay and lock-screen notifications" in run.output
     assert "Remediation failed" not in run.output
     assert {p: os.path.exists(p) for p in watched} == before
+
+
+def test_a_failed_remediation_is_reported_and_the_host_still_judged(run_playbook):
+    # A key whose fingerprint is not the one expected: desktop_update refuses to trust it.
+    assert os.geteuid() == 0 and os.path.exists("/usr/bin/apt-get"), "needs root on Debian or Ubuntu"
+    run = run_playbook(extra={"signal_hardening_remediate": True, "signal_hardening_key_file": KEY,
+                              "signal_hardening_key_fingerprint": "0" * 40})
+    assert run.rc != 0
+    out = flat(run)
+    assert "Remediation failed on localhost: SIGNAL | 3.1 |" in out, out[-3000:]
+    assert "Those hosts were still probed" in out
+    summary = run.summary()   # written before the gate failed the run
+    workstation = [s for s in summary["subjects"] if s["kind"] == "workstation"]
+    assert [(s["id"], s["state"]) for s in workstation] == [("localhost", "ok")]

@@ -67,27 +67,43 @@ def parse_status(text):
     return installed
 
 
-def read_installed(root="/"):
-    """Return (installed-packages dict or None, error or None).
+_STANZA_END = re.compile(r"\n[ \t]*\n")
 
-    None with no error means there is no dpkg database (not a Debian-family
-    system); None with an error means it exists but could not be read."""
-    text, err = fs.read_text_optional(root, STATUS_PATH)
-    if text is None:
-        return None, err
-    return parse_status(text), None
+
+def installed_entry(text, name):
+    """parse_status(text).get(name), without parsing every stanza.
+
+    The status file of a desktop holds thousands of packages and the probe wants two of them: only the stanzas
+    whose Package field names ``name`` are parsed (there can be several, e.g. one per architecture, or a removed
+    one next to an installed one). The last installed one wins, as in parse_status."""
+    found = None
+    for match in re.finditer(r"(?im)^package:[ \t]*%s[ \t]*$" % re.escape(name), text):
+        end = _STANZA_END.search(text, match.end())
+        stanzas = parse_status(text[_stanza_start(text, match.start()):end.start() if end else len(text)])
+        found = stanzas.get(name, found)
+    return found
+
+
+def _stanza_start(text, pos):
+    """Start of the stanza holding the line at ``pos``: Package need not be its first field."""
+    while pos > 0:
+        previous = text.rfind("\n", 0, pos - 1) + 1
+        if not text[previous:pos - 1].strip():
+            return pos
+        pos = previous
+    return 0
 
 
 def package_info(root, name):
     """Return {"installed": bool|None, "version": str|None, "reason", "error"}."""
-    packages, err = read_installed(root)
-    if packages is None:
+    text, err = fs.read_text_optional(root, STATUS_PATH)
+    if text is None:
         if err:
             return {"installed": None, "version": None, "reason": None, "error": err}
         return {"installed": None, "version": None,
                 "reason": "no dpkg database at %s (not a Debian-family system)" % STATUS_PATH,
                 "error": None}
-    pkg = packages.get(name)
+    pkg = installed_entry(text, name)
     return {"installed": pkg is not None, "version": pkg["version"] if pkg else None,
             "reason": None, "error": None}
 

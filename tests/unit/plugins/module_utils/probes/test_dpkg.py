@@ -57,6 +57,42 @@ def test_package_info_from_tree(tmp_path):
     assert dpkg.package_info(str(tmp_path), "removed-thing")["installed"] is False
 
 
+TRICKY = """\
+Status: install ok installed
+Package: signal-desktop
+Version: 7.1.0
+Architecture: amd64
+
+Package: signal-desktop-beta
+Status: install ok installed
+Version: 9.9.9
+Description: mentions
+ Package: signal-desktop
+\t
+Package: signal-desktop
+Status: deinstall ok config-files
+Version: 6.0.0
+"""
+
+
+def test_installed_entry_finds_the_stanza_wherever_package_stands():
+    # Package after Status, a look-alike package, a continuation line that reads like a field,
+    # a whitespace-only separator and a removed copy: only the installed signal-desktop counts.
+    assert dpkg.installed_entry(TRICKY, "signal-desktop") == dpkg.parse_status(TRICKY)["signal-desktop"]
+    assert dpkg.installed_entry(TRICKY, "signal-desktop")["version"] == "7.1.0"
+    assert dpkg.installed_entry(TRICKY, "unattended-upgrades") is None
+
+
+def test_installed_entry_agrees_with_the_full_parse_on_this_machine():
+    # The real status file of the machine the tests run on (Debian: thousands of stanzas).
+    with open(dpkg.STATUS_PATH, encoding="utf-8") as handle:
+        text = handle.read()
+    full = dpkg.parse_status(text)
+    assert len(full) > 50
+    for name in list(full)[::7] + ["signal-desktop", "no-such-package"]:
+        assert dpkg.installed_entry(text, name) == full.get(name), name
+
+
 def test_missing_dpkg_database_is_unknown_with_reason(tmp_path):
     info = dpkg.package_info(str(tmp_path), "signal-desktop")
     assert info["installed"] is None
