@@ -11,7 +11,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.desktop import gn
 
 
 def signal_dconf_keyfile(minutes):
-    """Keyfile text for /etc/dconf/db/local.d/00-hardening-signal."""
+    """Text of the role's dconf keyfile (gnome_lock.KEYFILE_PATH)."""
     try:
         return gnome_lock.keyfile(minutes)
     except (TypeError, ValueError) as exc:
@@ -19,7 +19,7 @@ def signal_dconf_keyfile(minutes):
 
 
 def signal_dconf_locks(_ignored=None):
-    """Locks text for /etc/dconf/db/local.d/locks/00-hardening-signal."""
+    """Text of the role's dconf locks file (gnome_lock.LOCKS_PATH)."""
     return gnome_lock.locks()
 
 
