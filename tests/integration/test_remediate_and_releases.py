@@ -3,32 +3,17 @@
 
 from __future__ import annotations
 
-import http.server
 import os
-import threading
 
 import pytest
+
+from tests.fakes.static_files import serve_files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KEY = os.path.join(ROOT, "tests", "unit", "plugins", "module_utils", "probes", "data", "throwaway-pubkey.asc")
 OFFLINE_PHONES = {"ios": "7.85", "android": "7.80.2"}
 FEEDS = {"/desktop/latest-linux.yml": b"version: 7.81.0\nreleaseDate: '2026-11-19T18:25:09.575Z'\n",
          "/desktop/latest-mac.yml": b"version: [broken\n"}
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        body = FEEDS.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def flat(run):
@@ -38,12 +23,8 @@ def flat(run):
 
 @pytest.fixture
 def feed_server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/desktop/" % httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_files(FEEDS) as files_server:
+        yield files_server.url + "/desktop/"
 
 
 def test_feeds_fill_platforms_without_an_offline_value(run_playbook, feed_server):

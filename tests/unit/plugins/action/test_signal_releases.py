@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import gzip
-import http.server
-import threading
 
 import pytest
 
 from ansible_collections.hardening.signal.plugins.action import signal_releases
+from tests.fakes.static_files import serve_files
 
 FILES = {
     "/desktop/latest-linux.yml": b"version: 7.81.0\nreleaseDate: '2026-11-19T18:25:09.575Z'\n",
@@ -18,29 +17,10 @@ FILES = {
 }
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - http.server's name
-        body = FILES.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_files(FILES) as files_server:
+        yield files_server.url
 
 
 def test_a_good_feed(server):
