@@ -322,6 +322,17 @@ def _desktop_section(doc, root):
         doc.put("screen_lock.locked_by_admin", all(k["locked_in"] for k in lock_keys))
     _source(doc, "screen_lock.source", lock_keys)
     _source(doc, "lockscreen_notifications.source", [keys["show_in_lock_screen"]])
+    _other_settings(doc, "screen_lock.other_settings", lock_keys)
+    _other_settings(doc, "lockscreen_notifications.other_settings", [keys["show_in_lock_screen"]])
+
+
+def _other_settings(doc, path, keys):
+    """Keyfiles whose setting of the same keys does not apply (overridden,
+    or overriding ours): evidence for whoever has to clean up."""
+    found = []
+    for k in keys:
+        found += [o for o in k["others"] if o not in found]
+    doc.put(path, found)
 
 
 def _source(doc, path, keys):

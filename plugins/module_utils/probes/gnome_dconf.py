@@ -10,11 +10,15 @@ databases, their keyfiles live in /etc/dconf/db/<db>.d/ and their locks in
 in their home, which is not read. Hence a value is *known* only when the
 administrator set it AND locked it; otherwise the user may have changed it.
 
-Semantics follow dconf: the user database comes first, then the system
-databases in profile order; a lock in a database stops every database
-listed before it (and the user's) from changing the key, so the value then
-comes from the locking database or one listed after it. Within one
-keyfile directory, files are read in name order and the last one wins.
+Semantics follow dconf (engine/dconf-engine.c, dconf_engine_read_impl):
+the user database comes first, then the system databases in profile order.
+Locks are looked up from the LAST database backwards, so the lowest
+listed database that locks a key decides: the value then comes from that
+database or one listed after it. A lock names one key exactly: a folder
+line such as '/org/gnome/' locks nothing (gvdb_table_has_value on the key).
+Within one keyfile directory, files are read in byte order of their names
+and the last one wins; only names starting with '.' are skipped, so a
+backup such as 'x.1234.2026-01-01@10:00:00~' is read too.
 """
 from __future__ import annotations
 
@@ -124,9 +128,10 @@ def _mtime(root, path):
 def read_db(root, name):
     """Read one system database's keyfiles and locks.
 
-    Returns {"name", "values": {key: (raw, file)}, "locks": set(),
+    Returns {"name", "values": {key: (raw, file)} (the file that wins),
+    "settings": {key: [(raw, file), ...]} (every file, in read order), "locks": set(),
     "state": "ok"|"empty"|"stale"|"broken", "reason", "errors"}."""
-    db = {"name": name, "values": {}, "locks": set(), "state": "ok", "reason": None, "errors": []}
+    db = {"name": name, "values": {}, "settings": {}, "locks": set(), "state": "ok", "reason": None, "errors": []}
     if "/" in name or name in (".", ".."):
         db.update(state="broken", reason="invalid system-db name %r" % name)
         return db
@@ -151,6 +156,7 @@ def read_db(root, name):
         try:
             for key, raw in parse_keyfile(text).items():
                 db["values"][key] = (raw, path)  # later files win
+                db["settings"].setdefault(key, []).append((raw, path))
         except KeyfileError as exc:
             msg = "%s: %s (dconf update fails for the whole database)" % (path, exc)
             db["errors"].append(msg)
@@ -189,21 +195,35 @@ def read_db(root, name):
 
 
 def _locked(db, key):
-    """A lock names the key itself or a folder ('/org/gnome/') above it."""
-    if key in db["locks"]:
-        return True
-    parts = key.split("/")
-    return any("/".join(parts[:i]) + "/" in db["locks"] for i in range(1, len(parts)))
+    """dconf looks a key up in the locks table by its exact name."""
+    return key in db["locks"]
+
+
+def _folder_locks(dbs, key):
+    return ["%s (system-db %s)" % (lock, db["name"]) for db in dbs for lock in sorted(db["locks"])
+            if lock.endswith("/") and key.startswith(lock)]
+
+
+def _other_settings(dbs, key, winner):
+    """Every keyfile that sets ``key`` except the one whose value applies:
+    evidence of a conflicting setting somebody else made."""
+    out = []
+    for db in dbs:
+        for raw, path in db["settings"].get(key, []):
+            if path != winner:
+                out.append("%s: %s=%s" % (path, key, raw))
+    return out
 
 
 def effective(dbs, key, wanted):
-    """Return {"value", "set_in", "locked_in", "reason", "error"} for a key."""
-    out = {"value": None, "set_in": None, "locked_in": None, "reason": None, "error": None}
+    """Return {"value", "set_in", "locked_in", "reason", "error", "others"} for a key."""
+    out = {"value": None, "set_in": None, "locked_in": None, "reason": None, "error": None, "others": []}
     unusable = [db for db in dbs if db["state"] in ("stale", "broken")]
     if unusable:
         out["reason"] = "dconf system database not usable: %s" % unusable[0]["reason"]
         return out
-    lock_at = next((i for i, db in enumerate(dbs) if _locked(db, key)), None)
+    locking = [i for i, db in enumerate(dbs) if _locked(db, key)]
+    lock_at = locking[-1] if locking else None
     setters = [(i, db) for i, db in enumerate(dbs) if key in db["values"]]
     if lock_at is None:
         if setters:
@@ -214,15 +234,22 @@ def effective(dbs, key, wanted):
         else:
             out["reason"] = ("%s is not set by the administrator: GNOME's default applies "
                              "unless the user changed it" % key)
+        folders = _folder_locks(dbs, key)
+        if folders:
+            out["reason"] += ("; the folder lock %s does not lock it (dconf locks exact keys only)"
+                              % ", ".join(folders))
+        out["others"] = _other_settings(dbs, key, out["set_in"])
         return out
     out["locked_in"] = dbs[lock_at]["name"]
     below = [(i, db) for i, db in setters if i >= lock_at]
     if not below:
         out["reason"] = ("%s is locked in system-db %s but not set there or below: "
                          "GNOME's schema default applies" % (key, dbs[lock_at]["name"]))
+        out["others"] = _other_settings(dbs, key, None)
         return out
     raw, path = below[0][1]["values"][key]
     out["set_in"] = path
+    out["others"] = _other_settings(dbs, key, path)
     value, err = parse_value(raw, wanted)
     if err:
         out["error"] = "%s: %s %s" % (path, key, err)

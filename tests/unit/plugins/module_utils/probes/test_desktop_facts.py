@@ -182,8 +182,8 @@ def test_compliant_host(tmp_path):
     assert facts["update"] == {"server_blocked": False, "auto_update_covers_signal": True}
     assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                     "locked_by_admin": True,
-                                    "source": "dconf: /etc/dconf/db/local.d/00-hardening"}
-    assert facts["lockscreen_notifications"] == {"hides_content": True,
+                                    "source": "dconf: /etc/dconf/db/local.d/00-hardening", "other_settings": []}
+    assert facts["lockscreen_notifications"] == {"hides_content": True, "other_settings": [],
                                                  "source": "dconf: /etc/dconf/db/local.d/00-hardening"}
     assert facts["unknown_reasons"] == {}
 

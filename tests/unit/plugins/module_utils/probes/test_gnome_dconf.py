@@ -91,14 +91,15 @@ def test_locked_but_not_set_is_unknown(tmp_path):
     assert key["value"] is None and key["locked_in"] == "local"
 
 
-def test_folder_lock_covers_keys_below_it(tmp_path):
+def test_folder_lock_locks_nothing(tmp_path):
+    """dconf looks locks up by the exact key (seen with dconf 0.40: a user value beats a folder lock)."""
     gnome(tmp_path)
     write(tmp_path, "etc/dconf/db/local.d/00-screensaver", SCREENSAVER)
     write(tmp_path, "etc/dconf/db/local.d/locks/all", "/org/gnome/desktop/screensaver/\n")
     compile_db(tmp_path)
-    keys = probe(tmp_path)["keys"]
-    assert keys["lock_enabled"]["value"] is True
-    assert keys["idle_delay"]["value"] is None  # /org/gnome/desktop/session is not locked
+    key = probe(tmp_path)["keys"]["lock_enabled"]
+    assert key["value"] is None and key["locked_in"] is None
+    assert "folder lock /org/gnome/desktop/screensaver/ (system-db local) does not lock it" in key["reason"]
 
 
 def test_untyped_number_for_uint32_key_is_an_error(tmp_path):
@@ -131,6 +132,32 @@ def test_lock_in_lower_database_takes_value_from_there(tmp_path):
     compile_db(tmp_path, "site")
     key = probe(tmp_path)["keys"]["idle_delay"]
     assert key["value"] == 120 and key["locked_in"] == "site"
+    assert key["others"] == ["/etc/dconf/db/local.d/00: /org/gnome/desktop/session/idle-delay=uint32 3600"]
+
+
+def test_the_last_database_that_locks_a_key_decides(tmp_path):
+    """dconf checks locks from the last database backwards (seen with two locking databases: the later one's value)."""
+    gnome(tmp_path, "user-db:user\nsystem-db:local\nsystem-db:site\n")
+    write(tmp_path, "etc/dconf/db/local.d/00", "[org/gnome/desktop/session]\nidle-delay=uint32 100\n")
+    write(tmp_path, "etc/dconf/db/local.d/locks/x", "/org/gnome/desktop/session/idle-delay\n")
+    write(tmp_path, "etc/dconf/db/site.d/00", "[org/gnome/desktop/session]\nidle-delay=uint32 200\n")
+    write(tmp_path, "etc/dconf/db/site.d/locks/x", "/org/gnome/desktop/session/idle-delay\n")
+    compile_db(tmp_path, "local")
+    compile_db(tmp_path, "site")
+    key = probe(tmp_path)["keys"]["idle_delay"]
+    assert key["value"] == 200 and key["locked_in"] == "site"
+
+
+def test_a_backup_left_in_the_keyfile_folder_is_read_like_dconf_does(tmp_path):
+    gnome(tmp_path)
+    write(tmp_path, "etc/dconf/db/local.d/00-screensaver", SCREENSAVER)
+    write(tmp_path, "etc/dconf/db/local.d/00-screensaver.1234.2026-11-01@10:00:00~",
+          "[org/gnome/desktop/session]\nidle-delay=uint32 1800\n")
+    write(tmp_path, "etc/dconf/db/local.d/locks/screensaver", LOCKS)
+    compile_db(tmp_path)
+    key = probe(tmp_path)["keys"]["idle_delay"]
+    assert key["value"] == 1800
+    assert key["others"] == ["/etc/dconf/db/local.d/00-screensaver: /org/gnome/desktop/session/idle-delay=uint32 300"]
 
 
 def test_stale_or_uncompiled_database_is_unknown(tmp_path):
