@@ -71,6 +71,16 @@ options:
     description: Remove other one-line apt entries for the same repository and suite (backed up first).
     type: bool
     default: false
+  disable_other_sources:
+    description:
+      - Switch off other apt entries whose downloaded package indexes offer C(signal-desktop) without Signal's
+        signature (C(trusted=yes), another C(Signed-By) key, or no C(Signed-By)); apt installs the highest version
+        from any source, so each of them can replace Signal's build. One-line entries are commented out, deb822
+        stanzas get C(Enabled: no); the file is kept and backed up first. Without this option they are only
+        reported (RV(other_sources)) and warned about.
+      - Entries for Signal's own repository URL are not concerned (see O(remove_legacy_sources)).
+    type: bool
+    default: false
   remove_community_builds:
     description:
       - Uninstall Flatpak and Snap builds of Signal Desktop. System and per-user Flatpak installs are removed
@@ -168,6 +178,15 @@ legacy_sources:
   sample:
     - {"file": "/etc/apt/sources.list.d/signal-xenial.list", "line": 1, "format": "one-line",
        "signed_by": null, "conflicts": true, "action": "removed"}
+other_sources:
+  description: Other apt entries that offer signal-desktop without Signal's signature, and what happened to them (disabled or kept).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {"file": "/etc/apt/sources.list.d/mirror.list", "line": 1, "format": "one-line", "uri": "http://mirror.example/apt",
+       "suite": "xenial", "versions": ["7.60.0"], "action": "kept",
+       "reason": "/etc/apt/sources.list.d/mirror.list:1 (http://mirror.example/apt xenial) also offers signal-desktop 7.60.0: /etc/apt/sources.list.d/mirror.list:1: trusted=yes disables signature checks"}
 community_builds:
   description: Flatpak and Snap builds found; action is removed, would_remove or kept (option off).
   returned: always
@@ -260,6 +279,7 @@ def main():
             key_fingerprint=dict(type="str", default="DBA36B5181D0C816F630E889D980A17457F6FB06", no_log=False),
             origin_pattern=dict(type="str"),
             remove_legacy_sources=dict(type="bool", default=False),
+            disable_other_sources=dict(type="bool", default=False),
             remove_community_builds=dict(type="bool", default=False),
             manage_auto_upgrades=dict(type="bool", default=True),
             backup=dict(type="bool", default=True),
@@ -269,7 +289,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    result = {"changed": False, "files": [], "legacy_sources": [], "community_builds": []}
+    result = {"changed": False, "files": [], "legacy_sources": [], "other_sources": [], "community_builds": []}
     if _platform.system() != "Linux" or not _is_debian_family():
         module.fail_json(msg="desktop_update sets Signal's apt repository and supports Debian and Ubuntu only; "
                              "on macOS and Windows Signal Desktop reads no setting an administrator could set",
@@ -288,12 +308,14 @@ def main():
     try:
         plan = planner.build("/", params["repo_url"], params["suite"], keyring, origin=pattern,
                              remove_legacy=params["remove_legacy_sources"],
-                             manage_auto_upgrades=params["manage_auto_upgrades"])
+                             manage_auto_upgrades=params["manage_auto_upgrades"], fingerprint=expected,
+                             disable_others=params["disable_other_sources"])
     except (planner.Refused, deb822_source.SourceError, origin_pattern.PatternError) as exc:
         module.fail_json(msg=str(exc), **result)
     if params["manage_auto_upgrades"]:
         result["origin_pattern"] = pattern
     result["legacy_sources"] = plan.legacy
+    result["other_sources"] = plan.others
     for warning in plan.warnings:
         module.warn(warning)
     diffs = plan.diffs()

@@ -82,15 +82,17 @@ def _describe(entry, fmt, keyring_path):
             "conflicts": signed_by != keyring_path}
 
 
-def without_entries(text, lines, own_path, may_delete=True):
+def without_entries(text, lines, own_path, may_delete=True, prefixes=None):
     """Return the new text of a one-line file with ``lines`` (1-based)
     commented out, or None when nothing active would be left and
-    ``may_delete`` (the file is then deleted; /etc/apt/sources.list never is)."""
+    ``may_delete`` (the file is then deleted; /etc/apt/sources.list never is).
+    ``prefixes`` maps a line number to the comment that replaces the default."""
+    prefixes = prefixes or {}
     out = []
     active_left = False
     for lineno, raw in enumerate(text.splitlines(True), 1):
         if lineno in lines:
-            out.append(DISABLED_PREFIX % own_path + raw.lstrip())
+            out.append(prefixes.get(lineno, DISABLED_PREFIX % own_path) + raw.lstrip())
             continue
         if raw.split("#", 1)[0].strip():
             active_left = True
@@ -99,3 +101,23 @@ def without_entries(text, lines, own_path, may_delete=True):
         return None
     result = "".join(out)
     return result if result.endswith("\n") else result + "\n"
+
+
+def stanza_disabled(text, line, comment):
+    """Return the text of a deb822 file with the stanza whose first field is
+    on ``line`` (1-based) switched off by 'Enabled: no' (apt keeps reading
+    the rest of the file); ``comment`` says why, on a '#' line above it."""
+    lines = text.splitlines(True)
+    end = line - 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    stanza = lines[line - 1:end]
+    for idx, raw in enumerate(stanza):
+        if raw.split(":", 1)[0].strip().lower() == "enabled" and not raw.startswith((" ", "\t", "#")):
+            stanza[idx] = "Enabled: no\n"
+            break
+    else:
+        stanza.insert(0, "Enabled: no\n")
+    if not stanza[-1].endswith("\n"):
+        stanza[-1] += "\n"
+    return "".join(lines[:line - 1] + ["# %s\n" % comment] + stanza + lines[end:])

@@ -32,6 +32,7 @@ class Plan(object):
         self.changes = []
         self.warnings = []
         self.legacy = []
+        self.others = []
 
     @property
     def changed(self):
@@ -47,7 +48,7 @@ def _text_change(root, path, text, purpose):
 
 def build(root, repo_url, suite, keyring, origin=None, remove_legacy=False,
           sources_path=deb822_source.SOURCES_PATH, keyring_path=deb822_source.KEYRING_PATH,
-          manage_auto_upgrades=True):
+          manage_auto_upgrades=True, fingerprint=apt_sources.DEFAULT_FINGERPRINT, disable_others=False):
     """Return a Plan; raise Refused (nothing may be written) or
     deb822_source.SourceError / origin_pattern.PatternError for bad options."""
     plan = Plan()
@@ -84,13 +85,26 @@ def build(root, repo_url, suite, keyring, origin=None, remove_legacy=False,
                                      "Signal's apt repository, pinned to Signal's signing key (3.1)"))
     plan.changes.append(FileChange(root, keyring_path, keyring, describe=signing_key.describe,
                                    purpose="Signal's repository signing key, fingerprint verified (3.1)"))
+    prefixes, deb822 = _other_sources(root, plan, repo_url, suite, fingerprint, disable_others)
+    for path, lines in prefixes.items():
+        by_file.setdefault(path, []).extend(lines)
     for path, lines in sorted(by_file.items()):
         text, err = fs.read_text(root, path)
         if text is None:
             raise Refused("cannot read %s to remove its Signal entries: %s" % (path, err))
+        # A file with another source in it is kept (commented out), so it can be switched back on.
         new = legacy_sources.without_entries(text, set(lines), sources_path,
-                                             may_delete=path != apt_sources.SOURCES_LIST)
-        plan.changes.append(_text_change(root, path, new, "legacy entry for Signal's repository (opted in)"))
+                                             may_delete=path != apt_sources.SOURCES_LIST and path not in prefixes,
+                                             prefixes=prefixes.get(path))
+        plan.changes.append(_text_change(root, path, new, "other entry offering signal-desktop (opted in)"
+                                         if path in prefixes else "legacy entry for Signal's repository (opted in)"))
+    for path, lines in sorted(deb822.items()):
+        text, err = fs.read_text(root, path)
+        if text is None:
+            raise Refused("cannot read %s to disable its entries: %s" % (path, err))
+        for line in sorted(lines, reverse=True):  # bottom up: inserted lines do not shift the ones above
+            text = legacy_sources.stanza_disabled(text, line, OTHER_COMMENT)
+        plan.changes.append(_text_change(root, path, text, "other entry offering signal-desktop (opted in)"))
 
     if manage_auto_upgrades:
         current, err = fs.read_text_optional(root, auto_upgrades.PATH)
@@ -110,6 +124,33 @@ def build(root, repo_url, suite, keyring, origin=None, remove_legacy=False,
         if change.error:
             raise Refused(change.error)
     return plan
+
+
+OTHER_COMMENT = "disabled by hardening.signal: offers signal-desktop without Signal's signature"
+
+
+def _other_sources(root, plan, repo_url, suite, fingerprint, disable):
+    """Other apt sources that offer signal-desktop unsigned by Signal: listed
+    in plan.others, warned about, and switched off when ``disable`` (opt-in).
+    Returns ({one-line file: {line: comment prefix}}, {deb822 file: [lines]})."""
+    entries, _errors = apt_sources.read_entries(root)
+    mine = apt_sources.signal_entries(entries, repo_url, suite)
+    others, unreadable = apt_sources.other_sources(root, entries, mine, fingerprint)
+    plan.warnings += unreadable
+    one_line, deb822 = {}, {}
+    for other in others:
+        fmt = "deb822" if other["file"].endswith(".sources") else "one-line"
+        action = "disabled" if disable else "kept"
+        plan.others.append({"file": other["file"], "line": other["line"], "format": fmt, "uri": other["uri"],
+                            "suite": other["suite"], "versions": other["versions"], "reason": other["reason"],
+                            "action": action})
+        if not disable:
+            plan.warnings.append(other["reason"] + " (set disable_other_sources: true to switch it off, with a backup)")
+        elif fmt == "deb822":
+            deb822.setdefault(other["file"], []).append(other["line"])
+        else:
+            one_line.setdefault(other["file"], {})[other["line"]] = "# %s: " % OTHER_COMMENT
+    return one_line, deb822
 
 
 def _overridden(root, plan):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.hardening.signal.plugins.module_utils.probes import dpkg, fs, openpgp
+from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_lists, dpkg, fs, openpgp
 
 DEFAULT_REPO_URL = "https://updates.signal.org/desktop/apt"
 DEFAULT_SUITE = "xenial"
 DEFAULT_FINGERPRINT = "DBA36B5181D0C816F630E889D980A17457F6FB06"
+PACKAGE = "signal-desktop"
 
 SOURCES_LIST = "/etc/apt/sources.list"
 SOURCES_DIR = "/etc/apt/sources.list.d"
@@ -212,18 +213,56 @@ def judge_entry(root, entry, fingerprint=DEFAULT_FINGERPRINT):
             "errors": errors, "signed_by": ", ".join(paths) or None}
 
 
+def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, package=PACKAGE):
+    """Enabled entries other than Signal's whose downloaded indexes offer
+    ``package``: apt installs the highest version from any of them, so each
+    one not pinned to Signal's key is a way in for a build Signal did not sign.
+
+    Returns (sources, unreadable): sources are {file, line, uri, suite,
+    versions, official (False/None; True ones, mirrors signed by Signal's
+    key, are left out), reason}; unreadable are messages for entries whose
+    indexes could not be read."""
+    own = {(e["file"], e["line"]) for e in signal}
+    names, err = fs.listdir(root, apt_lists.LISTS_DIR)
+    sources, unreadable = [], [err] if err else []
+    for entry in entries:
+        if "deb" not in entry["types"] or not _is_enabled(entry) or (entry["file"], entry["line"]) in own:
+            continue
+        offered = apt_lists.offers(root, entry, package, names)
+        where = "%s:%d" % (entry["file"], entry["line"])
+        if not offered["versions"]:
+            if offered["errors"]:
+                unreadable.append("%s: whether it offers %s is unknown (%s)"
+                                  % (where, package, "; ".join(offered["errors"])))
+            continue
+        verdict = judge_entry(root, entry, fingerprint)
+        if verdict["official"] is True:
+            continue  # e.g. an internal mirror whose Release file Signal's key signs
+        sources.append({"file": entry["file"], "line": entry["line"], "uri": entry["uris"][0],
+                        "suite": entry["suites"][0], "versions": offered["versions"],
+                        "official": False if verdict["official"] is False else None,
+                        "reason": "%s (%s %s) also offers %s %s: %s" % (
+                            where, entry["uris"][0], entry["suites"][0], package,
+                            ", ".join(offered["versions"]), verdict["reason"])})
+    return sources, unreadable
+
+
 def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
                   fingerprint=DEFAULT_FINGERPRINT):
     """Summarise Signal's apt source for a deb install.
 
     official: True when some enabled entry for Signal's repository is pinned
-    to Signal's key; False when there is no such entry or every entry is
-    pinned to another key / unchecked; None when it cannot be decided.
+    to Signal's key and no other source offers signal-desktop unpinned;
+    False when there is no such entry, every entry is pinned to another key
+    / unchecked, or another source offers signal-desktop with signature
+    checks off or another key; None when it cannot be decided.
     """
     entries, errors = read_entries(root)
     matches = signal_entries(entries, repo_url, suite)
     result = {"entries": [{"file": e["file"], "line": e["line"]} for e in matches],
-              "official": None, "source": None, "reason": None, "errors": list(errors)}
+              "official": None, "source": None, "reason": None, "errors": list(errors), "others": []}
+    others, unreadable = other_sources(root, entries, matches, fingerprint)
+    result["others"] = others
     if not matches:
         if errors:
             # A file we could not read or parse may have held the entry.
@@ -231,6 +270,7 @@ def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
         else:
             result["official"] = False
             result["reason"] = "no enabled apt source for %s %s" % (repo_url, suite)
+        _add_others(result, others, unreadable)
         return result
     verdicts = [judge_entry(root, e, fingerprint) for e in matches]
     for v in verdicts:
@@ -247,4 +287,21 @@ def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
     else:
         result["official"] = False
         result["reason"] = "; ".join(v["reason"] for v in verdicts)
+    _add_others(result, others, unreadable)
     return result
+
+
+def _add_others(result, others, unreadable):
+    """Other sources offering signal-desktop turn a pass into a fail (or unknown)."""
+    failing = [o["reason"] for o in others if o["official"] is False]
+    unsure = [o["reason"] for o in others if o["official"] is None] + unreadable
+    if result["official"] is False:
+        result["reason"] = "; ".join([result["reason"]] + failing)
+    elif failing:
+        result["official"] = False
+        result["reason"] = "; ".join(([result["reason"]] if result["reason"] else []) + failing)
+    elif unsure and result["official"] is True:
+        result["official"] = None
+        result["reason"] = "; ".join(unsure)
+    elif unsure:
+        result["reason"] = "; ".join(([result["reason"]] if result["reason"] else []) + unsure)

@@ -126,6 +126,9 @@ def _deb_install(doc, root, options):
     install = {"kind": "deb", "path": DEB_PATH, "version": pkg["version"],
                "official": src["official"], "source": src["source"],
                "_reasons": {}, "_errors": {}}
+    if src["official"] is False:
+        # Evidence for a failing verdict: which file makes it fail.
+        install["problems"] = [r for r in src["reason"].split("; ") if r]
     if src["official"] is None:
         install["_reasons"]["official"] = src["reason"]
     if src["source"] is None:
@@ -213,6 +216,12 @@ def _signal_version(doc, installs):
 
 def _signal_official(doc, installs):
     values = [i["official"] for i in installs]
+    problems = []
+    for inst in installs:
+        if inst["official"] is False:
+            problems += inst.get("problems") or ["%s install at %s: %s" % (
+                inst["kind"], inst["path"], inst.get("source") or "not from Signal")]
+    doc.put("signal.official_source_problems", problems)
     if any(v is False for v in values):
         doc.put("signal.official_source", False)
     elif all(v is True for v in values):
@@ -390,7 +399,7 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
 
 def _order_signal(facts):
     """Stable, readable key order for the signal section."""
-    order = ("installed", "version", "official_source", "community_build", "installs",
+    order = ("installed", "version", "official_source", "official_source_problems", "community_build", "installs",
              "profiles", "profiles_private")
     sig = facts["signal"]
     facts["signal"] = dict([(k, sig[k]) for k in order if k in sig]

@@ -57,11 +57,10 @@ def test_real_run_migrates_then_second_run_is_unchanged(root, capsys):
     assert second["changed"] is False
 
 
-def test_conflicts_are_returned_and_warned(root, capsys):
+def test_conflicts_are_returned(root, capsys):
     (root / "etc/dconf/db/local.d/zzz-site").write_text("[org/gnome/desktop/notifications]\nshow-in-lock-screen=true\n")
     result = run(capsys, minutes=5, _ansible_check_mode=True)
     assert len(result["conflicts"]) == 1 and "zzz-site" in result["conflicts"][0]
-    assert result["conflicts"][0] in json.dumps(result["warnings"])
 
 
 def test_out_of_range_minutes_fail_clearly(root, capsys):

@@ -150,3 +150,52 @@ def test_a_directory_where_a_file_belongs_is_refused(tree, keys):
     os.makedirs(tree.path(SOURCES))
     with pytest.raises(planner.Refused):
         build(tree, keys)
+
+
+OTHER = "http://mirror.example.org/apt"
+OTHER_INDEX = "/var/lib/apt/lists/mirror.example.org_apt_dists_xenial_main_binary-amd64_Packages"
+
+
+def other_sources_host(tree):
+    """Two other sources that offer signal-desktop without Signal's signature, plus Debian's, which does not."""
+    debian_host(tree)
+    tree.write("/etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n"
+                                        "deb [trusted=yes] %s xenial main\n" % OTHER)
+    tree.write("/etc/apt/sources.list.d/other.sources", "Types: deb\nURIs: %s/two\nSuites: xenial\nComponents: main\n"
+                                                        "Enabled: yes\n\nTypes: deb\nURIs: http://unrelated.example\n"
+                                                        "Suites: x\nComponents: main\n" % OTHER)
+    tree.write(OTHER_INDEX, "Package: signal-desktop\nVersion: 7.60.0\n")
+    tree.write(OTHER_INDEX.replace("_apt_", "_apt_two_"), "Package: signal-desktop\nVersion: 7.99.0\n")
+
+
+def test_other_sources_offering_signal_are_reported_and_kept_by_default(tree, keys, fake_module):
+    other_sources_host(tree)
+    plan = build(tree, keys, fingerprint=TEST_FINGERPRINT)
+    assert [(o["file"], o["line"], o["format"], o["versions"], o["action"]) for o in plan.others] == [
+        ("/etc/apt/sources.list", 2, "one-line", ["7.60.0"], "kept"),
+        ("/etc/apt/sources.list.d/other.sources", 1, "deb822", ["7.99.0"], "kept")]
+    assert sum("disable_other_sources" in w for w in plan.warnings) == 2
+    assert [c.path for c in plan.changes if c.path.startswith("/etc/apt/sources.list")] == [SOURCES]
+    apply(plan, fake_module)
+    after = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
+    assert after["signal"]["official_source"] is False
+    assert any(p.startswith("/etc/apt/sources.list:2 ") for p in after["signal"]["official_source_problems"])
+
+
+def test_other_sources_are_switched_off_with_a_backup_when_asked(tree, keys, fake_module):
+    other_sources_host(tree)
+    plan = build(tree, keys, fingerprint=TEST_FINGERPRINT, disable_others=True)
+    assert [o["action"] for o in plan.others] == ["disabled", "disabled"]
+    apply(plan, fake_module)
+    assert tree.text("/etc/apt/sources.list") == (
+        "deb http://deb.debian.org/debian bookworm main\n"
+        "# %s: deb [trusted=yes] %s xenial main\n" % (planner.OTHER_COMMENT, OTHER))
+    assert tree.text("/etc/apt/sources.list.d/other.sources") == (
+        "# %s\nTypes: deb\nURIs: %s/two\nSuites: xenial\nComponents: main\nEnabled: no\n\nTypes: deb\n"
+        "URIs: http://unrelated.example\nSuites: x\nComponents: main\n" % (planner.OTHER_COMMENT, OTHER))
+    assert sorted(b.rsplit(".", 1)[0] for b in tree.backups()) == [
+        "/var/backups/hardening-signal/etc/apt/sources.list",
+        "/var/backups/hardening-signal/etc/apt/sources.list.d/other.sources"]
+    after = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
+    assert after["signal"]["official_source"] is True
+    assert not build(tree, keys, fingerprint=TEST_FINGERPRINT, disable_others=True).changed

@@ -3,6 +3,7 @@
 """apt sources: one-line and deb822 files, Signed-By keyrings."""
 from __future__ import annotations
 
+import gzip
 import os
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_sources
@@ -166,3 +167,84 @@ def test_unreadable_sources_file_makes_absence_unknown(tmp_path):
 def test_url_comparison_ignores_case_of_host_and_trailing_slash():
     assert apt_sources.normalize_url("HTTPS://Updates.Signal.org/desktop/apt/") == URL
     assert apt_sources.normalize_url("https://updates.signal.org/Desktop/apt") != URL
+
+
+# --- other sources that offer signal-desktop (read from apt's downloaded indexes) ---
+
+MIRROR = "http://127.0.0.1:8080/un_official"
+# apt's file name for that URI: scheme dropped, '_' quoted as %5f, '/' turned into '_'.
+MIRROR_INDEX = "var/lib/apt/lists/127.0.0.1:8080_un%5fofficial_dists_xenial_main_binary-amd64_Packages"
+DEBIAN_INDEX = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
+STANZA = "Package: signal-desktop\nVersion: %s\nArchitecture: amd64\n\n"
+
+
+def official_host(tmp_path):
+    """Signal's source pinned to (here) the test key, plus Debian's own source, which does not offer Signal."""
+    install_keyring(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/signal-desktop.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n")
+    write(tmp_path, DEBIAN_INDEX, "Package: bash\nVersion: 5.2.15-2\n\nPackage: signal-desktopish\nVersion: 1\n")
+
+
+def test_apt_file_names_of_uris():
+    assert apt_sources.apt_lists.uri_to_filename("http://deb.debian.org/debian/dists/bookworm/main/") == \
+        "deb.debian.org_debian_dists_bookworm_main_"
+    assert apt_sources.apt_lists.uri_to_filename("https://user:pw@host/a_b~c/") == "host_a%5fb%7ec_"
+
+
+def test_sources_that_do_not_offer_signal_leave_the_verdict_alone(tmp_path):
+    official_host(tmp_path)
+    result = source(tmp_path)
+    assert result["official"] is True and result["others"] == []
+
+
+def test_an_unsigned_source_offering_signal_fails_and_is_named(tmp_path):
+    official_host(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/mirror.list", "# a mirror\ndeb [trusted=yes] %s xenial main\n" % MIRROR)
+    write(tmp_path, MIRROR_INDEX, "Package: other\nVersion: 1\n\n" + STANZA % "7.60.0" + STANZA % "7.99.0")
+    result = source(tmp_path)
+    assert result["official"] is False
+    assert result["reason"] == ("/etc/apt/sources.list.d/mirror.list:2 (%s xenial) also offers signal-desktop "
+                                "7.60.0, 7.99.0: /etc/apt/sources.list.d/mirror.list:2: trusted=yes disables "
+                                "signature checks" % MIRROR)
+    assert [(o["file"], o["line"], o["official"]) for o in result["others"]] == [
+        ("/etc/apt/sources.list.d/mirror.list", 2, False)]
+
+
+def test_a_source_signed_by_another_key_offering_signal_fails(tmp_path):
+    official_host(tmp_path)
+    install_keyring(tmp_path, "/usr/share/keyrings/other.gpg")
+    write(tmp_path, "etc/apt/sources.list.d/mirror.sources",
+          "Types: deb\nURIs: %s\nSuites: xenial\nComponents: main\nSigned-By: /usr/share/keyrings/other.gpg\n" % MIRROR)
+    write(tmp_path, MIRROR_INDEX, STANZA % "7.80.0")
+    # The keyring holds the test key; judged against Signal's real fingerprint it is another key.
+    result = apt_sources.signal_source(str(tmp_path), fingerprint=apt_sources.DEFAULT_FINGERPRINT)
+    assert result["official"] is False
+    assert "mirror.sources:1 (%s xenial) also offers signal-desktop 7.80.0" % MIRROR in result["reason"]
+
+
+def test_a_mirror_signed_by_signals_key_is_fine(tmp_path):
+    official_host(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, MIRROR))
+    write(tmp_path, MIRROR_INDEX, STANZA % "7.80.0")
+    assert source(tmp_path)["official"] is True
+
+
+def test_a_source_without_signed_by_offering_signal_is_unknown(tmp_path):
+    official_host(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb %s xenial main\n" % MIRROR)
+    write(tmp_path, MIRROR_INDEX + ".gz", gzip.compress((STANZA % "7.80.0").encode()))
+    result = source(tmp_path)
+    assert result["official"] is None
+    assert "mirror.list:1 (%s xenial) also offers signal-desktop 7.80.0: " % MIRROR in result["reason"]
+    assert "no Signed-By" in result["reason"]
+
+
+def test_an_index_the_probe_cannot_read_makes_a_pass_unknown(tmp_path):
+    official_host(tmp_path)
+    os.remove(str(tmp_path / DEBIAN_INDEX))
+    write(tmp_path, DEBIAN_INDEX + ".lz4", b"\x04\x22\x4d\x18 lz4 frame")
+    result = source(tmp_path)
+    assert result["official"] is None
+    assert "/etc/apt/sources.list:1: whether it offers signal-desktop is unknown" in result["reason"]
+    assert "lz4" in result["reason"]

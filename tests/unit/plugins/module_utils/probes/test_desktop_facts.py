@@ -195,6 +195,21 @@ def test_compliant_tree_fails_with_signals_real_fingerprint(tmp_path):
     assert facts["signal"]["official_source"] is False
 
 
+def test_another_source_offering_signal_fails_with_the_file_named(tmp_path):
+    compliant(tmp_path)
+    (tmp_path / "etc/apt/sources.list.d/extra.list").write_text("deb [trusted=yes] http://example.org/apt xenial main\n")
+    index = tmp_path / "var/lib/apt/lists/example.org_apt_dists_xenial_main_binary-amd64_Packages"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text("Package: signal-desktop\nVersion: 7.40.0\n")
+    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    check_document(facts)
+    sig = facts["signal"]
+    assert sig["official_source"] is False and sig["installs"][0]["official"] is False
+    assert sig["official_source_problems"] == [
+        "/etc/apt/sources.list.d/extra.list:1 (http://example.org/apt xenial) also offers signal-desktop 7.40.0: "
+        "/etc/apt/sources.list.d/extra.list:1: trusted=yes disables signature checks"]
+
+
 def test_noncompliant_host(tmp_path):
     noncompliant(tmp_path)
     facts = desktop_facts.collect(str(tmp_path), platform="linux")
