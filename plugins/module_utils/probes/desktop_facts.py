@@ -19,6 +19,7 @@ import sys
 from urllib.parse import urlparse
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import (
+    appimage,
     apt_sources,
     community_builds,
     dpkg,
@@ -159,6 +160,12 @@ def _signal_section(doc, root, options, state):
         elif dpkg_error:
             doc.error("signal.installed", dpkg_error)
             install_unknown = "the dpkg database could not be read"
+        images, image_reasons, image_errors = appimage.probe(root, users)
+        for idx, image in enumerate(images):
+            image["_reasons"], image["_errors"] = image_reasons.get(idx, {}), {}
+            installs.append(image)
+        for err in image_errors:
+            doc.error("signal.installs", err)
         builds, errors = community_builds.probe(root, users)
         for build in builds:
             build["_reasons"], build["_errors"] = {}, {}

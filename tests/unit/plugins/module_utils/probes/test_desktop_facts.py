@@ -210,6 +210,20 @@ def test_another_source_offering_signal_fails_with_the_file_named(tmp_path):
         "/etc/apt/sources.list.d/extra.list:1: trusted=yes disables signature checks"]
 
 
+def test_an_appimage_next_to_an_official_deb_makes_the_source_unknown(tmp_path, appimage_header):
+    compliant(tmp_path)
+    write(tmp_path, "home/alice/Applications/Signal.AppImage", appimage_header())
+    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    check_document(facts)
+    sig = facts["signal"]
+    assert [(i["kind"], i["official"]) for i in sig["installs"]] == [("deb", True), ("appimage", None)]
+    assert sig["official_source"] is None and sig["version"] is None
+    assert facts["unknown_reasons"]["signal.official_source"].startswith(
+        "appimage install at /home/alice/Applications/Signal.AppImage: an AppImage carries no signature")
+    assert "zstd" in facts["unknown_reasons"]["signal.installs.1.version"]
+    assert desktop_facts.missing_reasons(facts) == []
+
+
 def test_noncompliant_host(tmp_path):
     noncompliant(tmp_path)
     facts = desktop_facts.collect(str(tmp_path), platform="linux")
