@@ -21,7 +21,13 @@ description:
     blocked in the hosts file, and the GNOME screen lock and lock-screen
     notification settings enforced through dconf.
   - On Linux everything is read from files; no command is run. On macOS the
-    module runs C(codesign) on each Signal.app to read its Team ID.
+    module runs C(codesign -dv --verbose=2) and C(codesign --verify --strict)
+    on each Signal.app to read its Team ID and signing authority and check the
+    signature, and reads the screen lock and Signal's notification settings
+    that configuration profiles set (C(/Library/Managed Preferences)).
+  - Signal AppImages are looked for in C(/opt), C(/usr/local/bin) and the
+    users' C(~/Applications), C(~/.local/bin) and C(~/bin); their origin and
+    version cannot be read from the file and are reported unknown.
   - Never opens Signal's database and never returns key material; only the
     presence of a key in C(config.json) is reported.
   - A value that cannot be observed is null and explained under
@@ -61,6 +67,9 @@ notes:
   - The facts document follows C(schemas/desktop_facts.schema.json) of this collection.
   - User-level GNOME settings live in binary per-user databases and are not read,
     so a screen lock value is known only when an administrator set and locked it.
+    Likewise on macOS a value is known only when a configuration profile sets it.
+  - This module has not been run on a real Mac; its macOS decisions are tested
+    with fake app trees and hand-written codesign output.
 """
 
 EXAMPLES = r"""

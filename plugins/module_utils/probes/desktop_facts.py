@@ -26,6 +26,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     gnome_dconf,
     hosts_file,
     macos_app,
+    macos_settings,
     os_release,
     profiles,
     unattended_upgrades,
@@ -297,7 +298,10 @@ def _update_section(doc, root, options, state):
 
 # --- screen lock and lock-screen notifications ---------------------------
 
-def _desktop_section(doc, root):
+def _desktop_section(doc, root, state):
+    if doc.facts["platform"] == "macos":
+        _macos_settings(doc, root, state.get("users") or [])
+        return
     if doc.facts["platform"] != "linux":
         reason = "screen lock settings are not read on %s" % doc.facts["platform"]
         doc.put("os.desktop", None, reason)
@@ -351,6 +355,41 @@ def _other_settings(doc, path, keys):
     doc.put(path, found)
 
 
+def _macos_settings(doc, root, users):
+    """Screen lock and Signal's lock-screen notifications from configuration profiles."""
+    doc.put("os.desktop", "macos")
+    lock = macos_settings.screen_lock(root, users)
+    for err in lock["errors"]:
+        doc.error("screen_lock.source", err)
+    sources = []
+    for field in ("enabled", "idle_delay_seconds", "lock_delay_seconds"):
+        item = lock[field]
+        doc.error("screen_lock." + field, item["error"])
+        doc.put("screen_lock." + field, item["value"], None if item["error"] else item["reason"])
+        if item["source"] and item["source"] not in sources:
+            sources.append(item["source"])
+    managed = [lock[f]["source"] is not None for f in ("enabled", "idle_delay_seconds", "lock_delay_seconds")]
+    if all(managed):
+        doc.put("screen_lock.locked_by_admin", True)
+    elif not any(managed) and not lock["errors"]:
+        doc.put("screen_lock.locked_by_admin", False)
+    else:
+        doc.put("screen_lock.locked_by_admin", None, "only some screen lock settings come from a configuration "
+                                                     "profile, or a profile could not be read")
+    if sources:
+        doc.put("screen_lock.source", "configuration profile: " + ", ".join(sources))
+    else:
+        doc.put("screen_lock.source", None, "no configuration profile sets the screen lock")
+    notes = macos_settings.lockscreen_notifications(root, users)
+    for err in notes["errors"]:
+        doc.error("lockscreen_notifications.source", err)
+    doc.put("lockscreen_notifications.hides_content", notes["value"], notes["reason"])
+    if notes["source"]:
+        doc.put("lockscreen_notifications.source", "configuration profile: " + notes["source"])
+    else:
+        doc.put("lockscreen_notifications.source", None, notes["reason"])
+
+
 def _source(doc, path, keys):
     files = []
     for k in keys:
@@ -399,7 +438,7 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
     _guard(doc, "os", _os_section, root, state)
     _guard(doc, "signal", _signal_section, root, options, state)
     _guard(doc, "update", _update_section, root, options, state)
-    _guard(doc, "screen_lock", _desktop_section, root)
+    _guard(doc, "screen_lock", _desktop_section, root, state)
     _order_signal(doc.facts)
     return doc.facts
 

@@ -36,9 +36,11 @@ def read_info_plist(root, app):
 
 
 def parse_codesign(output):
-    """Return {"team_id", "identifier", "signed"} from `codesign -dv` output
-    (it prints to stderr; pass both streams)."""
-    out = {"team_id": None, "identifier": None, "signed": None}
+    """Return {"team_id", "identifier", "signed", "authority"} from
+    `codesign -dv --verbose=2` output (it prints to stderr; pass both
+    streams). ``authority`` is the signing certificate's name (the first
+    Authority line; the others are its issuers)."""
+    out = {"team_id": None, "identifier": None, "signed": None, "authority": None}
     if output is None:
         return out
     if "not signed at all" in output:
@@ -52,6 +54,9 @@ def parse_codesign(output):
     m = re.search(r"^Identifier=(.+)$", output, re.M)
     if m:
         out["identifier"] = m.group(1).strip()
+    m = re.search(r"^Authority=(.+)$", output, re.M)
+    if m:
+        out["authority"] = m.group(1).strip()
     return out
 
 
@@ -71,10 +76,14 @@ def judge(bundle_id, codesign_output, verified=None):
     if sig["signed"] is None:
         return None, None, "codesign output had no TeamIdentifier line"
     source = "Team ID %s" % (sig["team_id"] or "not set")
-    if sig["team_id"] == TEAM_ID and bundle_id == BUNDLE_ID:
+    if sig["authority"]:
+        source += " (%s)" % sig["authority"]
+    # The signature's own identifier is what the seal covers; Info.plist must agree with it.
+    sealed_id = sig["identifier"] or bundle_id
+    if sig["team_id"] == TEAM_ID and bundle_id == BUNDLE_ID and sealed_id == BUNDLE_ID:
         return True, source, None
-    return False, source, "signed by %s, bundle id %s; Signal's is %s / %s" % (
-        sig["team_id"] or "no team (ad hoc)", bundle_id, TEAM_ID, BUNDLE_ID)
+    return False, source, "signed by %s, bundle id %s (signature identifier %s); Signal's is %s / %s" % (
+        sig["team_id"] or "no team (ad hoc)", bundle_id, sealed_id, TEAM_ID, BUNDLE_ID)
 
 
 def app_paths(root="/", users=()):

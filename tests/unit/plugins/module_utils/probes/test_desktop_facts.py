@@ -304,9 +304,45 @@ def test_macos_host(tmp_path):
     assert facts["signal"]["official_source"] is None
     assert facts["signal"]["profiles"][0]["user"] == "alice"
     assert facts["signal"]["profiles"][0]["linked"] is False
+    assert facts["screen_lock"]["enabled"] is None and facts["screen_lock"]["locked_by_admin"] is False
+    assert "no configuration profile sets askForPassword for every user" in facts["unknown_reasons"]["screen_lock.enabled"]
     facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={
         "/Applications/Signal.app": "Identifier=org.whispersystems.signal-desktop\nTeamIdentifier=U68MSDN6DR\n"})
     assert facts["signal"]["official_source"] is True
+
+
+def test_macos_host_with_configuration_profiles(tmp_path):
+    write(tmp_path, "System/Library/CoreServices/SystemVersion.plist",
+          plistlib.dumps({"ProductName": "macOS", "ProductVersion": "15.1"}, fmt=plistlib.FMT_BINARY))
+    write(tmp_path, "Users/alice/Applications/Signal.app/Contents/Info.plist",
+          plistlib.dumps({"CFBundleShortVersionString": "7.80.0", "CFBundleVersion": "7.80.0.99",
+                          "CFBundleIdentifier": "org.whispersystems.signal-desktop"}, fmt=plistlib.FMT_BINARY))
+    write(tmp_path, "Library/Managed Preferences/com.apple.screensaver.plist",
+          plistlib.dumps({"idleTime": 600, "askForPassword": True, "askForPasswordDelay": 5}))
+    write(tmp_path, "Library/Managed Preferences/com.apple.notificationsettings.plist",
+          plistlib.dumps({"NotificationSettings": [{"BundleIdentifier": "org.whispersystems.signal-desktop",
+                                                    "ShowInLockScreen": False}]}))
+    with open(os.path.join(HERE, "data", "codesign-signal.txt")) as handle:
+        recorded = handle.read()
+    app = "/Users/alice/Applications/Signal.app"
+    facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={app: recorded},
+                                  codesign_verified={app: True})
+    check_document(facts)
+    assert desktop_facts.missing_reasons(facts) == []
+    assert facts["os"] == {"family": "darwin", "distribution": "macos", "version": "15.1", "desktop": "macos"}
+    assert facts["signal"]["installs"] == [{"kind": "macos_app", "path": app, "version": "7.80.0", "official": True,
+                                            "source": "Team ID U68MSDN6DR (Developer ID Application: Signal "
+                                                      "Messenger, LLC (U68MSDN6DR))"}]
+    source = "configuration profile: /Library/Managed Preferences/com.apple.screensaver.plist"
+    assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 600, "lock_delay_seconds": 5,
+                                    "locked_by_admin": True, "source": source}
+    assert facts["lockscreen_notifications"] == {
+        "hides_content": True, "source": "configuration profile: /Library/Managed Preferences/"
+                                         "com.apple.notificationsettings.plist"}
+    # A broken signature (codesign --verify failed) is never official, whatever -dv printed.
+    facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={app: recorded},
+                                  codesign_verified={app: False})
+    assert facts["signal"]["official_source"] is False
 
 
 @pytest.mark.parametrize("platform", ["windows"])

@@ -3,16 +3,23 @@
 """Signal.app: Info.plist version and codesign Team ID."""
 from __future__ import annotations
 
+import os
 import plistlib
+
+import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app
 
-CODESIGN_SIGNAL = """Executable=/Applications/Signal.app/Contents/MacOS/Signal
-Identifier=org.whispersystems.signal-desktop
-Format=app bundle with Mach-O universal (x86_64 arm64)
-Authority=Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)
-TeamIdentifier=U68MSDN6DR
-"""
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def codesign(name):
+    """`codesign -dv --verbose=2` output (hand-written in codesign's format, see data/README.md)."""
+    with open(os.path.join(DATA, "codesign-%s.txt" % name)) as handle:
+        return handle.read()
+
+
+CODESIGN_SIGNAL = codesign("signal")
 
 
 def app(tmp_path, rel, info, binary=False):
@@ -40,7 +47,8 @@ def test_codesign_team_id_decides(tmp_path):
     app(tmp_path, "/Applications/Signal.app", INFO)
     outputs = {"/Applications/Signal.app": CODESIGN_SIGNAL}
     installs, _u, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs)
-    assert installs[0]["official"] is True and installs[0]["source"] == "Team ID U68MSDN6DR"
+    assert installs[0]["official"] is True
+    assert installs[0]["source"] == "Team ID U68MSDN6DR (Developer ID Application: Signal Messenger, LLC (U68MSDN6DR))"
     installs, _u, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs,
                                        codesign_verified={"/Applications/Signal.app": False})
     assert installs[0]["official"] is False
@@ -59,3 +67,27 @@ def test_broken_info_plist_is_an_error(tmp_path):
     installs, unknown, errors = macos_app.probe(str(tmp_path))
     assert installs[0]["version"] is None
     assert errors[0]["version"].startswith("/Applications/Signal.app/Contents/Info.plist: not a readable")
+
+
+def test_parse_codesign_output():
+    assert macos_app.parse_codesign(CODESIGN_SIGNAL) == {
+        "team_id": "U68MSDN6DR", "identifier": "org.whispersystems.signal-desktop", "signed": True,
+        "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"}
+    assert macos_app.parse_codesign(codesign("adhoc"))["team_id"] is None
+    assert macos_app.parse_codesign(codesign("unsigned"))["signed"] is False
+
+
+@pytest.mark.parametrize("name, why", [
+    ("adhoc", "no team (ad hoc)"),
+    ("other-team", "signed by ABCDE12345"),
+    ("unsigned", "not code-signed"),
+])
+def test_recorded_outputs_that_are_not_signals(name, why):
+    official, _source, reason = macos_app.judge(macos_app.BUNDLE_ID, codesign(name), verified=True)
+    assert official is False and why in reason
+
+
+def test_signature_identifier_must_be_signals_too():
+    forged = CODESIGN_SIGNAL.replace("Identifier=org.whispersystems.signal-desktop", "Identifier=com.example.x")
+    official, _source, reason = macos_app.judge(macos_app.BUNDLE_ID, forged, verified=True)
+    assert official is False and "signature identifier com.example.x" in reason
