@@ -76,7 +76,7 @@ options:
       - Switch off other apt entries whose downloaded package indexes offer C(signal-desktop) without Signal's
         signature (C(trusted=yes), another C(Signed-By) key, or no C(Signed-By)); apt installs the highest version
         from any source, so each of them can replace Signal's build. One-line entries are commented out, deb822
-        stanzas get C(Enabled: no); the file is kept and backed up first. Without this option they are only
+        stanzas get the field C(Enabled) set to C(no); the file is kept and backed up first. Without this option they are only
         reported (RV(other_sources)) and warned about.
       - Entries for Signal's own repository URL are not concerned (see O(remove_legacy_sources)).
     type: bool
