@@ -186,7 +186,8 @@ other_sources:
   sample:
     - {"file": "/etc/apt/sources.list.d/mirror.list", "line": 1, "format": "one-line", "uri": "http://mirror.example/apt",
        "suite": "xenial", "versions": ["7.60.0"], "action": "kept",
-       "reason": "/etc/apt/sources.list.d/mirror.list:1 (http://mirror.example/apt xenial) also offers signal-desktop 7.60.0: /etc/apt/sources.list.d/mirror.list:1: trusted=yes disables signature checks"}
+       "reason": "/etc/apt/sources.list.d/mirror.list:1 (http://mirror.example/apt xenial) also offers signal-desktop 7.60.0:
+                  /etc/apt/sources.list.d/mirror.list:1: trusted=yes disables signature checks"}
 community_builds:
   description: Flatpak and Snap builds found; action is removed, would_remove or kept (option off).
   returned: always
