@@ -54,7 +54,7 @@ def test_remediation_in_check_mode_reports_and_changes_nothing(run_playbook):
     # Runs where the project's tests run (root on Debian); elsewhere it fails saying why instead of skipping.
     assert os.geteuid() == 0 and os.path.exists("/usr/bin/apt-get"), "needs root on Debian or Ubuntu"
     watched = ["/etc/apt/sources.list.d/signal-desktop.sources", "/usr/share/keyrings/signal-desktop-keyring.gpg",
-               "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "/etc/dconf/db/local.d/00-hardening-signal"]
+               "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "/etc/dconf/db/local.d/zz-hardening-signal"]
     before = {p: os.path.exists(p) for p in watched}
     run = run_playbook(extra={"signal_hardening_remediate": True, "signal_hardening_key_file": KEY,
                               "signal_hardening_key_fingerprint": "76780304C83C329E03F5D9CD5BF51F91147E5AAF",
@@ -62,7 +62,7 @@ def test_remediation_in_check_mode_reports_and_changes_nothing(run_playbook):
     assert run.rc == 0, run.output
     assert "SIGNAL | 3.1 | PATCH | Pin Signal's apt repository" in run.output
     assert "Signed-By: /usr/share/keyrings/signal-desktop-keyring.gpg" in run.output    # the diff
-    assert "SIGNAL | 3.7 | PATCH | Set screen lock, idle delay and lock-screen notifications" in run.output
+    assert "SIGNAL | 3.7 | PATCH | Set and lock screen lock, idle delay and lock-screen notifications" in run.output
     assert "Remediation failed" not in run.output
     assert {p: os.path.exists(p) for p in watched} == before
 
