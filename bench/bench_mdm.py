@@ -788,7 +788,9 @@ def phase_wrap(spec_path):
             process.wait(timeout=30)
             code = "timeout after %.0f s" % spec["timeout"]
         wall = time.perf_counter() - started
-    return {"seconds": wall, "peak_mib": _maxrss_mib(resource.RUSAGE_CHILDREN), "rc": code}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024.0,
+            "rc": code, "load": os.getloadavg()[0]}
 
 
 CALLBACK = '''
@@ -1093,7 +1095,9 @@ def main(argv=None):
                 checks.append({"error": str(exc)})
             shutil.rmtree(result["report_dir"], ignore_errors=True)
             results.append(result)
-            print("  run %d: %.2f s, peak %.0f MiB, exit %s" % (index + 1, result["seconds"], result["peak_mib"], result["rc"]))
+            print("  run %d: %.2f s wall, %.2f s CPU (the ansible-playbook tree), peak %.0f MiB, exit %s, load average "
+                  "%.1f at the end" % (index + 1, result["seconds"], result["cpu_seconds"], result["peak_mib"], result["rc"],
+                                       result["load"]))
         for source in range(len(SPLIT)) if options.sources or options.profile else ():
             sys.stdout.flush()
             pulls.append(run_phase("pull", json.dumps({"config": config_path, "source": source, "profile": options.profile}),
