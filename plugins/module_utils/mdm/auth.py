@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 
 from ansible.module_utils.six.moves.urllib.parse import urlencode
@@ -21,23 +22,33 @@ _EARLY = 60.0
 
 
 class _CachedToken(object):
-    """Caches what fetch() returns: (token, lifetime in seconds or None)."""
+    """Caches what fetch() returns: (token, lifetime in seconds or None).
+
+    Worker threads of one source share the provider: one of them fetches, the
+    others wait for that token instead of asking for one each.
+    """
 
     def __init__(self, client, fetch):
         self.client = client
         self._fetch_token = fetch
         self._token = None
         self._expires = 0.0
+        self._lock = threading.Lock()
 
-    def token(self, force=False):
-        if force or self._token is None or time.monotonic() > self._expires - _EARLY:
-            token, lifetime = self._fetch_token()
-            if not isinstance(token, str) or not token:
-                raise self.client.fail("the token endpoint answered without a token")
-            self.client.add_secret(token)
-            self._token = token
-            self._expires = time.monotonic() + (lifetime if lifetime else 300.0)
-        return self._token
+    def token(self, force=False, rejected=None):
+        """force: a new token (after a 401); rejected: the token that 401 refused, when another thread has
+        already replaced it, that newer token is the answer."""
+        with self._lock:
+            if force and rejected is not None and rejected != self._token:
+                force = False
+            if force or self._token is None or time.monotonic() > self._expires - _EARLY:
+                token, lifetime = self._fetch_token()
+                if not isinstance(token, str) or not token:
+                    raise self.client.fail("the token endpoint answered without a token")
+                self.client.add_secret(token)
+                self._token = token
+                self._expires = time.monotonic() + (lifetime if lifetime else 300.0)
+            return self._token
 
 
 def _field(body, field):

@@ -12,7 +12,9 @@ import email.utils
 import json
 import random
 import socket
+import threading
 import time
+import urllib.request as urllib_request
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -173,6 +175,42 @@ def test_429_with_retry_after_seconds_waits_that_long():
         assert client.request_json("GET", server.url + "/devices") == {"value": [1]}
     assert client.policy.sleep.waits == [3.0]
     assert client.stats.retries == 1 and client.stats.requests == 2 and len(server.requests) == 2
+
+
+def test_429_on_one_worker_holds_back_the_other_workers_of_the_source_until_its_wait_is_over():
+    waiting, release = threading.Event(), threading.Event()
+
+    def sleep(seconds):  # the throttled worker's wait: lasts until the test releases it
+        waiting.set()
+        release.wait(10)
+
+    with FakeServer(sequence((429, {"error": "throttled"}, {"Retry-After": "7"}), (200, {"value": [1]}))) as server:
+        client = HttpClient("ws1-test", policy(sleep=sleep))
+        other = client.worker()
+        answers = []
+        first = threading.Thread(target=lambda: answers.append(client.request_json("GET", server.url + "/a")))
+        second = threading.Thread(target=lambda: answers.append(other.request_json("GET", server.url + "/b")))
+        first.start()
+        assert waiting.wait(10)
+        second.start()
+        second.join(0.5)
+        sent_while_held = [r.path for r in server.requests]
+        release.set()
+        first.join(10)
+        second.join(10)
+    assert sent_while_held == ["/a"]  # the other worker did not send while the first waited out the 429
+    assert answers == [{"value": [1]}] * 2 and [r.path for r in server.requests][1:] in (["/a", "/b"], ["/b", "/a"])
+    assert client.stats is other.stats and client.stats.requests == 3 and client.stats.retries == 1
+
+
+def test_requests_leave_no_process_wide_opener_behind():
+    # urllib's install_opener() is process-wide: a client that installed its opener there could have another
+    # source's requests (another TLS context) sent through it when sources are pulled on threads.
+    urllib_request.install_opener(None)
+    with FakeServer(sequence((200, {"value": []}))) as server:
+        HttpClient("jamf-test", policy()).request_json("GET", server.url + "/devices")
+        HttpClient("intune-test", policy(validate_certs=False)).request_json("GET", server.url + "/devices")
+    assert urllib_request._opener is None  # pylint: disable=protected-access
 
 
 def test_429_with_retry_after_as_http_date_waits_until_then():
