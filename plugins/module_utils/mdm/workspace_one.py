@@ -28,7 +28,9 @@ Signal the user installed from the store would be missed and reported as
 absent. Only phones are asked for their apps; desktops, Apple TVs and
 other platforms are skipped before that request. The requests run on a few
 worker threads (APP_WORKERS) so a large fleet does not wait on each round
-trip in turn; records are still yielded in the order of the search.
+trip in turn; records are still yielded in the order of the search, a 429
+on one of them holds back the others while it waits, and a 404 marks that
+device only.
 
 Which apps Workspace ONE lists depends on the tenant's privacy settings
 (by default: all apps on corporate devices, managed apps only on
@@ -58,12 +60,13 @@ from __future__ import annotations
 import base64
 import json
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, urlencode
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import auth
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpClient, MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpClient, MdmHttpError
 
 TYPE = "workspace_one"
 # tenant_code, and client_id (with client_secret and token_url) or username (with password); api_url is required too.
@@ -73,7 +76,8 @@ DEFAULT_TOKEN_URL = None  # regional (na, eu, apac, ...): cannot be derived from
 
 DEFAULT_PAGE_SIZE = 500
 APPS_PAGE_SIZE = 500
-APP_WORKERS = 4
+# App-list requests in flight at once: enough to hide the round trips, few enough to stay polite to the tenant.
+APP_WORKERS = 8
 MAX_PAGES = 100000
 SEARCH_PATH = "/api/mdm/devices/search"
 ACCEPT = "application/json;version=1"
@@ -210,6 +214,7 @@ def iter_records(client, options):
     size = _page_size(client, options)
     session = _session(client)
     seen = set()
+    workers = _AppWorkers(client, session)
     pool = ThreadPoolExecutor(max_workers=APP_WORKERS)
     futures = []
     try:
@@ -224,16 +229,10 @@ def iter_records(client, options):
                 elif errors is None:
                     continue  # not a phone
                 built.append((label, record, errors, app_url))
-            futures = [pool.submit(_apps_task, client, session, item[3]) if item[3] else None for item in built]
+            futures = [pool.submit(workers.apps, item[3]) if item[3] else None for item in built]
             for (label, record, errors, app_url), future in zip(built, futures):
                 if future is not None:
-                    try:
-                        outcome, stats = future.result()
-                    except MdmHttpError as exc:  # a request that failed for good ends the pull
-                        _merge(client, getattr(exc, "worker_stats", None))
-                        raise
-                    _merge(client, stats)
-                    _signal(record, outcome)
+                    _signal(record, future.result())  # a request that failed for good ends the pull
                 if record is not None:
                     data, errors = record.done()
                     yield label, data, errors
@@ -247,22 +246,20 @@ def iter_records(client, options):
         pool.shutdown(wait=True)
 
 
-def _apps_task(client, session, url):
-    """Runs on a worker thread with a client of its own (same policy, token provider, secrets and deadline)."""
-    worker = HttpClient(client.source_name, policy=client.policy, token_provider=client.token_provider,
-                        secrets=client.secrets, stats=Stats(), tls_context=client.tls_context)
-    worker.deadline = client.deadline
-    try:
-        return _apps(session.bind(worker), url), worker.stats
-    except MdmHttpError as exc:
-        exc.worker_stats = worker.stats
-        raise
+class _AppWorkers(object):
+    """App-list requests on the pool's threads, each thread with a worker client of its own (its own opener;
+    the same source, token, secrets, stats, deadline and 429 throttle)."""
 
+    def __init__(self, client, session):
+        self.client = client
+        self.session = session
+        self.local = threading.local()
 
-def _merge(client, stats):
-    if stats is not None:
-        client.stats.requests += stats.requests
-        client.stats.retries += stats.retries
+    def apps(self, url):
+        session = getattr(self.local, "session", None)
+        if session is None:
+            session = self.local.session = self.session.bind(self.client.worker())
+        return _apps(session, url)
 
 
 def _pages(client, session, api_url, size):
