@@ -36,7 +36,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.histor
 )
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary, write_reports
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
@@ -187,14 +187,13 @@ class ActionModule(ActionBase):
 
         input_errors, sources = [], []
         subjects = self._workstations(args, task_vars, input_errors, sources)
-        for spec in args["mdm_sources"]:
-            pulled, errors, status = pull_source(spec, progress=show_progress)
-            # The cycle collector is paused for the run, but urllib's openers form cycles that hold sockets and TLS
-            # state: free each source's garbage before the next one.
-            gc.collect()
+        # Pulled concurrently, results in the order the sources are configured.
+        for pulled, errors, status in pull_sources(args["mdm_sources"], progress=show_progress):
             subjects.extend(pulled)
             input_errors.extend(errors)
             sources.append(status)
+        # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests' tracebacks).
+        gc.collect()
         phase("collect")
 
         now = evaluation_moment(args["evaluation_time"])
