@@ -144,3 +144,23 @@ class GoogleServiceAccount(_CachedToken):
         body = self.client.request_json("POST", self.token_url, data=urlencode(form), auth=False,
                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
         return _field(body, "access_token"), _lifetime(body)
+
+
+def credential_kind(client, options, client_kind, client_options):
+    """'client' for client_id + client_secret, 'user' for username + password (Jamf Pro, Workspace ONE).
+
+    Both kinds at once, half of a pair, or neither is refused rather than guessed between. client_kind and
+    client_options name the client credentials in the messages (e.g. "OAuth"; "client_id and client_secret").
+    """
+    has_client = bool(options.get("client_id") or options.get("client_secret"))
+    has_user = bool(options.get("username") or options.get("password"))
+    if has_client and has_user:
+        raise client.fail("give either client_id and client_secret (%s) or username and password, not both" % client_kind)
+    if not has_client and not has_user:
+        raise client.fail("credentials are missing: give %s (%s) or username and password" % (client_options, client_kind))
+    kind, first, second = ("client", "client_id", "client_secret") if has_client else ("user", "username", "password")
+    if not options.get(first):
+        raise client.fail("%s is set but %s is missing" % (second, first))
+    if not options.get(second):
+        raise client.fail("%s is set but %s is missing" % (first, second))
+    return kind

@@ -54,13 +54,14 @@ sources.
 
 from __future__ import annotations
 
-import json
 import re
 
-from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, urlencode
+from ansible.module_utils.six.moves.urllib.parse import urlencode
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import auth
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpClient
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.paging import is_int, numbered_pages, page_size
 
 TYPE = "jamf"
 # client_id (with client_secret) or username (with password); api_url is required too (no public default).
@@ -70,7 +71,6 @@ DEFAULT_API_URL = None
 DEFAULT_TOKEN_URL = None
 
 DEFAULT_PAGE_SIZE = 500
-MAX_PAGES = 100000  # a hard bound on the walk: 50 million devices at the default page size
 SIGNAL_BUNDLE_ID = "org.whispersystems.signal"
 SECTIONS = ("GENERAL", "HARDWARE", "USER_AND_LOCATION", "SECURITY", "APPLICATIONS")
 DETAIL_PATH = "/api/v2/mobile-devices/detail"
@@ -110,61 +110,25 @@ REASONS = {
 }
 
 
-def _add_secret(client, secret):
-    """Register a secret and the spellings a server may echo it in (a form body, a URL, a JSON string)."""
-    if secret:
-        secret = str(secret)
-        for spelling in (secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]):
-            client.add_secret(spelling)
-
-
 def connect(options, policy, stats):
     """An HttpClient with the Jamf Pro token provider for the credentials given (no request made yet)."""
     name = options.get("name") or TYPE
     client = HttpClient(name, policy=policy, stats=stats)
     for secret in (options.get("client_secret"), options.get("password")):
-        _add_secret(client, secret)
+        client.add_secret(secret)
     api_url = options.get("api_url")
     if not api_url:
         raise client.fail("api_url is required for Jamf Pro: the address of your Jamf Pro server, "
                           "e.g. https://NAME.jamfcloud.com (there is no public default)")
     api_url = str(api_url).rstrip("/")
-    has_client = bool(options.get("client_id") or options.get("client_secret"))
-    has_user = bool(options.get("username") or options.get("password"))
-    if has_client and has_user:
-        raise client.fail("give either client_id and client_secret (an API client) or username and password, not both")
-    if has_client:
-        if not options.get("client_id"):
-            raise client.fail("client_secret is set but client_id is missing")
-        if not options.get("client_secret"):
-            raise client.fail("client_id is set but client_secret is missing")
+    if auth.credential_kind(client, options, "an API client", "client_id and client_secret") == "client":
         token_url = options.get("token_url") or api_url + "/api/oauth/token"
         client.token_provider = auth.ClientCredentials(client, token_url, options["client_id"], options["client_secret"])
-    elif has_user:
-        if not options.get("username"):
-            raise client.fail("password is set but username is missing")
-        if not options.get("password"):
-            raise client.fail("username is set but password is missing")
+    else:
         token_url = options.get("token_url") or api_url + "/api/v1/auth/token"
         client.token_provider = auth.JamfBasicToken(client, token_url, options["username"], options["password"])
-    else:
-        raise client.fail("credentials are missing: give client_id and client_secret (an API client) or username "
-                          "and password")
-    _page_size(client, options)  # refuse a bad page_size before any request
+    page_size(client, options, DEFAULT_PAGE_SIZE)  # refuse a bad page_size before any request
     return client
-
-
-def _page_size(client, options):
-    value = options.get("page_size")
-    if value in (None, ""):
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        raise client.fail("page_size must be a whole number, not %r" % (value,))
-    if isinstance(value, bool) or size < 1 or str(size) != str(value).strip():
-        raise client.fail("page_size must be a whole number of at least 1, not %r" % (value,))
-    return size
 
 
 def _page_url(api_url, page, size):
@@ -172,28 +136,14 @@ def _page_url(api_url, page, size):
     return "%s%s?%s" % (api_url, DETAIL_PATH, urlencode(query))
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def iter_records(client, options):
     """(label, record, errors) for each iPhone and iPad, page after page until totalCount is reached."""
     api_url = str(options["api_url"]).rstrip("/")
-    size = _page_size(client, options)
+    size = page_size(client, options, DEFAULT_PAGE_SIZE)
     seen = set()
-    page = 0
-    while page < MAX_PAGES:
-        url = _page_url(api_url, page, size)
-        body = client.request_json("GET", url)
-        client.stats.pages += 1
-        if not isinstance(body, dict):
-            raise client.fail("GET %s answered a JSON %s instead of an object with totalCount and results"
-                              % (url, type(body).__name__), url=url)
-        results, total = body.get("results"), body.get("totalCount")
-        if not isinstance(results, list):
-            raise client.fail("GET %s answered without a results list (page %d)" % (url, page), url=url)
-        if not _is_int(total) or total < 0:
-            raise client.fail("GET %s answered without a usable totalCount (%r) on page %d" % (url, total, page), url=url)
+    pages = numbered_pages(client, lambda url: client.request_json("GET", url), lambda page: _page_url(api_url, page, size),
+                           size, "results", "totalCount", "page-size")
+    for page, results in pages:
         for index, device in enumerate(results):
             label, record, errors = _device(device, page, index)
             if record is not None:
@@ -203,53 +153,14 @@ def iter_records(client, options):
             if record is None and errors is None:
                 continue  # not a phone
             yield label, record, errors
-        done = page * size + len(results)
-        if not results or done >= total:
-            return
-        if len(results) < size:
-            raise client.fail("page %d held %d device(s) though page-size was %d and totalCount %d says more follow: "
-                              "the server seems to cap page-size; set page_size to %d or less"
-                              % (page, len(results), size, total, len(results)), url=url)
-        page += 1
-    raise client.fail("stopped after %d pages: the inventory did not end (totalCount keeps growing?)" % MAX_PAGES)
 
 
-class _Record(object):
+class _Record(RecordBuilder):
     """A normalized record under construction, with its evidence, unknowns and errors."""
 
     def __init__(self, device_id):
-        self.data = {"id": device_id, "platform": "ios"}
-        self.raw_fields = {"id": "mobileDeviceId", "platform": "deviceType"}
-        self.unknown_reasons = {}
-        self.errors = {}
+        super(_Record, self).__init__({"id": device_id, "platform": "ios"}, {"id": "mobileDeviceId", "platform": "deviceType"})
         self.bad_sections = set()  # sections of the wrong type: their fields are errors, not unknowns
-
-    def put(self, path, value, vendor_field):
-        node = self.data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-        if vendor_field:
-            self.raw_fields[path] = vendor_field
-
-    def unknown(self, path, reason):
-        self.put(path, None, None)
-        self.unknown_reasons[path] = reason
-
-    def error(self, path, vendor_field, message):
-        self.errors[path] = "vendor field %s: %s" % (vendor_field, message)
-
-    def done(self):
-        self.data["unknown_reasons"] = self.unknown_reasons
-        self.data["raw_fields"] = self.raw_fields
-        self.data["errors"] = self.errors
-        return self.data, sorted(self.errors.items())
-
-
-def _describe(value):
-    text = repr(value)
-    return "%s %s" % (type(value).__name__, text if len(text) <= 60 else text[:57] + "...")
 
 
 def _section(device, key, record, paths):
@@ -259,7 +170,7 @@ def _section(device, key, record, paths):
         return value
     record.bad_sections.add(key)
     for path in paths:
-        record.error(path, key, "expected an object, got %s" % _describe(value))
+        record.error(path, key, "expected an object, got %s" % describe(value))
     return None
 
 
@@ -272,7 +183,7 @@ def _string(record, path, section, section_name, field):
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        record.error(path, vendor, "expected a string, got %s" % _describe(value))
+        record.error(path, vendor, "expected a string, got %s" % describe(value))
         return None
     record.put(path, value, vendor)
     return value
@@ -286,7 +197,7 @@ def _bool(record, path, section, section_name, field):
         return None
     vendor = "%s.%s" % (section_name, field)
     if not isinstance(value, bool):
-        record.error(path, vendor, "expected true or false, got %s" % _describe(value))
+        record.error(path, vendor, "expected true or false, got %s" % describe(value))
         return None
     record.put(path, value, vendor)
     return value
@@ -298,15 +209,15 @@ def _device(device, page, index):
     if not isinstance(device, dict):
         return where, None, [(None, "the device record is a JSON %s, not an object" % type(device).__name__)]
     device_id = device.get("mobileDeviceId")
-    if _is_int(device_id):
+    if is_int(device_id):
         device_id = str(device_id)
     if not isinstance(device_id, str) or not device_id:
-        return where, None, [("mobileDeviceId", "missing or not a string (%s)" % _describe(device_id))]
+        return where, None, [("mobileDeviceId", "missing or not a string (%s)" % describe(device_id))]
     label = "mobile-devices mobileDeviceId %s" % device_id
     device_type = device.get("deviceType")
     if not isinstance(device_type, str) or not device_type:
         return label, None, [("deviceType", "missing or not a string (%s): cannot tell whether this is an iPhone or "
-                                            "iPad" % _describe(device_type))]
+                                            "iPad" % describe(device_type))]
     kind = device_type.strip().lower()
     if kind in NOT_PHONE_TYPES:
         return label, None, None
@@ -344,7 +255,7 @@ def _last_checkin(record, general):
         return
     if not isinstance(value, str) or not DATE_TIME_RE.match(value):
         record.error("last_checkin", "general.lastInventoryUpdateDate", "expected an ISO 8601 date-time with a zone, "
-                                                                        "got %s" % _describe(value))
+                                                                        "got %s" % describe(value))
         return
     record.put("last_checkin", value, "general.lastInventoryUpdateDate")
 
@@ -360,7 +271,7 @@ def _ownership(record, general):
         record.unknown_reasons["ownership"] = "Jamf Pro did not report deviceOwnershipType for this device"
         return ""
     if not isinstance(value, str):
-        record.error("ownership", vendor, "expected a string, got %s" % _describe(value))
+        record.error("ownership", vendor, "expected a string, got %s" % describe(value))
         return ""
     key = value.strip().lower()
     if key in OWNERSHIP:
@@ -406,7 +317,7 @@ def _signal(record, device, enrollment):
     apps = device["applications"]
     if not isinstance(apps, list):
         record.put("signal", {"visible": None}, None)
-        record.error("signal.installed", "applications", "expected a list, got %s" % _describe(apps))
+        record.error("signal.installed", "applications", "expected a list, got %s" % describe(apps))
         return
     found, malformed = None, 0
     for app in apps:
@@ -447,7 +358,7 @@ def _signal_version(record, app):
             continue
         vendor = "applications[identifier=%s].%s" % (SIGNAL_BUNDLE_ID, field)
         if not isinstance(value, str):
-            record.error("signal.version", vendor, "expected a string, got %s" % _describe(value))
+            record.error("signal.version", vendor, "expected a string, got %s" % describe(value))
         elif not VERSION_RE.match(value.strip()):
             record.error("signal.version", vendor, "%r is not a dotted version number" % value)
         else:
@@ -478,7 +389,7 @@ def _passcode_compliant(record, security):
             continue
         if not isinstance(value, bool):
             record.error("screen_lock.passcode_compliant", "security." + field,
-                         "expected true or false, got %s" % _describe(value))
+                         "expected true or false, got %s" % describe(value))
             return
         values.append(value)
         used.append("security." + field)

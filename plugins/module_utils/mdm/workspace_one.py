@@ -58,15 +58,16 @@ Accept: application/json;version=1, the version whose shapes are read here.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, urlencode
+from ansible.module_utils.six.moves.urllib.parse import urlencode
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import auth
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpClient, MdmHttpError
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.paging import MAX_PAGES, is_int, numbered_pages, page_size
 
 TYPE = "workspace_one"
 # tenant_code, and client_id (with client_secret and token_url) or username (with password); api_url is required too.
@@ -78,7 +79,6 @@ DEFAULT_PAGE_SIZE = 500
 APPS_PAGE_SIZE = 500
 # App-list requests in flight at once: enough to hide the round trips, few enough to stay polite to the tenant.
 APP_WORKERS = 8
-MAX_PAGES = 100000
 SEARCH_PATH = "/api/mdm/devices/search"
 ACCEPT = "application/json;version=1"
 
@@ -135,70 +135,30 @@ class _Session(object):
         return self.client.request_json("GET", url, headers=self.headers)
 
 
-def _add_secret(client, secret):
-    """Register a secret and the spellings a server may echo it in (a form body, a URL, a JSON string)."""
-    if secret:
-        secret = str(secret)
-        for spelling in (secret, quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]):
-            client.add_secret(spelling)
-
-
 def connect(options, policy, stats):
     """An HttpClient ready for Workspace ONE (OAuth token provider, or basic auth on each request)."""
     name = options.get("name") or TYPE
     client = HttpClient(name, policy=policy, stats=stats)
     for secret in (options.get("client_secret"), options.get("password"), options.get("tenant_code")):
-        _add_secret(client, secret)
+        client.add_secret(secret)
     if not options.get("api_url"):
         raise client.fail("api_url is required for Workspace ONE: your tenant's REST API host, "
                           "e.g. https://asNNNN.awmdm.com (there is no public default)")
     if not options.get("tenant_code"):
         raise client.fail("tenant_code is required: the REST API key shown under Groups & Settings > System > "
                           "Advanced > API > REST API (sent as the aw-tenant-code header)")
-    has_client = bool(options.get("client_id") or options.get("client_secret"))
-    has_user = bool(options.get("username") or options.get("password"))
-    if has_client and has_user:
-        raise client.fail("give either client_id and client_secret (OAuth) or username and password, not both")
-    if has_client:
-        if not options.get("client_id"):
-            raise client.fail("client_secret is set but client_id is missing")
-        if not options.get("client_secret"):
-            raise client.fail("client_id is set but client_secret is missing")
+    if auth.credential_kind(client, options, "OAuth", "client_id, client_secret and token_url") == "client":
         if not options.get("token_url"):
             raise client.fail("token_url is required with client_id: your region's token endpoint, "
                               "e.g. https://na.uemauth.vmwservices.com/connect/token")
         client.token_provider = auth.ClientCredentials(client, options["token_url"], options["client_id"],
                                                        options["client_secret"])
         client.workspace_one = _Session(client, options["tenant_code"])
-    elif has_user:
-        if not options.get("username"):
-            raise client.fail("password is set but username is missing")
-        if not options.get("password"):
-            raise client.fail("username is set but password is missing")
-        _add_secret(client, base64.b64encode(("%s:%s" % (options["username"], options["password"])).encode()).decode())
-        client.workspace_one = _Session(client, options["tenant_code"], options["username"], options["password"])
     else:
-        raise client.fail("credentials are missing: give client_id, client_secret and token_url (OAuth) or "
-                          "username and password")
-    _page_size(client, options)
+        client.add_secret(base64.b64encode(("%s:%s" % (options["username"], options["password"])).encode()).decode())
+        client.workspace_one = _Session(client, options["tenant_code"], options["username"], options["password"])
+    page_size(client, options, DEFAULT_PAGE_SIZE)
     return client
-
-
-def _page_size(client, options):
-    value = options.get("page_size")
-    if value in (None, ""):
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        raise client.fail("page_size must be a whole number, not %r" % (value,))
-    if isinstance(value, bool) or size < 1 or str(size) != str(value).strip():
-        raise client.fail("page_size must be a whole number of at least 1, not %r" % (value,))
-    return size
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _session(client):
@@ -211,7 +171,7 @@ def _session(client):
 def iter_records(client, options):
     """(label, record, errors) for each phone, in the order of the device search."""
     api_url = str(options["api_url"]).rstrip("/")
-    size = _page_size(client, options)
+    size = page_size(client, options, DEFAULT_PAGE_SIZE)
     session = _session(client)
     seen = set()
     workers = _AppWorkers(client, session)
@@ -263,32 +223,12 @@ class _AppWorkers(object):
 
 
 def _pages(client, session, api_url, size):
-    page = 0
-    while page < MAX_PAGES:
+    def page_url(page):
         query = urlencode([("page", page), ("pagesize", size), ("orderby", "deviceid"), ("sortorder", "ASC")])
-        url = "%s%s?%s" % (api_url, SEARCH_PATH, query)
-        body = session.get(url)
-        client.stats.pages += 1
-        if body == {}:
-            return  # 204 No Content: no (more) devices
-        if not isinstance(body, dict):
-            raise client.fail("GET %s answered a JSON %s instead of an object with Devices and Total"
-                              % (url, type(body).__name__), url=url)
-        devices, total = body.get("Devices"), body.get("Total")
-        if not isinstance(devices, list):
-            raise client.fail("GET %s answered without a Devices list (page %d)" % (url, page), url=url)
-        if not _is_int(total) or total < 0:
-            raise client.fail("GET %s answered without a usable Total (%r) on page %d" % (url, total, page), url=url)
+        return "%s%s?%s" % (api_url, SEARCH_PATH, query)
+
+    for page, devices in numbered_pages(client, session.get, page_url, size, "Devices", "Total", "pagesize", empty_ends=True):
         yield [("page %d item %d" % (page, i), d) for i, d in enumerate(devices)]
-        done = page * size + len(devices)
-        if not devices or done >= total:
-            return
-        if len(devices) < size:
-            raise client.fail("page %d held %d device(s) though pagesize was %d and Total %d says more follow: the "
-                              "server caps pagesize; set page_size to %d or less"
-                              % (page, len(devices), size, total, len(devices)), url=url)
-        page += 1
-    raise client.fail("stopped after %d pages: the device search did not end (Total keeps growing?)" % MAX_PAGES)
 
 
 def _apps(session, url):
@@ -310,51 +250,22 @@ def _apps(session, url):
             return "bad", "GET %s answered without a DeviceApps list" % page_url
         apps.extend(body["DeviceApps"])
         total = body.get("Total")
-        if not _is_int(total) or not body["DeviceApps"] or (page + 1) * APPS_PAGE_SIZE >= total:
+        if not is_int(total) or not body["DeviceApps"] or (page + 1) * APPS_PAGE_SIZE >= total:
             return "ok", apps
         page += 1
     return "bad", "GET %s did not end after %d pages" % (url, MAX_PAGES)
 
 
-class _Record(object):
+class _Record(RecordBuilder):
     """A normalized record under construction, with its evidence, unknowns and errors."""
 
     def __init__(self, device_id, platform):
-        self.data = {"id": device_id, "platform": platform}
-        self.raw_fields = {"id": "Devices[].Id.Value", "platform": "Devices[].Platform"}
-        self.unknown_reasons = {}
-        self.errors = {}
-
-    def put(self, path, value, vendor_field):
-        node = self.data
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-        if vendor_field:
-            self.raw_fields[path] = vendor_field
-
-    def unknown(self, path, reason):
-        self.put(path, None, None)
-        self.unknown_reasons[path] = reason
-
-    def error(self, path, vendor_field, message):
-        self.errors[path] = "vendor field %s: %s" % (vendor_field, message)
+        super(_Record, self).__init__({"id": device_id, "platform": platform},
+                                      {"id": "Devices[].Id.Value", "platform": "Devices[].Platform"})
 
     def signal(self, visible, installed, vendor_field=None):
         self.put("signal.visible", visible, vendor_field)
         self.put("signal.installed", installed, None)
-
-    def done(self):
-        self.data["unknown_reasons"] = self.unknown_reasons
-        self.data["raw_fields"] = self.raw_fields
-        self.data["errors"] = self.errors
-        return self.data, sorted(self.errors.items())
-
-
-def _describe(value):
-    text = repr(value)
-    return "%s %s" % (type(value).__name__, text if len(text) <= 60 else text[:57] + "...")
 
 
 def _string(record, path, device, field):
@@ -363,7 +274,7 @@ def _string(record, path, device, field):
         return None
     vendor = "Devices[].%s" % field
     if not isinstance(value, str):
-        record.error(path, vendor, "expected a string, got %s" % _describe(value))
+        record.error(path, vendor, "expected a string, got %s" % describe(value))
         return None
     record.put(path, value, vendor)
     return value
@@ -376,13 +287,13 @@ def _device(device, where, api_url):
         return label, None, [(None, "the device record is a JSON %s, not an object" % type(device).__name__)], None
     id_object = device.get("Id")
     device_id = id_object.get("Value") if isinstance(id_object, dict) else None
-    if not _is_int(device_id) or device_id < 0:
-        return label, None, [("Id.Value", "missing or not a whole number (%s)" % _describe(device_id))], None
+    if not is_int(device_id) or device_id < 0:
+        return label, None, [("Id.Value", "missing or not a whole number (%s)" % describe(device_id))], None
     label = "devices Id %d" % device_id
     platform_value = device.get("Platform")
     if not isinstance(platform_value, str) or not platform_value:
         return label, None, [("Platform", "missing or not a string (%s): cannot tell whether this is a phone"
-                                          % _describe(platform_value))], None
+                                          % describe(platform_value))], None
     key = platform_value.strip().lower()
     if key in NOT_PHONE_PLATFORMS:
         return label, None, None, None
@@ -401,7 +312,7 @@ def _device(device, where, api_url):
     if isinstance(supervised, bool):
         record.put("supervised", supervised, "Devices[].IsSupervised")
     elif supervised is not None:
-        record.error("supervised", "Devices[].IsSupervised", "expected true or false, got %s" % _describe(supervised))
+        record.error("supervised", "Devices[].IsSupervised", "expected true or false, got %s" % describe(supervised))
     _last_seen(record, device)
     record.put("screen_lock", {}, None)
     for path in ("screen_lock.passcode_present", "screen_lock.passcode_compliant", "screen_lock.max_inactivity_minutes",
@@ -436,7 +347,7 @@ def _ownership(record, device):
         record.put("ownership", "unknown", None)
         record.unknown_reasons["ownership"] = "Workspace ONE did not report Ownership for this device"
     elif not isinstance(value, str):
-        record.error("ownership", vendor, "expected a string, got %s" % _describe(value))
+        record.error("ownership", vendor, "expected a string, got %s" % describe(value))
     elif value.strip().lower().replace("-", "").replace(" ", "") in OWNERSHIP:
         record.put("ownership", OWNERSHIP[value.strip().lower().replace("-", "").replace(" ", "")], vendor)
     else:
@@ -451,7 +362,7 @@ def _last_seen(record, device):
         return
     match = DATE_TIME_RE.match(value) if isinstance(value, str) else None
     if match is None:
-        record.error("last_checkin", vendor, "expected an ISO 8601 date-time, got %s" % _describe(value))
+        record.error("last_checkin", vendor, "expected an ISO 8601 date-time, got %s" % describe(value))
         return
     if match.group(1).startswith(NEVER):
         return  # Workspace ONE's way of saying never
@@ -492,7 +403,7 @@ def _signal(record, outcome):
             record.unknown_reasons["signal.install_source"] = REASONS["signal.install_source"]
         elif not isinstance(status, str):
             record.signal(True, None, "DeviceApps")
-            record.error("signal.installed", evidence + ".Status", "expected a string, got %s" % _describe(status))
+            record.error("signal.installed", evidence + ".Status", "expected a string, got %s" % describe(status))
         else:
             record.signal(True, None, "DeviceApps")
             record.unknown_reasons["signal.installed"] = ("Workspace ONE lists Signal with the status %r, not Installed"
@@ -521,7 +432,7 @@ def _signal_version(record, app, evidence):
         record.put("signal.version", None, None)
         record.unknown_reasons["signal.version"] = "Workspace ONE listed Signal without a version"
     elif not isinstance(value, str):
-        record.error("signal.version", vendor, "expected a string, got %s" % _describe(value))
+        record.error("signal.version", vendor, "expected a string, got %s" % describe(value))
     elif not VERSION_RE.match(value.strip()):
         record.error("signal.version", vendor, "%r is not a dotted version number" % value)
     else:
