@@ -15,6 +15,7 @@ Only ever binds 127.0.0.1; every server stops when the block ends.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,3 +93,49 @@ class FakeServer(object):
         self.httpd.server_close()
         self.thread.join(timeout=5)
         return False
+
+
+class VendorFake(object):
+    """What the Jamf Pro and Workspace ONE fakes share: issued bearer tokens, answers a test queues per path,
+    and revoking every token (as after their expiry)."""
+
+    TOKEN_FORMAT = "token-%06d"
+
+    def __init__(self):
+        self.tokens = set()
+        self.issued = []
+        self.injected = {}
+        self.lock = threading.Lock()
+        self._counter = itertools.count(1)
+
+    def serve(self):
+        return FakeServer(self.routes)
+
+    def routes(self, request):
+        raise NotImplementedError
+
+    def inject(self, path, *answers):
+        """Answer the next requests to path with these answers (status, body[, headers]) or callables of the
+        request returning one, in order, before answering normally."""
+        with self.lock:
+            self.injected.setdefault(path, []).extend(answers)
+
+    def injected_answer(self, request):
+        """The next queued answer for the request's path, or None."""
+        with self.lock:
+            queue = self.injected.get(request.path)
+            answer = queue.pop(0) if queue else None
+        if answer is None:
+            return None
+        return answer(request) if callable(answer) else answer
+
+    def expire_tokens(self):
+        with self.lock:
+            self.tokens.clear()
+
+    def new_token(self):
+        token = self.TOKEN_FORMAT % next(self._counter)
+        with self.lock:
+            self.tokens.add(token)
+            self.issued.append(token)
+        return token

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import base64
 import copy
-import itertools
 import json
 import os
-import threading
 from urllib.parse import parse_qs
 
-from tests.fakes.http_base import FakeServer
+from tests.fakes.http_base import VendorFake
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                        "examples", "mdm", "jamf", "mobile-devices-detail.json")
@@ -77,45 +75,22 @@ def make_device(number, **general):
     return device
 
 
-class JamfFake(object):
+class JamfFake(VendorFake):
+    TOKEN_FORMAT = "eyJhbGciOiJIUzI1NiJ9.jamf-%06d.c2lnbmF0dXJl"
+
     def __init__(self, devices, client_id=None, client_secret=None, username=None, password=None,
                  max_page_size=2000, expires_in=1199):
+        super(JamfFake, self).__init__()
         self.devices = devices
         self.client_id, self.client_secret = client_id, client_secret
         self.username, self.password = username, password
         self.max_page_size = max_page_size
         self.expires_in = expires_in
-        self.tokens = set()
-        self.issued = []
-        self.injected = {}
-        self.lock = threading.Lock()
-        self._counter = itertools.count(1)
-
-    def serve(self):
-        return FakeServer(self.routes)
-
-    def inject(self, path, *answers):
-        """Answer the next requests to path with these answers, in order, before answering normally."""
-        with self.lock:
-            self.injected.setdefault(path, []).extend(answers)
-
-    def expire_tokens(self):
-        with self.lock:
-            self.tokens.clear()
-
-    def _new_token(self):
-        token = "eyJhbGciOiJIUzI1NiJ9.jamf-%06d.c2lnbmF0dXJl" % next(self._counter)
-        with self.lock:
-            self.tokens.add(token)
-            self.issued.append(token)
-        return token
 
     def routes(self, request):
-        with self.lock:
-            queue = self.injected.get(request.path)
-            answer = queue.pop(0) if queue else None
+        answer = self.injected_answer(request)
         if answer is not None:
-            return answer(request) if callable(answer) else answer
+            return answer
         if request.method == "POST" and request.path == "/api/oauth/token":
             return self._oauth(request)
         if request.method == "POST" and request.path == "/api/v1/auth/token":
@@ -135,14 +110,14 @@ class JamfFake(object):
             return 400, {"error": "unsupported_grant_type"}
         if self.client_id is None or form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
             return 401, {"error": "invalid_client"}
-        return 200, {"access_token": self._new_token(), "scope": "api-role:2", "token_type": "Bearer",
+        return 200, {"access_token": self.new_token(), "scope": "api-role:2", "token_type": "Bearer",
                      "expires_in": self.expires_in}
 
     def _basic(self, request):
         expected = "Basic " + base64.b64encode(("%s:%s" % (self.username, self.password)).encode()).decode()
         if self.username is None or header(request, "Authorization") != expected:
             return 401, {"httpStatus": 401, "errors": []}
-        return 200, {"token": self._new_token(), "expires": "2026-11-26T12:30:00.000Z"}
+        return 200, {"token": self.new_token(), "expires": "2026-11-26T12:30:00.000Z"}
 
     def _detail(self, request):
         query = parse_qs(request.raw_query, keep_blank_values=True)

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import base64
 import copy
-import itertools
 import json
 import os
 import re
-import threading
 from urllib.parse import parse_qs
 
-from tests.fakes.http_base import FakeServer
+from tests.fakes.http_base import VendorFake
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                        "examples", "mdm", "workspace_one", "api-responses.json")
@@ -91,38 +89,23 @@ def make_apps(platform="Apple", signal_version="7.85", personal=True):
     return apps
 
 
-class WorkspaceOneFake(object):
+class WorkspaceOneFake(VendorFake):
+    TOKEN_FORMAT = "eyJhbGciOiJSUzI1NiJ9.ws1-%06d.c2ln"
+
     def __init__(self, devices, apps, tenant_code, client_id=None, client_secret=None, username=None, password=None,
                  expires_in=3600):
+        super(WorkspaceOneFake, self).__init__()
         self.devices = devices
         self.apps = apps
         self.tenant_code = tenant_code
         self.client_id, self.client_secret = client_id, client_secret
         self.username, self.password = username, password
         self.expires_in = expires_in
-        self.tokens = set()
-        self.issued = []
-        self.injected = {}
-        self.lock = threading.Lock()
-        self._counter = itertools.count(1)
-
-    def serve(self):
-        return FakeServer(self.routes)
-
-    def inject(self, path, *answers):
-        with self.lock:
-            self.injected.setdefault(path, []).extend(answers)
-
-    def expire_tokens(self):
-        with self.lock:
-            self.tokens.clear()
 
     def routes(self, request):
-        with self.lock:
-            queue = self.injected.get(request.path)
-            answer = queue.pop(0) if queue else None
+        answer = self.injected_answer(request)
         if answer is not None:
-            return answer(request) if callable(answer) else answer
+            return answer
         if request.method == "POST" and request.path == TOKEN_PATH:
             return self._token(request)
         if header(request, "aw-tenant-code") != self.tenant_code:
@@ -153,11 +136,7 @@ class WorkspaceOneFake(object):
             return 400, {"error": "unsupported_grant_type"}
         if self.client_id is None or form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
             return 400, {"error": "invalid_client"}
-        token = "eyJhbGciOiJSUzI1NiJ9.ws1-%06d.c2ln" % next(self._counter)
-        with self.lock:
-            self.tokens.add(token)
-            self.issued.append(token)
-        return 200, {"access_token": token, "expires_in": self.expires_in, "token_type": "Bearer",
+        return 200, {"access_token": self.new_token(), "expires_in": self.expires_in, "token_type": "Bearer",
                      "scope": "api"}
 
     def _authorized(self, authorization):

@@ -32,30 +32,13 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import (
     retry_after_seconds,
 )
 from tests.fakes.http_base import FakeServer
+from tests.fakes.sleep import Recorder, policy
 
 # Secrets with characters that change under url-encoding and JSON escaping, so an echo of the
 # form body or of a JSON string cannot slip past redaction in an encoded spelling.
 CLIENT_SECRET = 'cs~Q8+pl/us=eq&amp"quo\\te'
 PASSWORD = 'pw:Jamf+P@ss/w"rd=1'
 USERNAME = "api-reader"
-
-
-class Recorder(object):
-    """A sleep function that records how long it was asked to wait and returns at once."""
-
-    def __init__(self):
-        self.waits = []
-
-    def __call__(self, seconds):
-        self.waits.append(seconds)
-
-
-def policy(**kwargs):
-    kwargs.setdefault("sleep", Recorder())
-    kwargs.setdefault("backoff_base", 0.01)
-    kwargs.setdefault("max_retries", 3)
-    kwargs.setdefault("timeout", 5)
-    return HttpPolicy(**kwargs)
 
 
 def sequence(*answers):

@@ -16,6 +16,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm import intune
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from tests.fakes.intune_api import IntuneFake, aad_error, graph_error
+from tests.fakes.sleep import Recorder
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 EXAMPLE = os.path.join(ROOT, "examples", "mdm", "intune", "graph-responses.json")
@@ -27,16 +28,6 @@ ALL_DEVICES = {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget",
                "deviceAndAppManagementAssignmentFilterId": None, "deviceAndAppManagementAssignmentFilterType": "none"}
 ALL_USERS = {"@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget",
              "deviceAndAppManagementAssignmentFilterId": None, "deviceAndAppManagementAssignmentFilterType": "none"}
-
-
-class Recorder(object):
-    """A sleep function that records how long it was asked to wait and returns at once."""
-
-    def __init__(self):
-        self.waits = []
-
-    def __call__(self, seconds):
-        self.waits.append(seconds)
 
 
 def group(gid, exclude=False):

@@ -14,32 +14,17 @@ from urllib.parse import parse_qs, quote, quote_plus
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import jamf
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.jamf_api import DETAIL, JamfFake, example_devices, header, make_device
+from tests.fakes.sleep import Recorder, policy
 
 # Secrets with characters that change under url-encoding, JSON escaping and base64, so no encoded spelling slips by.
 CLIENT_ID = "3f1e5a2c-0b7d-4c1e-9a55-1b2c3d4e5f60"
 CLIENT_SECRET = 'cs~Q8+pl/us=eq&amp"quo\\te'
 USERNAME = "api-reader"
 PASSWORD = 'pw:Jamf+P@ss/w"rd=1'
-
-
-class Recorder(object):
-    def __init__(self):
-        self.waits = []
-
-    def __call__(self, seconds):
-        self.waits.append(seconds)
-
-
-def policy(**kwargs):
-    kwargs.setdefault("sleep", Recorder())
-    kwargs.setdefault("backoff_base", 0.01)
-    kwargs.setdefault("max_retries", 3)
-    kwargs.setdefault("timeout", 5)
-    return HttpPolicy(**kwargs)
 
 
 def oauth_fake(devices, **kwargs):

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, quote, quote_plus
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import workspace_one
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.workspace_one_api import (
@@ -27,28 +27,13 @@ from tests.fakes.workspace_one_api import (
     make_apps,
     make_device,
 )
+from tests.fakes.sleep import Recorder, policy
 
 TENANT_CODE = "K9x+Tn/7Qa=zR2wLp0Vb8cYe"
 CLIENT_ID = "a1b2c3d4e5f6"
 CLIENT_SECRET = 'cs~Q8+pl/us=eq&amp"quo\\te'
 USERNAME = "ws1-reader"
 PASSWORD = 'pw:WS1+P@ss/w"rd=1'
-
-
-class Recorder(object):
-    def __init__(self):
-        self.waits = []
-
-    def __call__(self, seconds):
-        self.waits.append(seconds)
-
-
-def policy(**kwargs):
-    kwargs.setdefault("sleep", Recorder())
-    kwargs.setdefault("backoff_base", 0.01)
-    kwargs.setdefault("max_retries", 3)
-    kwargs.setdefault("timeout", 5)
-    return HttpPolicy(**kwargs)
 
 
 def oauth_fake(devices, apps):
