@@ -16,9 +16,10 @@ with compliant, failing, incomplete, stale, malformed and unusable records
 in each. Then, each in a fresh process (the servers stay in their own):
 
   floor     a plain urllib loop over the same URLs as the clients (same page
-            sizes, same auth headers; Workspace ONE's app lists on 4 threads
-            like the client), JSON-parsing each page and dropping it; tokens
-            are fetched before the clock starts
+            sizes, same auth headers; Workspace ONE's app lists on as many
+            threads as the client's APP_WORKERS), JSON-parsing each page and
+            dropping it, one source after the other; tokens are fetched
+            before the clock starts
   playbook  ansible-playbook playbooks/harden_signal.yml --check with the four
             sources configured and an inventory without workstations, end to
             end: pulled, normalized, judged, summarized, reports written to a
@@ -730,10 +731,11 @@ def _floor_android_management(walk, c, token):
 def _floor_workspace_one(walk, c, token):
     from concurrent.futures import ThreadPoolExecutor
     from urllib.parse import urlencode
+    from ansible_collections.hardening.signal.plugins.module_utils.mdm.workspace_one import APP_WORKERS
     headers = {"Accept": "application/json;version=1", "aw-tenant-code": c["tenant_code"],
                "Authorization": "Bearer %s" % token}
     page, size = 0, 500
-    with ThreadPoolExecutor(max_workers=4) as pool:  # as the client's APP_WORKERS
+    with ThreadPoolExecutor(max_workers=APP_WORKERS) as pool:  # as many app lists in flight as the client
         while True:
             query = urlencode([("page", page), ("pagesize", size), ("orderby", "deviceid"), ("sortorder", "ASC")])
             body = walk.get("%s/api/mdm/devices/search?%s" % (c["api_url"], query), headers)
@@ -750,6 +752,7 @@ def _floor_workspace_one(walk, c, token):
 
 
 def phase_floor(config_path):
+    collection_on_path()
     with open(config_path, encoding="utf-8") as handle:
         config = json.load(handle)
     tokens = _floor_tokens(config)

@@ -39,6 +39,13 @@ class FakeRequest(object):
         return json.loads(self.body.decode("utf-8"))
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a client with more requests in flight than that (Workspace ONE's app-list
+    # workers, several sources at once) would see connections dropped and retried a second later, which a vendor's
+    # API does not do.
+    request_queue_size = 128
+
+
 class FakeServer(object):
     def __init__(self, routes):
         self.routes = routes
@@ -79,7 +86,7 @@ class FakeServer(object):
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
