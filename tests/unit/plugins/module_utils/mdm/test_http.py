@@ -32,7 +32,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import (
     retry_after_seconds,
 )
 from tests.fakes.http_base import FakeServer
-from tests.fakes.sleep import Recorder, policy
+from tests.fakes.sleep import policy
 
 # Secrets with characters that change under url-encoding and JSON escaping, so an echo of the
 # form body or of a JSON string cannot slip past redaction in an encoded spelling.

@@ -18,7 +18,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import M
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.jamf_api import DETAIL, JamfFake, example_devices, header, make_device
-from tests.fakes.sleep import Recorder, policy
+from tests.fakes.sleep import policy
 
 # Secrets with characters that change under url-encoding, JSON escaping and base64, so no encoded spelling slips by.
 CLIENT_ID = "3f1e5a2c-0b7d-4c1e-9a55-1b2c3d4e5f60"

@@ -27,7 +27,7 @@ from tests.fakes.workspace_one_api import (
     make_apps,
     make_device,
 )
-from tests.fakes.sleep import Recorder, policy
+from tests.fakes.sleep import policy
 
 TENANT_CODE = "K9x+Tn/7Qa=zR2wLp0Vb8cYe"
 CLIENT_ID = "a1b2c3d4e5f6"
