@@ -330,6 +330,22 @@ def test_429_without_retry_after_on_an_app_list_backs_off_and_is_counted():
     assert client.stats.retries == 1 and client.stats.requests == 1 + 1 + 2
 
 
+def test_429_with_retry_after_on_app_lists_in_the_worker_pool_keeps_every_device_and_the_order():
+    devices, apps = fleet(20)
+    apps[17] = make_apps(signal_version=None)
+    fake = oauth_fake(devices, apps)
+    throttled = (429, {"errorCode": 429, "message": "Too many requests"}, {"Retry-After": "3"})
+    for number in (5, 12):
+        fake.inject("/api/mdm/devices/%d/apps" % number, throttled)
+    pol = policy()
+    with fake.serve() as server:
+        client, items = pull(server, pol)
+    assert [r["id"] for r in records_in(items)] == [str(n) for n in range(1, 21)]
+    assert [r["signal"]["installed"] for r in records_in(items)] == [n != 17 for n in range(1, 21)]
+    assert pol.sleep.waits == [3.0, 3.0] and client.stats.retries == 2
+    assert client.stats.requests == 1 + 1 + 20 + 2  # token, one search page, the app lists, the two retried
+
+
 def test_a_500_on_an_app_list_then_success():
     devices, apps = fleet(2)
     fake = oauth_fake(devices, apps)
