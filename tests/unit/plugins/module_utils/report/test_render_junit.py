@@ -173,6 +173,26 @@ def test_hostile_strings_cannot_break_the_file():
     _assert_counts_add_up(root)
 
 
+ESCAPED = [HOSTILE, '', 'plain', 'a & b < c > d "e" \'f\'', '\r\n\t', 'caf\u00e9 \U0001f600', '\u2028\u00a0\ue000\U000e0001',
+           '&amp;&#13;', ']]>', '\x7f\x85', ' lead and trail ']
+
+
+@pytest.mark.parametrize('value', ESCAPED)
+def test_attributes_and_text_are_escaped_as_elementtree_does(value):
+    # The document is written by hand; each attribute and text must be what ET.tostring gives for it.
+    element = ET.Element('p', {'value': rj.xml_text(value)})
+    assert ET.tostring(element, encoding='unicode') == '<p value="%s" />' % rj.xml_attr(value)
+    element = ET.Element('p')
+    element.text = rj.xml_text(value)
+    expected = ET.tostring(element, encoding='unicode')
+    assert expected == ('<p>%s</p>' % rj._escape_text(rj.xml_text(value)) if value else '<p />')
+    assert ET.fromstring('<p value="%s" />' % rj.xml_attr(value)).get('value') == rj.xml_text(value)
+
+
+def test_non_string_values_are_text():
+    assert rj.xml_attr(None) == '' and rj.xml_attr(3) == '3' and rj.xml_attr(['<x>']) == "['&lt;x&gt;']"
+
+
 def test_unknown_status_is_not_a_pass():
     summary = sample_summary()
     summary['subjects'][0]['results'][0]['status'] = 'weird'  # not schema-valid; still never shown as passing
