@@ -95,6 +95,31 @@ def test_cell():
     assert rc.cell(None) == '' and rc.cell(3) == '3' and rc.cell('a=b') == 'a=b' and rc.cell('-') == "'-"
 
 
+FIELDS = ['', ' ', 'plain', 'a,b', 'say "hi"', '"', '""', 'line\nbreak', 'cr\rhere', 'crlf\r\n', '\t tab', "'quoted'",
+          'caf\u00e9 \U0001f600', '\u2028', ';semi;']
+
+
+def test_fields_are_quoted_as_csv_writer_does():
+    # The file is written by hand; every line must be what csv.writer (excel dialect, CRLF) gives for it.
+    for first in FIELDS:
+        buffer = io.StringIO()
+        csv.writer(buffer, dialect='excel', lineterminator='\r\n').writerow([first] + FIELDS)
+        assert ','.join(rc.field(text) for text in [first] + FIELDS) + '\r\n' == buffer.getvalue()
+
+
+def test_hostile_file_is_what_csv_writer_writes():
+    summary = sample_summary()
+    for index, subject in enumerate(summary['subjects']):
+        subject.update(id=FIELDS[index % len(FIELDS)] + str(index), owner=FIELDS[(index + 3) % len(FIELDS)])
+        for number, result in enumerate(subject['results']):
+            result['reason'] = FIELDS[(index + number) % len(FIELDS)]
+            result['observed'] = {FIELDS[number % len(FIELDS)]: [-1, FIELDS[index % len(FIELDS)]]}
+    text = render_csv(summary)
+    buffer = io.StringIO()
+    csv.writer(buffer, dialect='excel', lineterminator='\r\n').writerows(csv.reader(io.StringIO(text, newline='')))
+    assert buffer.getvalue() == text
+
+
 @pytest.mark.parametrize('per_chunk', [1, 2, 500])
 def test_streamed_is_the_same_text(monkeypatch, per_chunk):
     monkeypatch.setattr(rc, 'SUBJECTS_PER_CHUNK', per_chunk)
