@@ -26,6 +26,10 @@ is still a failure), the generated_at of the first run of its current unbroken s
 pass or a not_applicable ends a streak; a run in which the subject was not judged at all (left out with
 --limit, say) neither ends nor extends it.
 
+Pruning (append's keep_runs): the results of all but the newest keep_runs runs are deleted in the same transaction
+as the append, with the subjects (and their streaks) that none of the kept runs judged. The runs rows stay: the trend
+reads them, and a streak may have begun in a pruned run. SQLite reuses the freed pages, so the file stops growing.
+
 Changes are against each result's last recorded status (normally the previous run's): newly failing is a
 result now fail, unknown, manual or error that was pass, not_applicable or waived (or not judged before);
 fixed is a result now pass that was not.
@@ -123,6 +127,8 @@ class History(object):
         self._started = 0.0
         # Seconds spent loading the streaks, writing the results (with failing_since and the changes), and in all.
         self.timings = {}
+        # What the last append pruned (see _prune).
+        self.pruned = {"up_to_run": None, "subjects": 0}
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             # Autocommit mode: transactions are begun and ended explicitly below.
@@ -168,17 +174,24 @@ class History(object):
 
     # ---- appending a run -------------------------------------------------------------------------------
 
-    def append(self, summary, changes_limit=CHANGES_LIMIT, trend_runs=TREND_RUNS):
+    def append(self, summary, changes_limit=CHANGES_LIMIT, trend_runs=TREND_RUNS, keep_runs=0):
         """Record the summary's results in a new run (not yet committed) and set failing_since on its results.
 
-        Returns {"history": ..., "changes": ..., "trend": ...} for the summary. On any failure the run is rolled
-        back and HistoryError is raised.
+        keep_runs > 0: in the same transaction, prune the results of all but the newest keep_runs runs (see
+        _prune). Returns {"history": ..., "changes": ..., "trend": ...} for the summary. On any failure the run
+        is rolled back and HistoryError is raised.
         """
+        if isinstance(keep_runs, bool) or not isinstance(keep_runs, int) or keep_runs < 0:
+            raise ValueError("keep_runs must be 0 (keep every run) or a number of runs, not %r" % (keep_runs,))
         started = time.monotonic()
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self._in_transaction = True
             sections = self._append(summary, changes_limit, trend_runs)
+            pruning = time.monotonic()
+            if keep_runs:
+                self.pruned = self._prune(sections["history"]["run_id"], keep_runs)
+            self.timings["prune"] = round(time.monotonic() - pruning, 3)
         except sqlite3.Error as exc:
             self.rollback()
             _forget_failing_since(summary)
@@ -266,6 +279,31 @@ class History(object):
             "changes": tracker.section(previous),
             "trend": trend,
         }
+
+    def _prune(self, run_id, keep_runs):
+        """Delete the results of every run older than the newest keep_runs (run_id, just appended, included).
+
+        The runs' own rows stay (a few hundred bytes each): the trend reads their date and compliance, and a
+        failing_since may still name one. A subject none of the kept runs judged (a device that left the fleet)
+        goes too, with its streaks; were it to come back, it is new. Controls stay: streaks index by their id.
+        Returns {"up_to_run": run id or None, "subjects": how many subjects went}.
+        """
+        db = self.db
+        row = db.execute("SELECT run_id FROM runs WHERE run_id <= ? ORDER BY run_id DESC LIMIT 1 OFFSET ?",
+                         (run_id, keep_runs)).fetchone()
+        if row is None or db.execute("SELECT 1 FROM results WHERE run_id <= ? LIMIT 1", (row[0],)).fetchone() is None:
+            return {"up_to_run": None, "subjects": 0}
+        cutoff = row[0]
+        # Written so that SQLite looks each candidate up by the results' key (run_id, subject) run by run, and
+        # stops at the first kept run that judged it: a subject still in the fleet costs one lookup.
+        gone = db.execute(
+            "SELECT p.subject FROM (SELECT DISTINCT subject FROM results WHERE run_id <= ?1) AS p WHERE NOT EXISTS ("
+            "SELECT 1 FROM results r WHERE r.run_id IN (SELECT run_id FROM runs WHERE run_id > ?1) AND r.subject = p.subject)",
+            (cutoff,)).fetchall()
+        db.executemany("DELETE FROM streaks WHERE subject = ?", gone)
+        db.executemany("DELETE FROM subjects WHERE subject = ?", gone)
+        db.execute("DELETE FROM results WHERE run_id <= ?", (cutoff,))
+        return {"up_to_run": cutoff, "subjects": len(gone)}
 
     def commit(self):
         if self._in_transaction:

@@ -31,7 +31,7 @@ def record(path, statuses, at, **kwargs):
     """Append and commit one run; (its summary, the sections)."""
     document = summary(statuses, at, **{k: v for k, v in kwargs.items() if k in ("pct", "check_mode")})
     with History(str(path)) as store:
-        sections = store.append(document, **{k: v for k, v in kwargs.items() if k in ("changes_limit", "trend_runs")})
+        sections = store.append(document, **{k: v for k, v in kwargs.items() if k in ("changes_limit", "trend_runs", "keep_runs")})
         store.commit()
     return document, sections
 
@@ -229,3 +229,92 @@ def test_wal_journal_mode_gives_the_same_history(tmp_path):
         store.commit()
     with History(str(path)) as store:
         assert store.results(1) == {("s", "c"): "fail"}
+
+
+def _runs_with_results(path):
+    db = sqlite3.connect(str(path))
+    try:
+        return [row[0] for row in db.execute("SELECT DISTINCT run_id FROM results ORDER BY run_id")]
+    finally:
+        db.close()
+
+
+def _names(path, table):
+    db = sqlite3.connect(str(path))
+    try:
+        return {row[0] for row in db.execute("SELECT name FROM %s" % table)}
+    finally:
+        db.close()
+
+
+def test_keep_runs_prunes_the_oldest_results_and_keeps_failing_since(tmp_path):
+    path = tmp_path / "h.sqlite"
+    for day in range(1, 6):
+        # c1 fails in every run: its streak began in run 1, whose results are pruned from run 3 on.
+        document, _sections = record(path, {"s1": {"c1": "fail", "c2": "pass" if day % 2 else "fail"}},
+                                     "2026-11-0%dT00:00:00Z" % day, keep_runs=2)
+        assert _runs_with_results(path) == list(range(max(1, day - 1), day + 1))
+        assert since(document, "s1", "c1") == "2026-11-01T00:00:00Z"
+    assert since(document, "s1", "c2") is None
+    with History(str(path)) as store:
+        # Every run's date and compliance stay for the trend; a pruned run has no results left.
+        assert [run["run_id"] for run in store.runs()] == [1, 2, 3, 4, 5]
+        assert store.results(1) == {} and store.results(5) == {("s1", "c1"): "fail", ("s1", "c2"): "pass"}
+        sections = store.append(summary({"s1": {"c1": "fail"}}, "2026-11-06T00:00:00Z"), keep_runs=2)
+        assert [point["run_id"] for point in sections["trend"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_subjects_no_kept_run_judged_are_forgotten(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"gone": {"c1": "fail"}, "stays": {"c1": "fail"}, "away": {"c1": "fail"}}, "2026-11-01T00:00:00Z", keep_runs=2)
+    record(path, {"stays": {"c1": "fail"}, "away": {"c1": "fail"}}, "2026-11-02T00:00:00Z", keep_runs=2)
+    # Run 3 prunes run 1: "gone" was in no later run; "away" is not in run 3 but in run 2, which is kept.
+    _doc, sections = record(path, {"stays": {"c1": "fail"}}, "2026-11-03T00:00:00Z", keep_runs=2)
+    assert _names(path, "subjects") == {"stays", "away"}
+    db = sqlite3.connect(str(path))
+    assert db.execute("SELECT count(*) FROM streaks").fetchone()[0] == 2
+    db.close()
+    # "away" comes back: its streak was kept, so failing_since goes back to run 1 and nothing is newly failing.
+    document, sections = record(path, {"stays": {"c1": "fail"}, "away": {"c1": "fail"}}, "2026-11-04T00:00:00Z", keep_runs=2)
+    assert since(document, "away", "c1") == "2026-11-01T00:00:00Z" and sections["changes"]["newly_failing"]["count"] == 0
+    # "gone" comes back: it is new, as if never judged.
+    document, sections = record(path, {"stays": {"c1": "fail"}, "gone": {"c1": "fail"}}, "2026-11-05T00:00:00Z", keep_runs=2)
+    assert since(document, "gone", "c1") == "2026-11-05T00:00:00Z"
+    assert sections["changes"]["newly_failing"]["items"] == [
+        {"subject": "gone", "control": "c1", "status": "fail", "previous_status": None}]
+
+
+def test_pruning_is_rolled_back_with_the_run(tmp_path):
+    path = tmp_path / "h.sqlite"
+    for day in (1, 2, 3):
+        record(path, {"s1": {"c1": "fail"}}, "2026-11-0%dT00:00:00Z" % day)
+    with History(str(path)) as store:
+        store.append(summary({"s1": {"c1": "pass"}}, "2026-11-04T00:00:00Z"), keep_runs=1)
+        assert store.pruned == {"up_to_run": 3, "subjects": 0}
+        store.rollback()
+    assert _runs_with_results(path) == [1, 2, 3]
+
+
+def test_keep_runs_zero_keeps_everything_and_bad_values_are_refused(tmp_path):
+    path = tmp_path / "h.sqlite"
+    for day in (1, 2, 3):
+        record(path, {"s1": {"c1": "fail"}}, "2026-11-0%dT00:00:00Z" % day, keep_runs=0)
+    assert _runs_with_results(path) == [1, 2, 3]
+    with History(str(path)) as store:
+        for bad in (-1, True, "3", 2.5):
+            with pytest.raises(ValueError, match="keep_runs"):
+                store.append(summary({"s1": {"c1": "fail"}}, "2026-11-04T00:00:00Z"), keep_runs=bad)
+    assert _runs_with_results(path) == [1, 2, 3]
+
+
+def test_a_pruned_history_file_stops_growing(tmp_path):
+    path = tmp_path / "h.sqlite"
+    fleet = {"subject-%04d" % index: {"control-%02d" % control: ("pass", "fail", "manual")[(index + control) % 3]
+                                      for control in range(12)} for index in range(400)}
+    sizes = []
+    for day in range(1, 13):
+        record(path, fleet, "2026-11-%02dT00:00:00Z" % day, keep_runs=3)
+        sizes.append(os.path.getsize(str(path)))
+    # Freed pages are reused: once three runs are kept, the file no longer grows by a run's results.
+    run_size = sizes[1] - sizes[0]
+    assert run_size > 0 and sizes[-1] - sizes[3] < run_size / 2, sizes
