@@ -28,17 +28,13 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.attest
     apply_validity_overrides,
     check_validity_overrides,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.governance.history import (
-    History,
-    HistoryError,
-    default_path,
-    disabled_sections,
-)
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
-from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary, write_reports
+from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
+from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
 from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
@@ -70,6 +66,8 @@ ARGUMENT_SPEC = {
     "max_failures": {"type": "dict", "default": {}},
     "history": {"type": "bool", "default": False},
     "history_path": {"type": "str", "default": ""},
+    # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
+    "history_keep_runs": {"type": "int", "default": 90},
     # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner}}, judged here at once.
     "collected": {"type": "dict"},
     # Judge as of this moment (ISO 8601) instead of now: reproducible reports, and slices merged as one run.
@@ -183,6 +181,8 @@ class ActionModule(ActionBase):
         found = check_limits(max_failures)
         if found:
             raise AnsibleActionFail("max_failures: %s" % "; ".join(found))
+        if args["history_keep_runs"] < 0:
+            raise AnsibleActionFail("history_keep_runs: %d is not 0 (keep every run) or a number of runs" % args["history_keep_runs"])
         phase("catalogue")
 
         input_errors, sources = [], []
@@ -221,39 +221,17 @@ class ActionModule(ActionBase):
         summary["attestations"] = attestations.section(validity)
         phase("summarize")
 
-        history, warnings = None, problem_warnings(waivers, attestations)
-        sections = disabled_sections()
-        if args["history"]:
-            path = args["history_path"] or default_path(args["report_dir"])
-            try:
-                history = History(path)
-                sections = history.append(summary)
-            except HistoryError as exc:
-                if history is not None:
-                    history.close()
-                    history = None
-                sections["history"].update(enabled=True, path=path, error=str(exc))
-                warnings.append("%s; the reports are written without it" % exc)
-        summary.update(sections)
-        summary["gate"] = gate = evaluate_gate(summary, max_failures, args["threshold_pct"])
-        phase("history")
+        warnings = problem_warnings(waivers, attestations)
+        gate = evaluate_gate(summary, max_failures, args["threshold_pct"])
+        history_path = (args["history_path"] or default_path(args["report_dir"])) if args["history"] else None
         try:
-            try:
-                paths = write_reports(summary, args["report_dir"], args["formats"], timings=timings)
-            except (InvalidSummary, SchemaUnavailable, OSError) as exc:
-                raise AnsibleActionFail("cannot write the compliance summary to %s (the run is not added to the history): %s"
-                                        % (args["report_dir"], exc))
-            lap[0] = time.monotonic()
-            if history is not None:
-                try:
-                    history.commit()
-                except HistoryError as exc:
-                    summary["history"]["error"] = str(exc)
-                    warnings.append(str(exc))
-        finally:
-            if history is not None:
-                history.close()
-        phase("history_commit")
+            paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history_path,
+                                              keep_runs=args["history_keep_runs"], timings=timings)
+        except (InvalidSummary, SchemaUnavailable, OSError) as exc:
+            raise AnsibleActionFail("cannot write the compliance summary to %s (the run is not added to the history): %s"
+                                    % (args["report_dir"], exc))
+        warnings.extend(history_warnings)
+        lap[0] = time.monotonic()
 
         pct = summary["compliance"]["pct"]
         result.update(

@@ -155,6 +155,14 @@ options:
     description: The history file; empty means C(fleet-history.sqlite) in O(report_dir).
     type: str
     default: ""
+  history_keep_runs:
+    description:
+      - How many runs' results the history keeps. As each run is appended, in the same transaction, the results of
+        older runs are pruned, with the subjects none of the kept runs judged.
+      - Every run's date and compliance stay for the trend, and C(failing_since) still names the run a streak began in.
+      - V(0) keeps every run.
+    type: int
+    default: 90
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.

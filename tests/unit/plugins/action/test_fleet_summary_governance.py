@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import pytest
 from ansible.errors import AnsibleActionFail
@@ -87,7 +88,20 @@ def test_a_history_that_cannot_be_used_does_not_stop_the_reports(tmp_path):
     ({"attestation_validity_days": {"sh-3.7-linux-screen-lock": 30}}, "checked on the host, not attested"),
     ({"attestation_validity_days": {"sh-3.3-profile": 0}}, "0 days is not a whole number of days from 1 to 730"),
     ({"max_failures": {"critical": 1}}, "unknown severity critical"),
+    ({"history": True, "history_keep_runs": -1}, "history_keep_runs: -1 is not 0"),
 ])
 def test_bad_limits_and_validities_fail_the_task(tmp_path, args, words):
     with pytest.raises(AnsibleActionFail, match=words):
         run_action(tmp_path, **args)
+
+
+def test_history_keep_runs_prunes_older_results(tmp_path):
+    for _run in range(3):
+        result, summary = run_action(tmp_path, history=True, history_keep_runs=2)
+    assert result["history"]["run_id"] == 3 and result["history"]["runs"] == 3 and len(summary["trend"]) == 3
+    db = sqlite3.connect(str(tmp_path / "reports" / "fleet-history.sqlite"))
+    try:
+        assert [row[0] for row in db.execute("SELECT DISTINCT run_id FROM results ORDER BY run_id")] == [2, 3]
+    finally:
+        db.close()
+    assert "history_prune" in result["timings"]
