@@ -281,7 +281,11 @@ seconds:
   returned: always
   type: float
 timings:
-  description: Seconds per phase (catalogue, collect, evaluate, summarize, validate, then write_<format> for each format).
+  description:
+    - Seconds per phase (catalogue, collect, governance, evaluate, summarize, history with history_prune in it, validate,
+      then write_<format> for each format, history_commit).
+    - write_junit and write_csv are timed in the process forked to write them while the others are written; wait_forked is
+      what the action then waited for it.
   returned: always
   type: dict
   sample: {catalogue: 0.05, collect: 1.2, evaluate: 3.1, summarize: 0.3, validate: 1.4, write_json: 1.1, write_md: 0.2, write_html: 0.2}
