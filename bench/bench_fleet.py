@@ -338,6 +338,15 @@ def _action(args):
     return ActionModule(task, connection, _Stub(check_mode=True), loader=None, templar=None)
 
 
+def run_job(run, report_dir, formats):
+    """The action's result for the generated run.json (loaded), writing the given formats to report_dir."""
+    args = {"controls_dir": CONTROLS_DIR, "org": run["org"], "newest_versions": run["newest_versions"],
+            "workstation_group": GROUP, "probe_var": PROBE_VAR, "owner_var": OWNER_VAR,
+            "mdm_sources": run["mdm_sources"], "waivers": run["waivers"], "attestations": run["attestations"],
+            "report_dir": report_dir, "formats": formats, "threshold_pct": 0.0}
+    return _action(args).run(task_vars={"hostvars": run["hostvars"], "groups": run["groups"]})
+
+
 def phase_job(directory):
     collection_on_path()
     # Everything the run imports, so the baseline holds the interpreter and its imports.
@@ -349,11 +358,7 @@ def phase_job(directory):
         started = time.perf_counter()
         with open(os.path.join(directory, "run.json"), encoding="utf-8") as handle:
             run = json.load(handle)
-        args = {"controls_dir": CONTROLS_DIR, "org": run["org"], "newest_versions": run["newest_versions"],
-                "workstation_group": GROUP, "probe_var": PROBE_VAR, "owner_var": OWNER_VAR,
-                "mdm_sources": run["mdm_sources"], "waivers": run["waivers"], "attestations": run["attestations"],
-                "report_dir": report_dir, "formats": ["json", "md", "html"], "threshold_pct": 0.0}
-        result = _action(args).run(task_vars={"hostvars": run["hostvars"], "groups": run["groups"]})
+        result = run_job(run, report_dir, ["json", "md", "html"])
         seconds = time.perf_counter() - started
         peak = _maxrss_mib() - baseline
         sizes = {fmt: os.path.getsize(path) for fmt, path in result["reports"].items()}
