@@ -80,30 +80,20 @@ def xml_text(value):
     return _NOT_XML.sub('\ufffd', value if isinstance(value, str) else str(value))
 
 
+# Attribute text as ElementTree escapes it; line ends and tabs as character references (a parser would fold them
+# to spaces otherwise).
+_ATTR_ESCAPES = str.maketrans({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;', '\n': '&#10;',
+                               '\t': '&#09;'})
+
+
 def xml_attr(value):
     """A data value as the text of a double-quoted XML attribute: xml_text(), then escaped as ElementTree does."""
     text = value if isinstance(value, str) else '' if value is None else str(value)
     # Printable text holds no character XML 1.0 forbids, and no tab, CR or LF: the common case, checked in one pass.
-    if text.isprintable():
-        if '&' in text or '<' in text or '>' in text or '"' in text:
-            return text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
-        return text
-    text = xml_text(text)
-    if '&' in text:
-        text = text.replace('&', '&amp;')
-    if '<' in text:
-        text = text.replace('<', '&lt;')
-    if '>' in text:
-        text = text.replace('>', '&gt;')
-    if '"' in text:
-        text = text.replace('"', '&quot;')
-    # Line ends and tabs as character references: a parser would fold them to spaces otherwise.
-    if '\r' in text:
-        text = text.replace('\r', '&#13;')
-    if '\n' in text:
-        text = text.replace('\n', '&#10;')
-    if '\t' in text:
-        text = text.replace('\t', '&#09;')
+    if not text.isprintable():
+        return xml_text(text).translate(_ATTR_ESCAPES)
+    if '&' in text or '<' in text or '>' in text or '"' in text:
+        return _escape_text(text).replace('"', '&quot;')
     return text
 
 
