@@ -160,18 +160,22 @@ class _Forked(object):
     def start(cls, summary, directory, formats):
         if not formats:
             return None
+        formats = list(dict.fromkeys(formats))
         paths = {fmt: os.path.abspath(os.path.join(directory, FILENAMES[fmt])) for fmt in formats}
-        files, temps = {}, {}
+        files, temps, pipe = {}, {}, ()
         try:
             for fmt in formats:
                 files[fmt], temps[fmt] = temp_file_for(paths[fmt])
-            reader, writer = os.pipe()
-        except BaseException:
-            for fmt, fd in files.items():
+            pipe = reader, writer = os.pipe()
+            pid = os.fork()
+        except BaseException as exc:
+            for fd in list(files.values()) + list(pipe):
                 os.close(fd)
-                remove_temp_file(temps[fmt])
+            for tmp in temps.values():
+                remove_temp_file(tmp)
+            if isinstance(exc, OSError) and pipe:
+                return None  # no process to spare (EAGAIN, ENOMEM): this process writes them all
             raise
-        pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reader)
             _child(summary, formats, files, writer)

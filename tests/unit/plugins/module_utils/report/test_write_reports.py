@@ -80,3 +80,18 @@ def test_a_target_that_cannot_be_replaced_fails_and_cleans_up(tmp_path):
     with pytest.raises(OSError):
         write_reports(sample_summary(), str(tmp_path), ('json', 'csv'), fork=True)
     assert sorted(os.listdir(str(tmp_path))) == sorted([FILENAMES['json'], FILENAMES['csv']])
+
+
+def test_when_no_process_can_be_forked_this_one_writes_everything(tmp_path, monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, 'Resource temporarily unavailable')
+    monkeypatch.setattr(wr.os, 'fork', no_fork)
+    paths = write_reports(sample_summary(), str(tmp_path), ALL, fork=True)
+    assert _contents(tmp_path) == {FILENAMES[fmt]: RENDERERS[fmt](sample_summary()) for fmt in ALL}
+    assert sorted(paths) == sorted(ALL)
+
+
+def test_a_format_asked_twice_is_written_once(tmp_path):
+    paths = write_reports(sample_summary(), str(tmp_path), ('csv', 'csv', 'json'), fork=True)
+    assert paths == {'csv': str(tmp_path / FILENAMES['csv']), 'json': str(tmp_path / FILENAMES['json'])}
+    assert sorted(os.listdir(str(tmp_path))) == sorted([FILENAMES['csv'], FILENAMES['json']])
