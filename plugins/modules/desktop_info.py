@@ -20,7 +20,11 @@ description:
     unattended-upgrades covers Signal's repository, whether the update server is
     blocked in the hosts file, and the GNOME screen lock and lock-screen
     notification settings enforced through dconf.
-  - On Linux everything is read from files; no command is run. On macOS the
+  - On Linux everything is read from files, with one exception - apt package
+    indexes compressed as lz4 or zstd (as apt writes them on many Debian
+    container images) are read through apt's own C(/usr/lib/apt/apt-helper cat-file),
+    streamed and searched without being held in memory. Without apt-helper such
+    an index makes the apt source's verdict unknown, with the reason. On macOS the
     module runs C(codesign -dv --verbose=2) and C(codesign --verify --strict)
     on each Signal.app to read its Team ID and signing authority and check the
     signature, and reads the screen lock and Signal's notification settings
@@ -164,6 +168,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hardening.signal.plugins.module_utils.probes.desktop_facts import collect
 from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app, profiles
 
+APT_HELPER_DIR = "/usr/lib/apt"
+
 
 def _codesign(module):
     """macOS only: `codesign -dv` output and `codesign --verify` outcome per
@@ -181,6 +187,34 @@ def _codesign(module):
     return outputs, verified
 
 
+def _apt_cat_file(module):
+    """A reader of .lz4/.zst apt indexes for the probes (apt_lists.offers),
+    or None when apt-helper is missing. The decompressed index is streamed to
+    ``consume`` as apt-helper writes it, never collected whole."""
+    helper = module.get_bin_path("apt-helper", opt_dirs=[APT_HELPER_DIR])
+    if not helper:
+        return None
+
+    def cat_file(path, consume):
+        outcome = {}
+
+        def read_stdout(process):
+            # apt-helper writes its few error lines to stderr after failing,
+            # so reading stdout to its end first cannot fill the stderr pipe.
+            try:
+                outcome["value"] = consume(process.stdout)
+            except Exception as exc:  # a read error becomes the index's error, not a module failure
+                outcome["error"] = "reading apt-helper's output failed: %s" % exc
+
+        rc, _out, err = module.run_command([helper, "cat-file", path], before_communicate_callback=read_stdout)
+        if rc != 0:
+            return None, "apt-helper cat-file failed (exit %d): %s" % (rc, (err or "").strip() or "no message")
+        if "error" in outcome:
+            return None, outcome["error"]
+        return outcome.get("value"), None
+    return cat_file
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -191,9 +225,11 @@ def main():
         ),
         supports_check_mode=True,
     )
-    outputs = verified = None
+    outputs = verified = cat_file = None
     if _platform.system() == "Darwin":
         outputs, verified = _codesign(module)
+    else:
+        cat_file = _apt_cat_file(module)
     facts = collect(
         root="/",
         apt_repo_url=module.params["apt_repo_url"],
@@ -201,6 +237,7 @@ def main():
         key_fingerprint=module.params["key_fingerprint"],
         codesign_outputs=outputs,
         codesign_verified=verified,
+        apt_cat_file=cat_file,
     )
     module.exit_json(changed=False, facts=facts)
 

@@ -7,6 +7,13 @@
 apt names each index after its URI (apt-pkg's URItoFileName: scheme and
 credentials dropped, some characters %-quoted, '/' turned into '_'), so the
 files of one sources.list entry are found by name, without running apt.
+
+Compressed indexes are searched as a stream, a chunk at a time: a full
+distribution's index is tens of megabytes once decompressed. Python reads
+.gz, .xz and .bz2 itself; .lz4 and .zst (what apt-pkg writes on many Debian
+container images) are read through a ``cat_file`` callable that the module
+provides (it runs apt's own `apt-helper cat-file`), so these probes run no
+command themselves.
 """
 from __future__ import annotations
 
@@ -17,13 +24,17 @@ import mmap
 import os
 import re
 import stat
+import zlib
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import fs
 
 LISTS_DIR = "/var/lib/apt/lists"
 # Characters QuoteString quotes in URItoFileName, besides controls, space and non-ASCII.
 _QUOTED = set('\\|{}[]<>"^~_=!@#$%&*')
-_DECOMPRESS = {".gz": gzip.decompress, ".xz": lzma.decompress, ".bz2": bz2.decompress}
+_OPENERS = {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}
+# Compressions apt-pkg reads but Python's standard library does not.
+APT_ONLY = (".lz4", ".zst")
+CHUNK = 1 << 20
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://)?(?:[^@/]*@)?")
 
 
@@ -73,34 +84,60 @@ def _stanza_versions(data, package):
         start = at + len(marker)
 
 
-def _read_index(root, path):
-    """Return (versions-finder input as bytes-like, error)."""
+def scan_stream(stream, package):
+    """Versions of ``package`` in a Packages index read from a binary stream,
+    a chunk at a time; only the unfinished stanza is carried between chunks."""
+    versions = []
+    carry = b""
+    while True:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        data = carry + chunk
+        end = data.rfind(b"\n\n")
+        if end < 0:
+            carry = data
+            continue
+        versions += _stanza_versions(data[:end + 1], package)
+        carry = data[end + 2:]
+    return versions + _stanza_versions(carry, package)
+
+
+def _scan_index(root, path, package, cat_file):
+    """Return (versions or None, error) for one index file."""
     host = fs.host_path(root, path)
     ext = path.rsplit("Packages", 1)[1]  # "" (plain), ".gz", ".xz", ".lz4", ...
     try:
         st = os.stat(host)
         if not stat.S_ISREG(st.st_mode):
             return None, "%s: not a regular file" % path
-        if ext in _DECOMPRESS:
-            data, err = fs.read_bytes(root, path)
-            if data is None:
-                return None, err
-            return _DECOMPRESS[ext](data), None
-        if ext:
-            return None, "%s: compressed as %s, which this probe cannot read" % (path, ext)
+        if ext in _OPENERS:
+            with _OPENERS[ext](host, "rb") as stream:
+                return scan_stream(stream, package), None
+        if ext in APT_ONLY:
+            if cat_file is None:
+                return None, ("%s: compressed as %s, which Python cannot read and apt's apt-helper "
+                              "(/usr/lib/apt/apt-helper) is not available to read it" % (path, ext))
+            versions, err = cat_file(host, lambda stream: scan_stream(stream, package))
+            return (None, "%s: %s" % (path, err)) if err else (versions, None)
         if st.st_size == 0:
-            return b"", None
+            return [], None
         # Indexes of a full distribution are tens of megabytes: map, do not copy.
         with open(host, "rb") as handle:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), None
-    except (OSError, ValueError, EOFError, lzma.LZMAError) as exc:
-        return None, "%s: %s" % (path, getattr(exc, "strerror", None) or exc.__class__.__name__)
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _stanza_versions(data, package), None
+    except (OSError, ValueError, EOFError, lzma.LZMAError, zlib.error) as exc:
+        return None, "%s: %s" % (path, getattr(exc, "strerror", None) or str(exc) or exc.__class__.__name__)
 
 
-def offers(root, entry, package, names=None):
+def offers(root, entry, package, names=None, cat_file=None):
     """Return {"indexes": [paths], "versions": [..], "errors": [..]} for one
     sources entry: the versions of ``package`` its downloaded indexes list.
-    No index at all means apt has not downloaded this source's lists."""
+    No index at all means apt has not downloaded this source's lists.
+
+    ``cat_file(host_path, consume)`` reads an .lz4 or .zst index: it calls
+    ``consume`` with a binary stream of the decompressed index and returns
+    (consume's result, None), or (None, error message)."""
     result = {"indexes": [], "versions": [], "errors": []}
     if names is None:
         names, err = fs.listdir(root, LISTS_DIR)
@@ -114,14 +151,11 @@ def offers(root, entry, package, names=None):
                         continue
                     path = fs.join(LISTS_DIR, name)
                     result["indexes"].append(path)
-                    data, err = _read_index(root, path)
-                    if data is None:
+                    versions, err = _scan_index(root, path, package, cat_file)
+                    if versions is None:
                         result["errors"].append(err)
                         continue
-                    try:
-                        result["versions"] += [v for v in _stanza_versions(data, package)
-                                               if v not in result["versions"]]
-                    finally:
-                        if isinstance(data, mmap.mmap):
-                            data.close()
+                    for version in versions:
+                        if version not in result["versions"]:
+                            result["versions"].append(version)
     return result

@@ -213,7 +213,7 @@ def judge_entry(root, entry, fingerprint=DEFAULT_FINGERPRINT):
             "errors": errors, "signed_by": ", ".join(paths) or None}
 
 
-def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, package=PACKAGE):
+def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, package=PACKAGE, cat_file=None):
     """Enabled entries other than Signal's whose downloaded indexes offer
     ``package``: apt installs the highest version from any of them, so each
     one not pinned to Signal's key is a way in for a build Signal did not sign.
@@ -221,14 +221,15 @@ def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, packag
     Returns (sources, unreadable): sources are {file, line, uri, suite,
     versions, official (False/None; True ones, mirrors signed by Signal's
     key, are left out), reason}; unreadable are messages for entries whose
-    indexes could not be read."""
+    indexes could not be read. ``cat_file`` reads .lz4/.zst indexes
+    (apt_lists.offers)."""
     own = {(e["file"], e["line"]) for e in signal}
     names, err = fs.listdir(root, apt_lists.LISTS_DIR)
     sources, unreadable = [], [err] if err else []
     for entry in entries:
         if "deb" not in entry["types"] or not _is_enabled(entry) or (entry["file"], entry["line"]) in own:
             continue
-        offered = apt_lists.offers(root, entry, package, names)
+        offered = apt_lists.offers(root, entry, package, names, cat_file)
         where = "%s:%d" % (entry["file"], entry["line"])
         if not offered["versions"]:
             if offered["errors"]:
@@ -248,7 +249,7 @@ def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, packag
 
 
 def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
-                  fingerprint=DEFAULT_FINGERPRINT):
+                  fingerprint=DEFAULT_FINGERPRINT, cat_file=None):
     """Summarise Signal's apt source for a deb install.
 
     official: True when some enabled entry for Signal's repository is pinned
@@ -256,12 +257,13 @@ def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
     False when there is no such entry, every entry is pinned to another key
     / unchecked, or another source offers signal-desktop with signature
     checks off or another key; None when it cannot be decided.
+    ``cat_file`` reads .lz4/.zst package indexes (apt_lists.offers).
     """
     entries, errors = read_entries(root)
     matches = signal_entries(entries, repo_url, suite)
     result = {"entries": [{"file": e["file"], "line": e["line"]} for e in matches],
               "official": None, "source": None, "reason": None, "errors": list(errors), "others": []}
-    others, unreadable = other_sources(root, entries, matches, fingerprint)
+    others, unreadable = other_sources(root, entries, matches, fingerprint, cat_file=cat_file)
     result["others"] = others
     if not matches:
         if errors:

@@ -124,7 +124,7 @@ def _deb_install(doc, root, options):
     if not pkg["installed"]:
         return None, pkg["error"]
     src = apt_sources.signal_source(root, options["apt_repo_url"], options["apt_suite"],
-                                    options["key_fingerprint"])
+                                    options["key_fingerprint"], options.get("apt_cat_file"))
     install = {"kind": "deb", "path": DEB_PATH, "version": pkg["version"],
                "official": src["official"], "source": src["source"],
                "_reasons": {}, "_errors": {}}
@@ -413,17 +413,19 @@ def _all_null(doc, reason):
 
 def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
             apt_suite=apt_sources.DEFAULT_SUITE, key_fingerprint=apt_sources.DEFAULT_FINGERPRINT,
-            codesign_outputs=None, codesign_verified=None):
+            codesign_outputs=None, codesign_verified=None, apt_cat_file=None):
     """Return the facts document for the host whose files are under ``root``.
 
     ``codesign_outputs`` / ``codesign_verified`` (macOS only) map a
     Signal.app path to the output of `codesign -dv` and to whether
-    `codesign --verify` passed; the module runs those commands."""
+    `codesign --verify` passed; the module runs those commands.
+    ``apt_cat_file`` (Linux, optional) reads .lz4/.zst apt package indexes
+    as apt_lists.offers describes; the module runs `apt-helper cat-file`."""
     platform = platform or detect_platform()
     doc = _Doc(platform)
     options = {"apt_repo_url": apt_repo_url, "apt_suite": apt_suite,
                "key_fingerprint": key_fingerprint, "codesign_outputs": codesign_outputs,
-               "codesign_verified": codesign_verified}
+               "codesign_verified": codesign_verified, "apt_cat_file": apt_cat_file}
     if platform == "windows":
         reason = "Windows hosts are not probed by this module"
         for path in ("signal.version", "signal.official_source", "signal.community_build",

@@ -240,11 +240,30 @@ def test_a_source_without_signed_by_offering_signal_is_unknown(tmp_path):
     assert "no Signed-By" in result["reason"]
 
 
-def test_an_index_the_probe_cannot_read_makes_a_pass_unknown(tmp_path):
+def test_an_lz4_index_without_apt_helper_makes_a_pass_unknown(tmp_path, real_lz4_list):
     official_host(tmp_path)
     os.remove(str(tmp_path / DEBIAN_INDEX))
-    write(tmp_path, DEBIAN_INDEX + ".lz4", b"\x04\x22\x4d\x18 lz4 frame")
+    with open(real_lz4_list, "rb") as handle:
+        write(tmp_path, DEBIAN_INDEX + ".lz4", handle.read())
     result = source(tmp_path)
     assert result["official"] is None
     assert "/etc/apt/sources.list:1: whether it offers signal-desktop is unknown" in result["reason"]
-    assert "lz4" in result["reason"]
+    assert "compressed as .lz4, which Python cannot read and apt's apt-helper" in result["reason"]
+
+
+def test_a_real_lz4_index_read_by_apt_helper_keeps_the_pass(tmp_path, real_lz4_list, apt_cat_file):
+    official_host(tmp_path)
+    os.remove(str(tmp_path / DEBIAN_INDEX))
+    with open(real_lz4_list, "rb") as handle:
+        write(tmp_path, DEBIAN_INDEX + ".lz4", handle.read())
+    result = apt_sources.signal_source(str(tmp_path), fingerprint=TEST_FPR, cat_file=apt_cat_file)
+    assert result["official"] is True and result["reason"] is None and result["others"] == []
+
+
+def test_an_unsigned_mirror_with_a_zstd_index_fails(tmp_path, apt_cat_file, zstd_frame):
+    official_host(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb [trusted=yes] %s xenial main\n" % MIRROR)
+    write(tmp_path, MIRROR_INDEX + ".zst", zstd_frame((STANZA % "7.90.0").encode()))
+    result = apt_sources.signal_source(str(tmp_path), fingerprint=TEST_FPR, cat_file=apt_cat_file)
+    assert result["official"] is False
+    assert "mirror.list:1 (%s xenial) also offers signal-desktop 7.90.0: " % MIRROR in result["reason"]
