@@ -71,11 +71,13 @@ def _key(scope, tag):
 
 
 class AptConfig:
-    """Parsed settings: scalar values and lists (both by lower-case key)."""
+    """Parsed settings: scalar values and lists (both by lower-case key),
+    and the file that set each scalar value (evidence for reports)."""
 
     def __init__(self):
         self.values = {}
         self.lists = {}
+        self.origins = {}
 
     def value(self, key, default=None):
         return self.values.get(key.lower(), default)
@@ -83,14 +85,17 @@ class AptConfig:
     def list(self, key):
         return list(self.lists.get(key.lower(), []))
 
+    def origin(self, key):
+        return self.origins.get(key.lower())
+
     def clear(self, key):
         key = key.lower().rstrip(":")
-        for table in (self.values, self.lists):
+        for table in (self.values, self.lists, self.origins):
             for k in list(table):
                 if k == key or k.startswith(key + "::"):
                     del table[k]
 
-    def apply(self, ops):
+    def apply(self, ops, origin=None):
         for op in ops:
             if op[0] == "clear":
                 self.clear(op[1])
@@ -98,11 +103,12 @@ class AptConfig:
                 self.lists.setdefault(op[1], []).append(op[2])
             else:
                 self.values[op[1]] = op[2]
+                self.origins[op[1]] = origin
 
-    def feed(self, text):
-        """Apply one file's text; raise AptConfError on broken syntax, in
-        which case nothing of that file is applied."""
-        self.apply(parse_ops(text))
+    def feed(self, text, origin=None):
+        """Apply one file's text (``origin``: its path); raise AptConfError on
+        broken syntax, in which case nothing of that file is applied."""
+        self.apply(parse_ops(text), origin)
 
 
 def _assign(key, value):
@@ -187,7 +193,7 @@ def read_config(root="/"):
             errors.append(err)
             continue
         try:
-            config.feed(text)
+            config.feed(text, path)
         except AptConfError as exc:
             errors.append("%s: %s" % (path, exc))
     return config, errors
