@@ -18,8 +18,9 @@ description:
     code signature), Flatpak and Snap community builds, the Signal profile
     folders of local users (mode, privacy, whether they look linked), whether
     unattended-upgrades covers Signal's repository, whether the update server is
-    blocked in the hosts file, and the GNOME screen lock and lock-screen
-    notification settings enforced through dconf.
+    blocked in the hosts file or (Linux) by a proxy setting of apt or
+    C(/etc/environment) that points at C(0.0.0.0), C(::) or port 0, and the GNOME
+    screen lock and lock-screen notification settings enforced through dconf.
   - On Linux everything is read from files, with one exception - apt package
     indexes compressed as lz4 or zstd (as apt writes them on many Debian
     container images) are read through apt's own C(/usr/lib/apt/apt-helper cat-file),
@@ -135,10 +136,15 @@ facts:
              "mode": "0700", "private": true}
         profiles_private: true
     update:
-      description: Whether unattended-upgrades covers Signal's repository and whether the update server is blocked.
+      description:
+        - Whether unattended-upgrades covers Signal's repository and whether the update server is blocked
+          (with the blocking settings named in C(server_block_reasons)).
+        - On Linux, C(proxies) lists the proxies set for the update server (credentials removed); C(blocks) is
+          null, with a reason, for a proxy whose rules cannot be seen.
       returned: always
       type: dict
-      sample: {"auto_update_covers_signal": true, "server_blocked": false}
+      sample: {"auto_update_covers_signal": true, "server_blocked": false, "server_block_reasons": [],
+               "proxies": [{"url": "http://proxy.example:3128", "source": "/etc/environment: https_proxy", "blocks": null}]}
     screen_lock:
       description: OS screen lock as enforced by the administrator.
       returned: always

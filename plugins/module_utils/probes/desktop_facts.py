@@ -29,6 +29,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     macos_settings,
     os_release,
     profiles,
+    proxy_settings,
     unattended_upgrades,
 )
 
@@ -282,10 +283,35 @@ def _signal_profiles(doc, root, users, user_errors, platform):
 # --- update -------------------------------------------------------------
 
 def _update_section(doc, root, options, state):
-    host = urlparse(options["apt_repo_url"]).hostname or hosts_file.UPDATE_HOST
+    url = urlparse(options["apt_repo_url"])
+    host = url.hostname or hosts_file.UPDATE_HOST
     hosts = hosts_file.probe(root, host)
-    doc.put("update.server_blocked", hosts["blocked"], hosts["reason"])
     doc.error("update.server_blocked", hosts["error"])
+    reasons = [hosts["reason"]] if hosts["blocked"] else []
+    proxy_errors = []
+    if doc.facts["platform"] == "linux":
+        proxies = proxy_settings.probe(root, host, url.scheme or "https")
+        doc.put("update.proxies", proxies["proxies"])
+        for idx, why in proxies["unknown"].items():
+            doc.reason("update.proxies.%d.blocks" % idx, why)
+        reasons += proxies["block_reasons"]
+        proxy_errors = proxies["errors"]
+        for err in proxy_errors:
+            doc.error("update.proxies", err)
+    else:
+        doc.put("update.proxies", None, "proxy settings are read on Linux only")
+    doc.put("update.server_block_reasons", reasons)
+    if reasons:
+        doc.put("update.server_blocked", True)
+    elif hosts["blocked"] is None:
+        doc.put("update.server_blocked", None, hosts["reason"])
+    elif proxy_errors:
+        # A proxy setting that could not be read or understood may be the block.
+        doc.put("update.server_blocked", None)
+        for err in proxy_errors:
+            doc.error("update.server_blocked", err)
+    else:
+        doc.put("update.server_blocked", False)
     if doc.facts["platform"] != "linux":
         doc.put("update.auto_update_covers_signal", None,
                 "applies to Linux only: Signal's own updater updates the app on this platform")

@@ -179,7 +179,8 @@ def test_compliant_host(tmp_path):
     assert sig["profiles"] == [{"user": "alice", "path": "/home/alice/.config/Signal",
                                 "linked": True, "mode": "0700", "private": True}]
     assert sig["profiles_private"] is True
-    assert facts["update"] == {"server_blocked": False, "auto_update_covers_signal": True}
+    assert facts["update"] == {"server_blocked": False, "server_block_reasons": [], "proxies": [],
+                               "auto_update_covers_signal": True}
     assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                     "locked_by_admin": True,
                                     "source": "dconf: /etc/dconf/db/local.d/00-hardening", "other_settings": []}
@@ -234,11 +235,59 @@ def test_noncompliant_host(tmp_path):
     assert sig["official_source"] is False and sig["community_build"] is True
     assert [(i["kind"], i["official"]) for i in sig["installs"]] == [("deb", False), ("flatpak", False)]
     assert sig["profiles"][0]["private"] is False and sig["profiles_private"] is False
-    assert facts["update"] == {"server_blocked": True, "auto_update_covers_signal": False}
+    assert facts["update"] == {"server_blocked": True, "auto_update_covers_signal": False, "proxies": [],
+                               "server_block_reasons": ["/etc/hosts maps updates.signal.org to 0.0.0.0"]}
     assert facts["screen_lock"]["enabled"] is False
     assert facts["screen_lock"]["idle_delay_seconds"] == 0
     assert facts["screen_lock"]["lock_delay_seconds"] == 3600
     assert facts["lockscreen_notifications"]["hides_content"] is False
+
+
+def compliant_with(root, rel, content):
+    """The compliant host plus one file; its checked facts document."""
+    compliant(root)
+    write(root, rel, content)
+    facts = desktop_facts.collect(str(root), platform="linux", key_fingerprint=TEST_FPR)
+    check_document(facts)
+    return facts
+
+
+def test_a_dead_end_proxy_for_signals_host_blocks_with_the_setting_named(tmp_path):
+    facts = compliant_with(tmp_path, "etc/apt/apt.conf.d/90proxy",
+                           'Acquire::http::Proxy "http://proxy.example:3128";\n'
+                           'Acquire::https::Proxy::updates.signal.org "http://0.0.0.0:3128";\n')
+    assert facts["update"]["server_blocked"] is True
+    assert facts["update"]["server_block_reasons"] == [
+        "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy::updates.signal.org sends apt's requests for "
+        "updates.signal.org to http://0.0.0.0:3128, where nothing can answer"]
+    assert facts["update"]["proxies"] == [{"url": "http://0.0.0.0:3128", "blocks": True,
+                                           "source": "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy::updates.signal.org"}]
+
+
+def test_an_ordinary_proxy_keeps_the_hosts_verdict_and_says_it_is_unseen(tmp_path):
+    facts = compliant_with(tmp_path, "etc/environment",
+                           'PATH="/usr/bin:/bin"\nhttps_proxy="http://alice:secret@proxy.example:3128/"\n')
+    assert facts["update"]["server_blocked"] is False and facts["update"]["server_block_reasons"] == []
+    assert facts["update"]["proxies"] == [{"url": "http://proxy.example:3128", "blocks": None,
+                                           "source": "/etc/environment: https_proxy"}]
+    assert "cannot read" in facts["unknown_reasons"]["update.proxies.0.blocks"]
+    assert "secret" not in json.dumps(facts)
+
+
+def test_a_malformed_proxy_makes_the_verdict_an_error_naming_the_file(tmp_path):
+    facts = compliant_with(tmp_path, "etc/apt/apt.conf.d/90proxy", 'Acquire::https::Proxy "http://proxy.example:31280000";\n')
+    assert facts["update"]["server_blocked"] is None and facts["update"]["proxies"] == []
+    assert facts["errors"]["update.server_blocked"].startswith(
+        "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy: malformed proxy: ")
+
+
+def test_a_hosts_file_block_wins_over_a_malformed_proxy(tmp_path):
+    noncompliant(tmp_path)
+    write(tmp_path, "etc/environment", "https_proxy=ftp://proxy.example\n")
+    facts = desktop_facts.collect(str(tmp_path), platform="linux")
+    check_document(facts)
+    assert facts["update"]["server_blocked"] is True
+    assert "/etc/environment: https_proxy: malformed proxy" in facts["errors"]["update.proxies"]
 
 
 def test_unlocked_settings_are_unknown_with_reasons(tmp_path):
