@@ -214,3 +214,20 @@ def test_failure_limits_name_every_line_crossed(run_playbook):
     assert "low: 6 failing results (limit 2): sh-3.10-android-daily-reboot x6" in run.output
     run = run_playbook(extra={"signal_hardening_max_failures": {"high": -1}})
     assert run.rc != 0 and "signal_hardening_max_failures" in run.output
+
+
+def test_several_sources_are_pulled_side_by_side_and_reported_in_the_configured_order(run_playbook):
+    # More than one source: each is pulled in its own process inside the Ansible worker (mdm/forked_pull.py).
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "examples")
+    sources = [{"name": "csv-export", "type": "file", "path": os.path.join(examples, "mdm-export.csv")},
+               {"name": "gone", "type": "file", "path": "/nonexistent/export.json"},
+               {"name": "json-export", "type": "file", "path": os.path.join(examples, "mdm-export.json")}]
+    run = run_playbook(extra={"signal_hardening_mdm_sources": sources, "signal_hardening_min_compliance_pct": 0,
+                              "signal_hardening_fail_on_incomplete_sources": False})
+    assert run.rc == 0, run.output
+    summary = run.summary()
+    mdm = [s for s in summary["run"]["sources"] if s["type"] != "ansible"]
+    assert [(s["name"], s["status"]) for s in mdm] == [("csv-export", "complete"), ("gone", "failed"), ("json-export", "complete")]
+    phones = [s["source"]["name"] for s in summary["subjects"] if s["kind"] == "mobile"]
+    assert phones == sorted(phones, key=["csv-export", "json-export"].index)   # each source's phones, in source order
+    assert {name: phones.count(name) for name in set(phones)} == {n["name"]: n["subjects"] for n in mdm if n["subjects"]}

@@ -20,7 +20,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects im
     invalid_mobile_subject,
     mobile_subject,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.mdm import export_file
+from ansible_collections.hardening.signal.plugins.module_utils.mdm import export_file, forked_pull
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 
@@ -62,6 +62,11 @@ def _failed(name, source_type, field, message):
     return [], [error], _status(name, source_type, "failed", 0, 1, message)
 
 
+def _failed_in_child(spec, message):
+    name = source_name(spec)
+    return _failed(name, str(spec.get("type") or "unknown") if isinstance(spec, dict) else "unknown", None, message)
+
+
 def source_name(spec):
     return str(spec.get("name") or "%s:%s" % (spec.get("type"), spec.get("path") or spec.get("api_url") or ""))
 
@@ -81,12 +86,21 @@ def pull_source(spec, progress=None, environ=None):
     return _pull_api(spec, name, api_module(source_type), progress, os.environ if environ is None else environ)
 
 
-def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS):
-    """[(subjects, input_errors, source_status)] for each spec, in the order of specs, pulled on up to workers
-    threads: the same results as pulling them one after the other. Progress lines name their source."""
+def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS, processes=None):
+    """[(subjects, input_errors, source_status)] for each spec, in the order of specs: the same results as
+    pulling them one after the other. Progress lines name their source.
+
+    processes: None pulls in forked processes (one per source, up to ``workers`` at once: a source that mostly
+    waits on its API leaves the CPU to the others) where the system can fork and has more than one CPU, else
+    on up to ``workers`` threads; True/False forces the choice.
+    """
     specs = list(specs)
     if len(specs) < 2 or workers < 2:
         return [pull_source(spec, progress, environ) for spec in specs]
+    if processes or processes is None and forked_pull.can_fork():
+        return forked_pull.pull_in_processes(
+            specs, lambda spec, relay: pull_source(spec, relay, environ), _failed_in_child, progress,
+            workers=workers)
     with ThreadPoolExecutor(max_workers=min(workers, len(specs))) as pool:
         futures = [pool.submit(pull_source, spec, progress, environ) for spec in specs]
         return [future.result() for future in futures]

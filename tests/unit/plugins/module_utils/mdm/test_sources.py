@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source, pull_sources
 from tests.fakes.jamf_api import DETAIL, JamfFake, jamf_error
 from tests.fakes.jamf_api import make_device as jamf_device
@@ -57,24 +59,26 @@ def comparable(results):
     return out
 
 
-def test_concurrent_pull_gives_what_a_pull_one_after_the_other_gives_in_the_configured_order():
+@pytest.mark.parametrize("processes", [True, False], ids=["forked", "threads"])
+def test_concurrent_pull_gives_what_a_pull_one_after_the_other_gives_in_the_configured_order(processes):
     with jamf_fake().serve() as jamf, ws1_fake().serve() as ws1:
         sources = specs(jamf, ws1)
         one_by_one = [pull_source(spec, environ={}) for spec in sources]
-        at_once = pull_sources(sources, environ={}, workers=3)
+        at_once = pull_sources(sources, environ={}, workers=3, processes=processes)
     assert [status["name"] for dummy, dummy2, status in at_once] == ["corp-jamf", "export", "corp-ws1"]
     assert [status["status"] for dummy, dummy2, status in at_once] == ["complete"] * 3
     assert [len(subjects) for subjects, dummy, dummy2 in at_once] == [7, 19, 12]
     assert comparable(at_once) == comparable(one_by_one)
 
 
-def test_one_source_failing_part_way_is_marked_incomplete_while_the_others_complete():
+@pytest.mark.parametrize("processes", [True, False], ids=["forked", "threads"])
+def test_one_source_failing_part_way_is_marked_incomplete_while_the_others_complete(processes):
     jamf = jamf_fake()
     # Page 0 answers; page 1 keeps failing: the source stops after three devices and says why.
     broken = (500, jamf_error(500, "INTERNAL_ERROR", "database unavailable"))
     jamf.inject(DETAIL, jamf._detail, broken, broken)
     with jamf.serve() as jamf_server, ws1_fake().serve() as ws1_server:
-        results = pull_sources(specs(jamf_server, ws1_server), environ={}, workers=3)
+        results = pull_sources(specs(jamf_server, ws1_server), environ={}, workers=3, processes=processes)
     (jamf_subjects, jamf_errors, jamf_status), export, ws1 = results
     assert jamf_status["status"] == "incomplete" and len(jamf_subjects) == 3
     assert "stopped after 3 device(s)" in jamf_status["detail"] and "HTTP 500" in jamf_status["detail"]
@@ -82,12 +86,13 @@ def test_one_source_failing_part_way_is_marked_incomplete_while_the_others_compl
     assert export[2]["status"] == "complete" and ws1[2]["status"] == "complete" and len(ws1[0]) == 12
 
 
-def test_a_source_refused_at_the_token_endpoint_fails_alone_and_no_secret_appears_anywhere():
+@pytest.mark.parametrize("processes", [True, False], ids=["forked", "threads"])
+def test_a_source_refused_at_the_token_endpoint_fails_alone_and_no_secret_appears_anywhere(processes):
     with jamf_fake().serve() as jamf_server, ws1_fake().serve() as ws1_server:
         sources = specs(jamf_server, ws1_server)
         sources[2]["client_secret"] = WS1_SECRET + "-wrong"
         progress = []
-        results = pull_sources(sources, progress=lambda *line: progress.append(line), environ={}, workers=3)
+        results = pull_sources(sources, progress=lambda *line: progress.append(line), environ={}, workers=3, processes=processes)
     statuses = [status["status"] for dummy, dummy2, status in results]
     assert statuses == ["complete", "complete", "failed"]
     assert "invalid_client" in results[2][2]["detail"]
