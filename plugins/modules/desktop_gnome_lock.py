@@ -36,15 +36,17 @@ options:
     default: true
 attributes:
   check_mode:
-    description: Reports every file it would write or remove and changes nothing.
     support: full
+    details: Reports every file it would write or remove and changes nothing.
   diff_mode:
-    description: Shows the before and after of each file it would change.
     support: full
+    details: Shows the before and after of each file it would change.
   platform:
-    description: Linux hosts with GNOME (dconf).
     support: full
     platforms: posix
+    details: Linux hosts with GNOME (dconf).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 seealso:
   - module: hardening.signal.desktop_info
 """

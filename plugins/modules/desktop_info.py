@@ -58,16 +58,26 @@ options:
     type: str
     default: DBA36B5181D0C816F630E889D980A17457F6FB06
 attributes:
-  check_mode:
-    description: The module only reads; it runs the same in check mode.
+  action:
     support: full
-  diff_mode:
-    description: The module changes nothing, so it has no diff to show.
+    details: The action runs M(hardening.signal.win_desktop_info) instead on hosts with a Windows shell.
+  async:
     support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+    details: The module changes nothing, so it has no diff to show.
   platform:
-    description: POSIX hosts (Linux and macOS).
     support: full
     platforms: posix
+    details: POSIX hosts (Linux and macOS).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 notes:
   - The facts document follows C(schemas/desktop_facts.schema.json) of this collection.
   - User-level GNOME settings live in binary per-user databases and are not read,

@@ -107,15 +107,17 @@ options:
     default: 30
 attributes:
   check_mode:
-    description: Reports every file it would write and every build it would remove, and changes nothing. The key is still read and verified.
     support: full
+    details: Reports every file it would write and every build it would remove, and changes nothing. The key is still read and verified.
   diff_mode:
-    description: Shows the before and after of each file it would change (a keyring as its fingerprints).
     support: full
+    details: Shows the before and after of each file it would change (a keyring as its fingerprints).
   platform:
-    description: Debian and Ubuntu (apt). Signal Desktop on macOS and Windows reads no policy an administrator could set.
     support: full
     platforms: debian
+    details: Debian and Ubuntu (apt). Signal Desktop on macOS and Windows reads no policy an administrator could set.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 notes:
   - Signal publishes amd64 packages only; on other architectures the source is written but apt finds no package.
   - C(hardening.signal.desktop_info) reads back what this module sets.

@@ -164,18 +164,25 @@ options:
     type: int
     default: 90
 attributes:
+  action:
+    support: full
+    details: Everything runs in the action, on the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Judges and writes the reports in check mode too; it changes nothing on managed hosts.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
     details: Runs on the controller only.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 notes:
   - Needs the Python package C(jsonschema) on the controller (see C(requirements.txt)).
 """

@@ -100,18 +100,25 @@ options:
     type: bool
     default: false
 attributes:
+  action:
+    support: full
+    details: Everything runs in the action, on the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: Read-only; it reads in check mode too.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
   platform:
-    description: Target OS/families that can be operated against.
     support: full
     platforms: posix
     details: Runs on the controller only.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 notes:
   - Credentials are read from the options first, then from the environment (the variables named above), which is how
     an AWX credential type injects them.

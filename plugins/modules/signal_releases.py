@@ -60,16 +60,25 @@ options:
     type: bool
     default: true
 attributes:
-  check_mode:
-    description: Only reads; runs the same in check mode.
+  action:
     support: full
+    details: Everything runs in the action, on the controller.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Only reads; runs the same in check mode.
   diff_mode:
-    description: Changes nothing, so there is no diff.
     support: none
   platform:
-    description: Runs on the controller.
     support: full
     platforms: all
+    details: Runs on the controller.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 seealso:
   - module: hardening.signal.fleet_summary
 """

@@ -32,15 +32,15 @@ author:
 options: {}
 attributes:
   check_mode:
-    description: Only reads; runs the same in check mode.
     support: full
+    details: Only reads; runs the same in check mode.
   diff_mode:
-    description: Changes nothing, so there is no diff.
     support: none
   platform:
-    description: Windows.
     support: full
     platforms: windows
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 seealso:
   - module: hardening.signal.desktop_info
   - module: hardening.signal.fleet_summary
