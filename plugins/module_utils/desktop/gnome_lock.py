@@ -86,13 +86,9 @@ def conflicts(root):
     found = []
     keys = _keys()
     names, _err = fs.listdir(root, KEYFILE_DIR)
-    for name in names:
-        if name.startswith(".") or _ours(name) or name.encode("utf-8", "surrogateescape") < KEYFILE_NAME.encode():
-            continue
-        path = fs.join(KEYFILE_DIR, name)
-        if not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
+    paths = [fs.join(KEYFILE_DIR, name) for name in names
+             if not (name.startswith(".") or _ours(name) or name.encode("utf-8", "surrogateescape") < KEYFILE_NAME.encode())]
+    for path, text, err in fs.read_regular_files(root, paths):
         if text is None:
             found.append("%s cannot be read (%s): dconf reads it after %s" % (path, err, KEYFILE_NAME))
             continue

@@ -48,30 +48,16 @@ def find(root, repo_url, suite, own_path, keyring_path):
     or 'deb822'), signed_by (str or None), conflicts (bool: apt would refuse
     both together)}."""
     found, errors = [], []
-    paths, errs = _one_line_files(root)
+    one_line_paths, errs = _one_line_files(root)
     errors += errs
-    for path in paths:
-        if not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
-        if text is None:
-            errors.append(err)
-            continue
-        entries, _errs = apt_sources.parse_one_line(text, path)
-        for entry in entries:
-            if _same_repo(entry, repo_url, suite):
-                found.append(_describe(entry, "one-line", keyring_path))
-    for path in _deb822_files(root, own_path):
-        if not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
-        if text is None:
-            errors.append(err)
-            continue
-        entries, _errs = apt_sources.parse_deb822(text, path)
-        for entry in entries:
-            if _same_repo(entry, repo_url, suite):
-                found.append(_describe(entry, "deb822", keyring_path))
+    for paths, parse, fmt in ((one_line_paths, apt_sources.parse_one_line, "one-line"),
+                              (_deb822_files(root, own_path), apt_sources.parse_deb822, "deb822")):
+        for path, text, err in fs.read_regular_files(root, paths):
+            if text is None:
+                errors.append(err)
+                continue
+            entries, _errs = parse(text, path)
+            found += [_describe(entry, fmt, keyring_path) for entry in entries if _same_repo(entry, repo_url, suite)]
     return found, errors
 
 

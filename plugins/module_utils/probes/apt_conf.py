@@ -185,10 +185,7 @@ def read_config(root="/"):
         errors.append(err)
     paths = [fs.join(CONF_DIR, n) for n in names if _conf_part_ok(n)]
     paths.append(CONF_MAIN)
-    for path in paths:
-        if not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
+    for path, text, err in fs.read_regular_files(root, paths):
         if text is None:
             errors.append(err)
             continue

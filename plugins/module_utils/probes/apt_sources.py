@@ -109,17 +109,13 @@ def read_entries(root="/"):
     names, err = fs.listdir(root, SOURCES_DIR)
     if err:
         errors.append(err)
-    for name in names:
-        if not _VALID_NAME.match(name) or not (name.endswith(".list") or name.endswith(".sources")):
-            continue
-        path = fs.join(SOURCES_DIR, name)
-        if not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
+    paths = [fs.join(SOURCES_DIR, name) for name in names
+             if _VALID_NAME.match(name) and (name.endswith(".list") or name.endswith(".sources"))]
+    for path, text, err in fs.read_regular_files(root, paths):
         if text is None:
             errors.append(err)
             continue
-        parser = parse_one_line if name.endswith(".list") else parse_deb822
+        parser = parse_one_line if path.endswith(".list") else parse_deb822
         found, errs = parser(text, path)
         entries += found
         errors += errs

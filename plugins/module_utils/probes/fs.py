@@ -140,6 +140,17 @@ def read_text_optional(root, path, max_bytes=DEFAULT_MAX_BYTES):
     return read_text(root, path, max_bytes)
 
 
+def read_regular_files(root, paths):
+    """Yield (path, text or None, error) for each of ``paths`` that is a
+    regular file; the others (missing, folders, devices) are passed over, as
+    apt and dconf pass them over. ``text`` is None when the file cannot be read."""
+    for path in paths:
+        if not is_file(root, path):
+            continue
+        text, err = read_text(root, path)
+        yield path, text, err
+
+
 def listdir(root, path):
     """Return (sorted names, error). A missing directory is ([], None)."""
     try:

@@ -125,6 +125,18 @@ def _mtime(root, path):
     return st.st_mtime if st is not None else None
 
 
+def _read_dconf_files(root, folder, names, db):
+    """Yield (path, text) of each file of ``folder`` that dconf update reads:
+    it skips dot files and non-regular files, and one it cannot read breaks the database."""
+    paths = [fs.join(folder, name) for name in names if not name.startswith(".")]
+    for path, text, err in fs.read_regular_files(root, paths):
+        if text is None:
+            db["errors"].append(err)
+            db.update(state="broken", reason=err)
+            continue
+        yield path, text
+
+
 def read_db(root, name):
     """Read one system database's keyfiles and locks.
 
@@ -143,15 +155,7 @@ def read_db(root, name):
         db["errors"].append(err)
         return db
     newest = _mtime(root, kdir)
-    for fname in names:
-        path = fs.join(kdir, fname)
-        if fname.startswith(".") or not fs.is_file(root, path):
-            continue  # dconf update skips dot files and non-regular files
-        text, err = fs.read_text(root, path)
-        if text is None:
-            db["errors"].append(err)
-            db.update(state="broken", reason=err)
-            continue
+    for path, text in _read_dconf_files(root, kdir, names, db):
         newest = max(newest or 0, _mtime(root, path) or 0)
         try:
             for key, raw in parse_keyfile(text).items():
@@ -168,15 +172,7 @@ def read_db(root, name):
         db.update(state="broken", reason=err)
     if lnames:
         newest = max(newest or 0, _mtime(root, ldir) or 0)
-    for fname in lnames:
-        path = fs.join(ldir, fname)
-        if fname.startswith(".") or not fs.is_file(root, path):
-            continue
-        text, err = fs.read_text(root, path)
-        if text is None:
-            db["errors"].append(err)
-            db.update(state="broken", reason=err)
-            continue
+    for path, text in _read_dconf_files(root, ldir, lnames, db):
         newest = max(newest or 0, _mtime(root, path) or 0)
         # dconf takes every line starting with '/' verbatim as a lock.
         db["locks"].update(line for line in text.split("\n") if line.startswith("/"))
