@@ -9,10 +9,9 @@ verify; so without codesign output the source stays unknown, with a reason.
 """
 from __future__ import annotations
 
-import plistlib
 import re
 
-from ansible_collections.hardening.signal.plugins.module_utils.probes import fs
+from ansible_collections.hardening.signal.plugins.module_utils.probes import fs, property_list
 
 APP_PATHS = ("/Applications/Signal.app",)
 USER_APP = "Applications/Signal.app"  # relative to a home folder
@@ -22,17 +21,7 @@ TEAM_ID = "U68MSDN6DR"
 
 def read_info_plist(root, app):
     """Return (info dict, error) for <app>/Contents/Info.plist."""
-    path = fs.join(app, "Contents/Info.plist")
-    data, err = fs.read_bytes(root, path, max_bytes=4 * 1024 * 1024)
-    if data is None:
-        return None, err
-    try:
-        info = plistlib.loads(data)
-    except Exception as exc:  # plistlib raises several types on bad input
-        return None, "%s: not a readable property list (%s)" % (path, exc.__class__.__name__)
-    if not isinstance(info, dict):
-        return None, "%s: not a dictionary property list" % path
-    return info, None
+    return property_list.read_dict(root, fs.join(app, "Contents/Info.plist"))
 
 
 def parse_codesign(output):

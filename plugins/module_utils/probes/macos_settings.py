@@ -16,9 +16,7 @@ time, and newer macOS releases keep the password delay elsewhere.
 """
 from __future__ import annotations
 
-import plistlib
-
-from ansible_collections.hardening.signal.plugins.module_utils.probes import fs
+from ansible_collections.hardening.signal.plugins.module_utils.probes import fs, property_list
 
 MANAGED_DIR = "/Library/Managed Preferences"
 SCREENSAVER = "com.apple.screensaver.plist"
@@ -40,16 +38,7 @@ def read_plist(root, path):
     st, err = fs.stat_path(root, path)
     if st is None:
         return None, None if err and err.endswith("does not exist") else err
-    data, err = fs.read_bytes(root, path, max_bytes=4 * 1024 * 1024)
-    if data is None:
-        return None, err
-    try:
-        value = plistlib.loads(data)
-    except Exception as exc:  # plistlib raises several types on bad input
-        return None, "%s: not a readable property list (%s)" % (path, exc.__class__.__name__)
-    if not isinstance(value, dict):
-        return None, "%s: not a dictionary property list" % path
-    return value, None
+    return property_list.read_dict(root, path)
 
 
 def _typed(field, raw):
