@@ -73,6 +73,16 @@ class _Doc:
         if value is None and reason:
             self.reason(path, reason)
 
+    def put_all_true(self, path, values, unknown_reason):
+        """Set False when any of ``values`` is False, True when all are True,
+        else None with ``unknown_reason(index of the first None)``."""
+        if any(v is False for v in values):
+            self.put(path, False)
+        elif all(v is True for v in values):
+            self.put(path, True)
+        else:
+            self.put(path, None, unknown_reason(values.index(None)))
+
     def reason(self, path, text):
         if text and path not in self.facts["unknown_reasons"]:
             self.facts["unknown_reasons"][path] = text
@@ -231,15 +241,11 @@ def _signal_official(doc, installs):
             problems += inst.get("problems") or ["%s install at %s: %s" % (
                 inst["kind"], inst["path"], inst.get("source") or "not from Signal")]
     doc.put("signal.official_source_problems", problems)
-    if any(v is False for v in values):
-        doc.put("signal.official_source", False)
-    elif all(v is True for v in values):
-        doc.put("signal.official_source", True)
-    else:
-        idx = values.index(None)
+
+    def unknown_reason(idx):
         reason = doc.facts["unknown_reasons"].get("signal.installs.%d.official" % idx)
-        doc.put("signal.official_source", None, "%s install at %s: %s" % (
-            installs[idx]["kind"], installs[idx]["path"], reason or "source not determined"))
+        return "%s install at %s: %s" % (installs[idx]["kind"], installs[idx]["path"], reason or "source not determined")
+    doc.put_all_true("signal.official_source", values, unknown_reason)
 
 
 def _signal_community(doc, installs, errors):
