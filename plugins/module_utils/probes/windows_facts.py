@@ -174,15 +174,9 @@ def _signal(doc, raw, users):
         doc.put("signal.version", None, "version of the install at %s is unknown" % installs[idx][0]["path"])
     else:
         doc.put("signal.version", max(versions, key=lambda v: parse_version(v) or (0, 0, 0)))
-    values = [i["official"] for i, _r in installs]
-    if any(v is False for v in values):
-        doc.put("signal.official_source", False)
-    elif all(v is True for v in values):
-        doc.put("signal.official_source", True)
-    else:
-        idx = values.index(None)
-        doc.put("signal.official_source", None, "install at %s: %s" % (
-            installs[idx][0]["path"], installs[idx][1].get("official", "signature not read")))
+    doc.put_all_true("signal.official_source", [i["official"] for i, _r in installs],
+                     lambda idx: "install at %s: %s" % (installs[idx][0]["path"],
+                                                        installs[idx][1].get("official", "signature not read")))
     doc.put("signal.community_build", None, "Flatpak and Snap builds exist on Linux only")
     doc.put("signal.profiles", [])
     for user in users:
@@ -223,6 +217,17 @@ def _relevant_users(users):
     return with_signal or users
 
 
+def _read_users(users, unread_reason):
+    """(users that matter whose registry hive was read, labels of the others,
+    ``unread_reason`` naming those others: the reason when none was read)."""
+    relevant = _relevant_users(users)
+    loaded = [u for u in relevant if u.get("hive_loaded")]
+    not_loaded = [_user_label(u) for u in relevant if not u.get("hive_loaded")]
+    if not_loaded:
+        unread_reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
+    return loaded, not_loaded, unread_reason
+
+
 def _screen_saver(user):
     """(enabled, idle seconds, from policy) for a logged-on user."""
     own, policy = user.get("desktop") or {}, user.get("desktop_policy") or {}
@@ -247,13 +252,9 @@ def _screen_lock(doc, machine, users):
         doc.put("screen_lock.locked_by_admin", True)
         doc.put("screen_lock.source", "policy: %s" % MACHINE_LIMIT)
         return
-    relevant = _relevant_users(users)
-    loaded = [u for u in relevant if u.get("hive_loaded")]
-    not_loaded = [_user_label(u) for u in relevant if not u.get("hive_loaded")]
+    loaded, not_loaded, reason = _read_users(
+        users, "no machine inactivity limit (InactivityTimeoutSecs) and no logged-on user whose screen saver could be read")
     if not loaded:
-        reason = "no machine inactivity limit (InactivityTimeoutSecs) and no logged-on user whose screen saver could be read"
-        if not_loaded:
-            reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
         for key in ("enabled", "idle_delay_seconds", "lock_delay_seconds", "locked_by_admin", "source"):
             doc.put("screen_lock." + key, None, reason)
         return
@@ -298,13 +299,9 @@ def _lockscreen(doc, machine, users):
         doc.put("lockscreen_notifications.hides_content", True)
         doc.put("lockscreen_notifications.source", "policy: %s" % LOCK_NOTIFICATION_POLICY)
         return
-    relevant = _relevant_users(users)
-    loaded = [u for u in relevant if u.get("hive_loaded")]
-    not_loaded = [_user_label(u) for u in relevant if not u.get("hive_loaded")]
+    loaded, _not_loaded, reason = _read_users(
+        users, "no lock-screen notification policy and no logged-on user whose setting could be read")
     if not loaded:
-        reason = "no lock-screen notification policy and no logged-on user whose setting could be read"
-        if not_loaded:
-            reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
         doc.put("lockscreen_notifications.hides_content", None, reason)
         doc.put("lockscreen_notifications.source", None, reason)
         return
