@@ -87,7 +87,7 @@ conflicts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.hardening.signal.plugins.module_utils.desktop import gnome_lock
+from ansible_collections.hardening.signal.plugins.module_utils.desktop import file_change, gnome_lock
 
 
 def main():
@@ -107,14 +107,7 @@ def main():
     if refused:
         module.fail_json(msg="; ".join(refused), **result)
     result["changed"] = any(c.changed for c in planned)
-    if not module.check_mode:
-        for change in planned:
-            try:
-                change.apply(module, backup=module.params["backup"])
-            except OSError as exc:
-                result["files"] = [c.report() for c in planned]
-                module.fail_json(msg="cannot write %s: %s" % (change.path, exc), **result)
-    result["files"] = [c.report() for c in planned]
+    file_change.apply_all(module, planned, result)
     if module._diff:
         result["diff"] = [c.diff() for c in planned if c.changed]
     result["conflicts"] = gnome_lock.conflicts("/")

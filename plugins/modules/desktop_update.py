@@ -214,6 +214,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hardening.signal.plugins.module_utils.desktop import (
     community_removal,
     deb822_source,
+    file_change,
     key_fetch,
     origin_pattern,
     plan as planner,
@@ -323,14 +324,7 @@ def main():
         module.warn(warning)
     diffs = plan.diffs()
     result["changed"] = plan.changed
-    if not module.check_mode:
-        for change in plan.changes:
-            try:
-                change.apply(module, backup=params["backup"])
-            except OSError as exc:
-                result["files"] = [c.report() for c in plan.changes]
-                module.fail_json(msg="cannot write %s: %s" % (change.path, exc), **result)
-    result["files"] = [c.report() for c in plan.changes]
+    file_change.apply_all(module, plan.changes, result)
     _community(module, result, diffs)
     if module._diff:
         result["diff"] = diffs

@@ -135,3 +135,17 @@ class FileChange(object):
         # atomic_move keeps the old file's mode when it replaces one.
         os.chmod(host_path, self.mode)
         return self.backup_file
+
+
+def apply_all(module, changes, result):
+    """Make ``changes`` (not in check mode, backups as the module's ``backup``
+    option says) and report each in ``result["files"]``. A write that fails
+    fails the module, with what every file came to so far."""
+    if not module.check_mode:
+        for change in changes:
+            try:
+                change.apply(module, backup=module.params["backup"])
+            except OSError as exc:
+                result["files"] = [c.report() for c in changes]
+                module.fail_json(msg="cannot write %s: %s" % (change.path, exc), **result)
+    result["files"] = [c.report() for c in changes]
