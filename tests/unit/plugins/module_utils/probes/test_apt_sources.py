@@ -7,27 +7,11 @@ import gzip
 import os
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_sources
-
-DATA = os.path.join(os.path.dirname(__file__), "data")
-with open(os.path.join(DATA, "throwaway-pubkey.fingerprints")) as _f:
-    TEST_FPR = _f.read().split()[0]  # primary key fingerprint as gpg printed it
-URL = "https://updates.signal.org/desktop/apt"
-KEYRING = "/usr/share/keyrings/signal-desktop-keyring.gpg"
-
-
-def write(tmp_path, rel, content):
-    path = tmp_path / rel.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    return path
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import DATA, KEYRING, TEST_FPR, TEST_KEYRING, URL, write
 
 
 def install_keyring(tmp_path, rel=KEYRING):
-    with open(os.path.join(DATA, "throwaway-pubkey.gpg"), "rb") as f:
-        write(tmp_path, rel, f.read())
+    write(tmp_path, rel, TEST_KEYRING)
 
 
 def source(tmp_path, fingerprint=TEST_FPR):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import community_builds
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import write
 
 METAINFO = """<?xml version="1.0" encoding="UTF-8"?>
 <component type="desktop-application">
@@ -14,12 +15,6 @@ METAINFO = """<?xml version="1.0" encoding="UTF-8"?>
   </releases>
 </component>
 """
-
-
-def write(tmp_path, rel, text):
-    path = tmp_path / rel.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def test_nothing_installed(tmp_path):

@@ -11,15 +11,9 @@ import time
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import DATA, KEYRING, TEST_FPR, TEST_KEYRING, URL, write
 
-HERE = os.path.dirname(__file__)
-SCHEMA_PATH = os.path.join(HERE, "..", "..", "..", "..", "..", "schemas", "desktop_facts.schema.json")
-with open(os.path.join(HERE, "data", "throwaway-pubkey.fingerprints")) as _f:
-    TEST_FPR = _f.read().split()[0]
-with open(os.path.join(HERE, "data", "throwaway-pubkey.gpg"), "rb") as _f:
-    TEST_KEYRING = _f.read()
-URL = "https://updates.signal.org/desktop/apt"
-KEYRING = "/usr/share/keyrings/signal-desktop-keyring.gpg"
+SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "..", "schemas", "desktop_facts.schema.json")
 
 
 # --- a small validator for the JSON Schema subset the facts schema uses ---
@@ -80,18 +74,6 @@ def test_validator_can_fail():
 
 
 # --- fake hosts ---
-
-def write(root, rel, content, mode=None):
-    path = root / rel.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    if mode is not None:
-        os.chmod(str(path), mode)
-    return path
-
 
 def base_linux(root):
     write(root, "etc/os-release", 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
@@ -371,7 +353,7 @@ def test_macos_host_with_configuration_profiles(tmp_path):
     write(tmp_path, "Library/Managed Preferences/com.apple.notificationsettings.plist",
           plistlib.dumps({"NotificationSettings": [{"BundleIdentifier": "org.whispersystems.signal-desktop",
                                                     "ShowInLockScreen": False}]}))
-    with open(os.path.join(HERE, "data", "codesign-signal.txt")) as handle:
+    with open(os.path.join(DATA, "codesign-signal.txt")) as handle:
         recorded = handle.read()
     app = "/Users/alice/Applications/Signal.app"
     facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={app: recorded},

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import dpkg
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import write
 
 STATUS = """\
 Package: signal-desktop
@@ -29,13 +30,6 @@ Package: half
 Status: install reinstreq half-installed
 Version: 0.1
 """
-
-
-def write(tmp_path, rel, text):
-    path = tmp_path / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def test_parse_status_keeps_only_installed_packages():

@@ -7,6 +7,7 @@ import os
 import time
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import gnome_dconf
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import write
 
 SCREENSAVER = """\
 # site policy
@@ -27,13 +28,6 @@ LOCKS = """\
 /org/gnome/desktop/session/idle-delay
 /org/gnome/desktop/notifications/show-in-lock-screen
 """
-
-
-def write(tmp_path, rel, text):
-    path = tmp_path / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def compile_db(tmp_path, name="local"):

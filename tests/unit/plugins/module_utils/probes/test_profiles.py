@@ -7,6 +7,7 @@ import json
 import os
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts, profiles
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import write
 
 SECRET = "c0ffee5ecret0123456789abcdefdeadbeefcafef00d0123456789abcdef0123"
 PASSWD = """\
@@ -22,18 +23,6 @@ alias:x:1006:1006::/home/alice:/bin/sh
 broken line without fields
 nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
 """
-
-
-def write(tmp_path, rel, content, mode=None):
-    path = tmp_path / rel.lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content)
-    if mode is not None:
-        os.chmod(str(path), mode)
-    return path
 
 
 def userdata(tmp_path, home, mode=0o700, config=None, db=True, rel=".config/Signal"):

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_conf, unattended_upgrades as uu
+from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import write
 
 STATUS = "Package: unattended-upgrades\nStatus: install ok installed\nVersion: 2.9.1+nmu3\n"
 AUTO = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n'
@@ -27,13 +28,6 @@ Unattended-Upgrade::Package-Blacklist {
 """
 OS_RELEASE = {"ID": "debian", "NAME": "Debian GNU/Linux", "VERSION_CODENAME": "bookworm"}
 ORIGIN = uu.signal_origin()
-
-
-def write(tmp_path, rel, text):
-    path = tmp_path / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def tree(tmp_path, extra=None, auto=AUTO, status=STATUS):
