@@ -217,15 +217,19 @@ def _relevant_users(users):
     return with_signal or users
 
 
-def _read_users(users, unread_reason):
-    """(users that matter whose registry hive was read, labels of the others,
-    ``unread_reason`` naming those others: the reason when none was read)."""
+def _read_users(doc, section, keys, users, unread_reason):
+    """(users that matter whose registry hive was read, labels of the others).
+    When none was read, each of ``keys`` of ``section`` is unknown for
+    ``unread_reason``, which then names the users that are not logged on."""
     relevant = _relevant_users(users)
     loaded = [u for u in relevant if u.get("hive_loaded")]
     not_loaded = [_user_label(u) for u in relevant if not u.get("hive_loaded")]
-    if not_loaded:
-        unread_reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
-    return loaded, not_loaded, unread_reason
+    if not loaded:
+        if not_loaded:
+            unread_reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
+        for key in keys:
+            doc.put("%s.%s" % (section, key), None, unread_reason)
+    return loaded, not_loaded
 
 
 def _screen_saver(user):
@@ -252,11 +256,10 @@ def _screen_lock(doc, machine, users):
         doc.put("screen_lock.locked_by_admin", True)
         doc.put("screen_lock.source", "policy: %s" % MACHINE_LIMIT)
         return
-    loaded, not_loaded, reason = _read_users(
-        users, "no machine inactivity limit (InactivityTimeoutSecs) and no logged-on user whose screen saver could be read")
+    loaded, not_loaded = _read_users(
+        doc, "screen_lock", ("enabled", "idle_delay_seconds", "lock_delay_seconds", "locked_by_admin", "source"), users,
+        "no machine inactivity limit (InactivityTimeoutSecs) and no logged-on user whose screen saver could be read")
     if not loaded:
-        for key in ("enabled", "idle_delay_seconds", "lock_delay_seconds", "locked_by_admin", "source"):
-            doc.put("screen_lock." + key, None, reason)
         return
     states = [(u, _screen_saver(u)) for u in loaded]
     enabled = all(s[0] for _u, s in states)
@@ -299,11 +302,9 @@ def _lockscreen(doc, machine, users):
         doc.put("lockscreen_notifications.hides_content", True)
         doc.put("lockscreen_notifications.source", "policy: %s" % LOCK_NOTIFICATION_POLICY)
         return
-    loaded, _not_loaded, reason = _read_users(
-        users, "no lock-screen notification policy and no logged-on user whose setting could be read")
+    loaded, _not_loaded = _read_users(doc, "lockscreen_notifications", ("hides_content", "source"), users,
+                                      "no lock-screen notification policy and no logged-on user whose setting could be read")
     if not loaded:
-        doc.put("lockscreen_notifications.hides_content", None, reason)
-        doc.put("lockscreen_notifications.source", None, reason)
         return
     verdicts = [(u, _hidden_for(u)) for u in loaded]
     shown = [(u, v) for u, v in verdicts if not v[0]]
