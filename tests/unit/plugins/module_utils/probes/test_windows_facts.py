@@ -98,6 +98,7 @@ def test_user_not_logged_on_is_reported_not_guessed():
     assert doc["screen_lock"]["enabled"] is None
     assert "carol" in doc["unknown_reasons"]["screen_lock.enabled"]
     assert doc["lockscreen_notifications"]["hides_content"] is None
+    assert "carol" in doc["unknown_reasons"]["lockscreen_notifications.source"]
     assert "Requested registry access" in doc["errors"]["windows_raw"]
 
 
