@@ -34,19 +34,20 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
     MAX_BY_CONTROL,
     MAX_DEVICES_SHOWN,
     MAX_FILES,
-    MAX_VALIDITY,
     OWNER_SOURCES,
-    SEVERITIES,
     STATUS_LABELS,
     STATUS_ORDER,
     SUMMARY_FILE,
     WAIVER_STATES,
+    ReportSections,
+    changed_controls,
+    changed_lists,
     days_left_text,
     format_pct,
     gate_crossed,
+    gate_severities,
     has_history_part,
     history_off,
-    natural_key,
     pct_change,
     people_to_show,
     plural,
@@ -56,8 +57,10 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
     subject_label,
     subjects_needing_attention,
     threshold_met,
+    validity_text,
     waivers_to_show,
     whole,
+    write_sections,
 )
 
 HTML_MAX_SUBJECTS = 500
@@ -328,17 +331,7 @@ def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_M
         '<title>Signal hardening: fleet compliance %s</title>\n' % format_pct(summary['compliance'].get('pct')),
         '<style>%s</style>\n</head>\n<body>\n<main>\n' % _CSS,
     ]
-    _headline(out, summary)
-    _totals(out, summary)
-    _run_history(out, summary, max_trend, max_changes)
-    _sources(out, summary)
-    _controls(out, summary)
-    _attention(out, summary, max_subjects)
-    _people(out, summary, max_people)
-    _waivers(out, summary, max_waivers)
-    _attestations(out, summary)
-    _input_errors(out, summary, max_input_errors)
-    _attribution(out, summary)
+    write_sections(out, summary, _SECTIONS, max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend)
     out.append('</main>\n<script>%s</script>\n</body>\n</html>\n' % _SCRIPT)
     return ''.join(out)
 
@@ -388,11 +381,7 @@ def _gate(out, gate):
     if isinstance(comp.get('threshold_pct'), (int, float)):
         chips.append('<li class="chip%s">Threshold %s: %s</li>' % (
             '' if comp.get('met') else ' bad', format_pct(comp['threshold_pct']), 'met' if comp.get('met') else 'not met'))
-    severities = gate.get('severities') or {}
-    for severity in SEVERITIES:
-        entry = severities.get(severity)
-        if not isinstance(entry, dict):
-            continue
+    for severity, entry in gate_severities(gate):
         limit = entry.get('limit')
         chips.append('<li class="chip%s">%s: <b>%s</b> failing, %s</li>' % (
             ' bad' if entry.get('crossed') else '', severity.capitalize(), _num(whole(entry.get('failures'))),
@@ -736,13 +725,9 @@ def _changes(out, changes, limit):
     out.append('<ul class="chips top">%s%s</ul>\n' % (
         _chip('<b>%s</b> newly failing' % _num(n_worse), 'bad' if n_worse else ''),
         _chip('<b>%s</b> fixed' % _num(n_better), 'good' if n_better else '')))
-    per_control = {}
-    for name, bucket in (('worse', worse), ('better', better)):
-        for control, count in (bucket.get('by_control') or {}).items():
-            per_control.setdefault(control, {'worse': 0, 'better': 0})[name] = whole(count)
     blocks = []
-    if per_control:
-        ordered = sorted(per_control.items(), key=lambda item: (-item[1]['worse'], -item[1]['better'], natural_key(item[0])))
+    ordered = changed_controls(worse, better)
+    if ordered:
         block = ['<div><h4>By control</h4><div class="scroll"><table class="compact"><thead><tr><th>Control</th>'
                  '<th class="n">Newly failing</th><th class="n">Fixed</th></tr></thead><tbody>\n']
         block.extend('<tr><td class="id">%s</td><td class="n%s">%s</td><td class="n%s">%s</td></tr>\n'
@@ -754,20 +739,16 @@ def _changes(out, changes, limit):
                          % (_num(len(ordered) - MAX_BY_CONTROL), SUMMARY_FILE))
         block.append('</div>')
         blocks.append(''.join(block))
-    for title, bucket in (('Newly failing', worse), ('Fixed', better)):
-        items = [i for i in bucket.get('items') or () if isinstance(i, dict)]
-        if not items:
-            continue
-        shown = items[:max(limit, 0)]
+    for title, shown, count in changed_lists(worse, better, limit):
         block = ['<div><h4>%s (%s of %s)</h4><div class="scroll"><table class="compact"><thead><tr><th>Subject</th>'
                  '<th>Control</th><th>Now</th><th>Before</th></tr></thead><tbody>\n'
-                 % (title, _num(len(shown)), _num(whole(bucket.get('count'))))]
+                 % (title, _num(len(shown)), _num(count))]
         block.extend('<tr><td>%s</td><td class="id">%s</td><td>%s</td><td>%s</td></tr>\n'
                      % (esc(i.get('subject')), esc(i.get('control')), _badge(i.get('status')),
                         _badge(i.get('previous_status')) if i.get('previous_status') is not None
                         else '<span class="muted">not judged</span>') for i in shown)
         block.append('</tbody></table></div>')
-        left = whole(bucket.get('count')) - len(shown)
+        left = count - len(shown)
         if left > 0:
             block.append('<p class="more">%s more are counted but not listed; the run history holds every result.</p>'
                          % _num(left))
@@ -801,10 +782,7 @@ def _devices(devices):
     return '<ul class="devices">%s</ul>' % ''.join(items)
 
 
-def _people(out, summary, limit):
-    people = summary.get('people')
-    if not isinstance(people, dict):
-        return
+def _people(out, people, limit):
     counts = people.get('counts') or {}
     unassigned = people.get('unassigned') or {}
     selected, total = people_to_show(people, limit)
@@ -838,10 +816,7 @@ _WAIVER_BADGE = {'active': ('pass', 'active'), 'unmatched': ('unknown', 'unmatch
 _WAIVER_CHIP = {'active': '', 'unmatched': 'warn', 'expired': 'bad', 'invalid': 'err'}
 
 
-def _waivers(out, summary, limit):
-    waivers = summary.get('waivers')
-    if not isinstance(waivers, dict):
-        return
+def _waivers(out, waivers, limit):
     counts = waivers.get('counts') or {}
     selected, total = waivers_to_show(waivers, limit)
     out.append('<h2>Waivers (%s)</h2>\n' % _num(total))
@@ -897,10 +872,11 @@ def _files(out, title, files):
     _more(out, len(files) - len(shown), 'files')
 
 
-def _attestations(out, summary):
-    attestations = summary.get('attestations')
-    if not isinstance(attestations, dict):
-        return
+def _control_id(control):
+    return '<span class="id">%s</span>' % esc(control)
+
+
+def _attestations(out, attestations):
     counts = attestations.get('counts') or {}
     invalid = whole(counts.get('invalid'))
     out.append('<h2>Attestations</h2>\n<ul class="chips top">%s%s%s</ul>\n' % (
@@ -908,13 +884,8 @@ def _attestations(out, summary):
         _chip('valid: <b>%s</b>' % _num(whole(counts.get('valid')))),
         _chip('left out for a mistake: <b>%s</b>%s' % (_num(invalid), ' (see Input errors)' if invalid else ''),
               'bad' if invalid else '')))
-    validity = attestations.get('validity_days')
-    if isinstance(validity, dict) and validity:
-        ordered = sorted(validity.items(), key=lambda item: natural_key(item[0]))
-        text = ', '.join('<span class="id">%s</span>: %s' % (esc(c), plural(whole(d), 'day'))
-                         for c, d in ordered[:MAX_VALIDITY])
-        if len(ordered) > MAX_VALIDITY:
-            text += ' and %s more' % _num(len(ordered) - MAX_VALIDITY)
+    text = validity_text(attestations, _control_id, _num)
+    if text:
         out.append('<p>Validity set by the organisation: %s.</p>\n' % text)
     _files(out, 'Attestation files', attestations.get('files'))
 
@@ -945,3 +916,9 @@ def _attribution(out, summary):
                'CERT-EU does not endorse this report.</p></footer>\n'
                % (esc(g.get('title')), esc(g.get('id')), esc(str(g.get('version', '')).lstrip('vV')),
                   esc(g.get('licence'))))
+
+
+_SECTIONS = ReportSections(
+    headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
+    attention=_attention, people=_people, waivers=_waivers, attestations=_attestations, input_errors=_input_errors,
+    attribution=_attribution)

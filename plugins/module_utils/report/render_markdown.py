@@ -4,7 +4,8 @@
 """Render a fleet summary (schemas/fleet_summary.schema.json) as Markdown.
 
 Also holds the selection and ordering rules that render_html shares, so both
-reports always list the same subjects, people and waivers in the same order.
+reports always show the same sections (write_sections) and list the same
+subjects, people, waivers and changes in the same order.
 
 The sections people, waivers, attestations, history, changes, trend and gate
 (and owner_source, failing_since) are optional: each is rendered only when the
@@ -14,6 +15,7 @@ shown up to a bound, with a line saying how many were left out.
 
 from __future__ import annotations
 
+import collections
 import heapq
 import math
 import re
@@ -255,6 +257,74 @@ def has_history_part(summary):
     return any(key in summary for key in ('history', 'trend', 'changes'))
 
 
+def validity_text(attestations, control_text, number_text):
+    """'SIG-1: 90 days, SIG-2: 30 days and 3 more': the attestation validity the organisation set ('' for none).
+
+    In control order, up to MAX_VALIDITY; each renderer escapes a control id by control_text, a count by number_text.
+    """
+    validity = attestations.get('validity_days')
+    if not isinstance(validity, dict) or not validity:
+        return ''
+    ordered = sorted(validity.items(), key=lambda item: natural_key(item[0]))
+    text = ', '.join('%s: %s' % (control_text(c), plural(whole(d), 'day')) for c, d in ordered[:MAX_VALIDITY])
+    if len(ordered) > MAX_VALIDITY:
+        text += ' and %s more' % number_text(len(ordered) - MAX_VALIDITY)
+    return text
+
+
+def gate_severities(gate):
+    """(severity, entry) for each severity the gate has an entry for, highest first."""
+    severities = gate.get('severities') or {}
+    for severity in SEVERITIES:
+        entry = severities.get(severity)
+        if isinstance(entry, dict):
+            yield severity, entry
+
+
+def changed_controls(worse, better):
+    """[(control, {'worse': n, 'better': n})] from the changes' by_control counts, most newly failing first."""
+    per_control = {}
+    for name, bucket in (('worse', worse), ('better', better)):
+        for control, count in (bucket.get('by_control') or {}).items():
+            per_control.setdefault(control, {'worse': 0, 'better': 0})[name] = whole(count)
+    return sorted(per_control.items(), key=lambda item: (-item[1]['worse'], -item[1]['better'], natural_key(item[0])))
+
+
+def changed_lists(worse, better, limit):
+    """(title, shown, count) for the newly failing and the fixed results that have any listed: up to ``limit`` shown."""
+    for title, bucket in (('Newly failing', worse), ('Fixed', better)):
+        items = [i for i in bucket.get('items') or () if isinstance(i, dict)]
+        if items:
+            yield title, items[:max(limit, 0)], whole(bucket.get('count'))
+
+
+# The sections of both reports, in the order both show them; each renderer gives a writer per section.
+ReportSections = collections.namedtuple('ReportSections', (
+    'headline', 'totals', 'run_history', 'sources', 'controls', 'attention', 'people', 'waivers', 'attestations',
+    'input_errors', 'attribution'))
+
+
+def write_sections(out, summary, sections, max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend):
+    """Write the whole report into ``out`` through one renderer's ``sections`` (a ReportSections).
+
+    The people, waivers and attestations writers are given their section, and only when the summary has it.
+    """
+    sections.headline(out, summary)
+    sections.totals(out, summary)
+    sections.run_history(out, summary, max_trend, max_changes)
+    sections.sources(out, summary)
+    sections.controls(out, summary)
+    sections.attention(out, summary, max_subjects)
+    if isinstance(summary.get('people'), dict):
+        sections.people(out, summary['people'], max_people)
+    if isinstance(summary.get('waivers'), dict):
+        sections.waivers(out, summary['waivers'], max_waivers)
+    if isinstance(summary.get('attestations'), dict):
+        sections.attestations(out, summary['attestations'])
+    sections.input_errors(out, summary, max_input_errors)
+    sections.attribution(out, summary)
+
+
 # ---- Markdown ---------------------------------------------------------------
 
 def md(value):
@@ -290,17 +360,7 @@ def render_markdown(summary, max_subjects=MD_MAX_SUBJECTS, max_input_errors=MD_M
                     max_trend=MD_MAX_TREND):
     """Return the fleet summary as a GitHub-flavoured Markdown document."""
     out = []
-    _headline(out, summary)
-    _totals(out, summary)
-    _run_history(out, summary, max_trend, max_changes)
-    _sources(out, summary)
-    _controls(out, summary)
-    _attention(out, summary, max_subjects)
-    _people(out, summary, max_people)
-    _waivers(out, summary, max_waivers)
-    _attestations(out, summary)
-    _input_errors(out, summary, max_input_errors)
-    _attribution(out, summary)
+    write_sections(out, summary, _SECTIONS, max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend)
     return '\n'.join(out).rstrip('\n') + '\n'
 
 
@@ -341,12 +401,8 @@ def _gate(out, gate):
 
 
 def _severity_limits(gate):
-    severities = gate.get('severities') or {}
     parts = []
-    for severity in SEVERITIES:
-        entry = severities.get(severity)
-        if not isinstance(entry, dict):
-            continue
+    for severity, entry in gate_severities(gate):
         limit = entry.get('limit')
         text = '%s %s (%s)' % (severity, _num(whole(entry.get('failures'))),
                                'no limit' if limit is None else 'limit %s' % _num(limit))
@@ -495,21 +551,13 @@ def _changes(out, changes, limit):
     out.append('')
     out.append('**%s newly failing**, %s fixed.' % (_num(whole(worse.get('count'))), _num(whole(better.get('count')))))
     out.append('')
-    per_control = {}
-    for name, bucket in (('worse', worse), ('better', better)):
-        for control, count in (bucket.get('by_control') or {}).items():
-            per_control.setdefault(control, {'worse': 0, 'better': 0})[name] = whole(count)
-    if per_control:
-        ordered = sorted(per_control.items(), key=lambda item: (-item[1]['worse'], -item[1]['better'], natural_key(item[0])))
+    ordered = changed_controls(worse, better)
+    if ordered:
         _table(out, ['Control', 'Newly failing', 'Fixed'], ['l', 'r', 'r'],
                [[md(c), _num(v['worse']), _num(v['better'])] for c, v in ordered[:MAX_BY_CONTROL]])
         _more(out, len(ordered) - MAX_BY_CONTROL, 'controls changed')
-    for title, bucket in (('Newly failing', worse), ('Fixed', better)):
-        items = [i for i in bucket.get('items') or () if isinstance(i, dict)]
-        if not items:
-            continue
-        shown = items[:max(limit, 0)]
-        out.append('**%s** (%s of %s):' % (title, _num(len(shown)), _num(whole(bucket.get('count')))))
+    for title, shown, count in changed_lists(worse, better, limit):
+        out.append('**%s** (%s of %s):' % (title, _num(len(shown)), _num(count)))
         out.append('')
         _table(out, ['Subject', 'Control', 'Now', 'Before'], ['l'] * 4,
                [[md(i.get('subject')), md(i.get('control')),
@@ -517,16 +565,13 @@ def _changes(out, changes, limit):
                  STATUS_LABELS.get(i.get('previous_status')) or (
                      'not judged' if i.get('previous_status') is None else md(i.get('previous_status')))]
                 for i in shown])
-        left = whole(bucket.get('count')) - len(shown)
+        left = count - len(shown)
         if left > 0:
             out.append('%s more are counted but not listed; the run history holds every result.' % _num(left))
             out.append('')
 
 
-def _people(out, summary, limit):
-    people = summary.get('people')
-    if not isinstance(people, dict):
-        return
+def _people(out, people, limit):
     counts = people.get('counts') or {}
     unassigned = people.get('unassigned') or {}
     selected, total = people_to_show(people, limit)
@@ -561,10 +606,7 @@ _WAIVER_STATE_TEXT = {'active': 'active', 'unmatched': '**unmatched**: in force,
                       'expired': '**EXPIRED**: not applied', 'invalid': '**INVALID**: not applied'}
 
 
-def _waivers(out, summary, limit):
-    waivers = summary.get('waivers')
-    if not isinstance(waivers, dict):
-        return
+def _waivers(out, waivers, limit):
     counts = waivers.get('counts') or {}
     selected, total = waivers_to_show(waivers, limit)
     out.append('## Waivers (%s)' % _num(total))
@@ -609,10 +651,7 @@ def _files(out, title, files):
     _more(out, len(files) - len(shown), 'files')
 
 
-def _attestations(out, summary):
-    attestations = summary.get('attestations')
-    if not isinstance(attestations, dict):
-        return
+def _attestations(out, attestations):
     counts = attestations.get('counts') or {}
     out.append('## Attestations')
     out.append('')
@@ -621,12 +660,8 @@ def _attestations(out, summary):
         _num(whole(counts.get('records'))), _num(whole(counts.get('valid'))),
         '**%s**' % _num(invalid) if invalid else '0', ' (each is listed under Input errors)' if invalid else ''))
     out.append('')
-    validity = attestations.get('validity_days')
-    if isinstance(validity, dict) and validity:
-        ordered = sorted(validity.items(), key=lambda item: natural_key(item[0]))
-        text = ', '.join('%s: %s' % (md(c), plural(whole(d), 'day')) for c, d in ordered[:MAX_VALIDITY])
-        if len(ordered) > MAX_VALIDITY:
-            text += ' and %s more' % _num(len(ordered) - MAX_VALIDITY)
+    text = validity_text(attestations, md, _num)
+    if text:
         out.append('Validity set by the organisation: %s.' % text)
         out.append('')
     _files(out, 'Attestation files', attestations.get('files'))
@@ -656,3 +691,9 @@ def _attribution(out, summary):
                'tests; CERT-EU does not endorse this report.' % (
                    md(g.get('title')), md(g.get('id')), md(str(g.get('version', '')).lstrip('vV')),
                    md(g.get('licence'))))
+
+
+_SECTIONS = ReportSections(
+    headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
+    attention=_attention, people=_people, waivers=_waivers, attestations=_attestations, input_errors=_input_errors,
+    attribution=_attribution)
