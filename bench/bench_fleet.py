@@ -28,16 +28,13 @@ import gc
 import json
 import os
 import random
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS = os.path.join(ROOT, ".build", "collections")
-LINK = os.path.join(COLLECTIONS, "ansible_collections", "hardening", "signal")
+from bench_common import ROOT, collection_on_path, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+
 CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 
 SEED = 20261126
@@ -57,26 +54,7 @@ OWNER_VAR = "signal_hardening_owner"
 GROUP = "signal_workstations"
 
 
-def collection_on_path():
-    """Make ansible_collections.hardening.signal importable, as tests/conftest.py does."""
-    if not os.path.islink(LINK) and not os.path.isdir(LINK):
-        os.makedirs(os.path.dirname(LINK), exist_ok=True)
-        os.symlink(ROOT, LINK)
-    if COLLECTIONS not in sys.path:
-        sys.path.insert(0, COLLECTIONS)
-
-
 # ---- synthetic fleet (not timed) ----------------------------------------------
-
-def _pick(rng, weighted):
-    """One key of {key: weight}."""
-    roll = rng.random() * sum(weighted.values())
-    for key, weight in weighted.items():
-        roll -= weight
-        if roll < 0:
-            return key
-    return key
-
 
 def _stamp(anchor, hours_ago):
     return (anchor - datetime.timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -87,8 +65,8 @@ def _owner(index):
 
 
 def _phone(rng, index, platform, anchor, owners):
-    kind = _pick(rng, {"compliant": 36, "failing": 28, "incomplete": 20, "byod": 5, "no_signal": 7, "stale": 3.6,
-                       "malformed": 0.3, "fatal": 0.1})
+    kind = pick(rng, {"compliant": 36, "failing": 28, "incomplete": 20, "byod": 5, "no_signal": 7, "stale": 3.6,
+                      "malformed": 0.3, "fatal": 0.1})
     owner_index = rng.randrange(owners)
     record = {
         "id": "%s-%06d" % (platform, index),
@@ -168,9 +146,9 @@ def _phone(rng, index, platform, anchor, owners):
 
 def _workstation(rng, index, anchor, owners):
     host = "ws%05d.corp.example.org" % index
-    platform = _pick(rng, {"linux": 40, "macos": 35, "windows": 25})
-    kind = _pick(rng, {"compliant": 46, "failing": 30, "incomplete": 14, "no_signal": 5, "unreachable": 3, "failed": 1,
-                       "never_probed": 0.5, "malformed": 0.5})
+    platform = pick(rng, {"linux": 40, "macos": 35, "windows": 25})
+    kind = pick(rng, {"compliant": 46, "failing": 30, "incomplete": 14, "no_signal": 5, "unreachable": 3, "failed": 1,
+                      "never_probed": 0.5, "malformed": 0.5})
     owner = _owner(rng.randrange(owners)) if rng.random() < 0.95 else ""
     hostvars = {OWNER_VAR: owner, "ansible_host": "10.%d.%d.%d" % (index // 65536, index // 256 % 256, index % 256)}
     if kind == "unreachable":
@@ -307,13 +285,9 @@ def generate(directory):
 
 # ---- phases (each in its own interpreter) -------------------------------------
 
-def _maxrss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
-
-
 def phase_floor(directory):
     gc.collect()
-    baseline = _maxrss_mib()
+    baseline = maxrss_mib()
     started = time.perf_counter()
     with open(os.path.join(directory, "run.json"), encoding="utf-8") as handle:
         run = json.load(handle)
@@ -322,7 +296,7 @@ def phase_floor(directory):
         with open(spec["path"], encoding="utf-8") as handle:
             subjects += len(json.load(handle)["devices"])
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "baseline_mib": baseline, "peak_mib": _maxrss_mib() - baseline, "subjects": subjects}
+    return {"seconds": seconds, "baseline_mib": baseline, "peak_mib": maxrss_mib() - baseline, "subjects": subjects}
 
 
 class _Stub(object):
@@ -354,13 +328,13 @@ def phase_job(directory):
     report_dir = tempfile.mkdtemp(prefix="bench-reports-")
     try:
         gc.collect()
-        baseline = _maxrss_mib()
+        baseline = maxrss_mib()
         started = time.perf_counter()
         with open(os.path.join(directory, "run.json"), encoding="utf-8") as handle:
             run = json.load(handle)
         result = run_job(run, report_dir, ["json", "md", "html"])
         seconds = time.perf_counter() - started
-        peak = _maxrss_mib() - baseline
+        peak = maxrss_mib() - baseline
         sizes = {fmt: os.path.getsize(path) for fmt, path in result["reports"].items()}
     finally:
         shutil.rmtree(report_dir, ignore_errors=True)
@@ -390,16 +364,7 @@ PHASES = {"generate": generate, "floor": phase_floor, "job": phase_job}
 
 def run_phase(name, directory):
     """Run one phase in a fresh interpreter; its JSON report."""
-    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--phase", name, "--input", directory],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit("phase %s failed (exit %d)" % (name, done.returncode))
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _ratio(value, floor):
-    return "%.1fx" % (value / floor) if floor > 0 else "-"
+    return run_child_phase(__file__, name, ["--input", directory])
 
 
 def main(argv=None):
@@ -414,8 +379,7 @@ def main(argv=None):
         print(json.dumps(PHASES[options.phase](options.input)))
         return 0
 
-    directory = tempfile.mkdtemp(prefix="bench-fleet-")
-    try:
+    with work_folder("bench-fleet-", options.keep, "input") as directory:
         started = time.perf_counter()
         # In a child too: Linux keeps ru_maxrss across fork and exec, so a parent that built the fleet
         # would hand its own peak to every phase as a floor.
@@ -431,11 +395,6 @@ def main(argv=None):
             return 0
         floor = run_phase("floor", directory)
         job = run_phase("job", directory)
-    finally:
-        if options.keep:
-            print("input kept in %s" % directory)
-        else:
-            shutil.rmtree(directory, ignore_errors=True)
 
     time_ok = job["seconds"] < TARGET_SECONDS
     mem_ok = job["peak_mib"] < TARGET_MIB
@@ -443,18 +402,12 @@ def main(argv=None):
         ("phase", "seconds", "peak MiB", "time/floor", "mem/floor", "results", "target"),
         ("floor (json.load)", "%.2f" % floor["seconds"], "%.0f" % floor["peak_mib"], "1.0x", "1.0x",
          "%d subjects" % floor["subjects"], "-"),
-        ("job (fleet_summary)", "%.2f" % job["seconds"], "%.0f" % job["peak_mib"], _ratio(job["seconds"], floor["seconds"]),
-         _ratio(job["peak_mib"], floor["peak_mib"]), "%d" % job["results"],
+        ("job (fleet_summary)", "%.2f" % job["seconds"], "%.0f" % job["peak_mib"], ratio(job["seconds"], floor["seconds"]),
+         ratio(job["peak_mib"], floor["peak_mib"]), "%d" % job["results"],
          "PASS" if time_ok and mem_ok else "FAIL (%s)" % ", ".join(
              w for w, ok in (("> %.0f s" % TARGET_SECONDS, time_ok), ("> 1 GiB", mem_ok)) if not ok)),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    print()
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[i]) if i in (0, 5, 6) else cell.rjust(widths[i]) for i, cell in enumerate(row)))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-    print()
+    print_table(rows, (0, 5, 6))
     print("Peak MiB is ru_maxrss minus the interpreter+imports baseline (floor %.0f MiB, job %.0f MiB)."
           % (floor["baseline_mib"], job["baseline_mib"]))
     print("Job: %d subjects, %d results %s, compliance %s%%, %d input errors; reports json %.1f MiB, md %.0f KiB, html %.0f KiB."

@@ -30,14 +30,10 @@ import random
 import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS = os.path.join(ROOT, ".build", "collections")
-LINK = os.path.join(COLLECTIONS, "ansible_collections", "hardening", "signal")
+from bench_common import collection_on_path, run_child_phase, work_folder
 
 SEED = 20261126
 RUNS = 30
@@ -50,15 +46,6 @@ STATUSES = ("pass", "fail", "unknown", "not_applicable", "manual", "waived", "er
 WEIGHTS = (28, 4, 11, 12, 41, 3, 1)   # roughly what the synthetic fleet gives
 SUMMARY_FILE = "fleet-summary.json"
 HISTORY_FILE = "fleet-history.sqlite"
-
-
-def collection_on_path():
-    """Make ansible_collections.hardening.signal importable, as tests/conftest.py does."""
-    if not os.path.islink(LINK) and not os.path.isdir(LINK):
-        os.makedirs(os.path.dirname(LINK), exist_ok=True)
-        os.symlink(ROOT, LINK)
-    if COLLECTIONS not in sys.path:
-        sys.path.insert(0, COLLECTIONS)
 
 
 def _status_mib(field):
@@ -85,7 +72,7 @@ def _stamp(run):
 def phase_summary(directory):
     """bench_fleet.py's fleet judged by the real action: fleet-summary.json in directory."""
     import bench_fleet
-    bench_fleet.collection_on_path()
+    collection_on_path()
     fleet = os.path.join(directory, "fleet")
     os.makedirs(fleet)
     bench_fleet.generate(fleet)
@@ -200,13 +187,9 @@ def phase_publish(directory, keep_runs):
             "report_bytes": {fmt: os.path.getsize(p) for fmt, p in paths.items()}, "history_bytes": os.path.getsize(path)}
 
 
-def run_phase(*args):
-    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--phase"] + [str(arg) for arg in args],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit("phase %s failed (exit %d)" % (args[0], done.returncode))
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_phase(name, *args):
+    """Run one phase in a fresh interpreter; its JSON report."""
+    return run_child_phase(__file__, name, args)
 
 
 COLUMNS = ("history", "history_prune", "validate", "write_json", "write_md", "write_html", "write_junit", "write_csv",
@@ -230,8 +213,7 @@ def main(argv=None):
             print(json.dumps(phase_publish(directory, int(options.phase[2]))))
         return 0
 
-    directory = tempfile.mkdtemp(prefix="bench-history-")
-    try:
+    with work_folder("bench-history-", options.keep, "summary, history and reports") as directory:
         started = time.perf_counter()
         made = run_phase("summary", directory)
         print("Summary: %d subjects, %d results, %.0f MiB of JSON (judged by the action in %.1f s, not timed)"
@@ -245,11 +227,6 @@ def main(argv=None):
             # kernel's write-back of one trial is not counted in the next (it made the second trial 1-1.5 s slower).
             os.sync()
             trials.append(run_phase("publish", directory, keep))
-    finally:
-        if options.keep:
-            print("kept in %s" % directory)
-        else:
-            shutil.rmtree(directory, ignore_errors=True)
 
     print()
     names = [c.replace("write_", "").replace("history_", "h_").replace("wait_forked", "wait") for c in COLUMNS]

@@ -56,13 +56,11 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS = os.path.join(ROOT, ".build", "collections")
-LINK = os.path.join(COLLECTIONS, "ansible_collections", "hardening", "signal")
+from bench_common import COLLECTIONS, ROOT, collection_on_path, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
 
 SEED = 20261127
@@ -94,29 +92,7 @@ CREDENTIALS = {
 }
 
 
-def collection_on_path():
-    """Make ansible_collections.hardening.signal importable (and findable by ansible-playbook)."""
-    if not os.path.islink(LINK) and not os.path.isdir(LINK):
-        os.makedirs(os.path.dirname(LINK), exist_ok=True)
-        os.symlink(ROOT, LINK)
-    if COLLECTIONS not in sys.path:
-        sys.path.insert(0, COLLECTIONS)
-
-
-def _maxrss_mib(who=resource.RUSAGE_SELF):
-    return resource.getrusage(who).ru_maxrss / 1024.0  # KiB on Linux
-
-
 # ---- synthetic fleet (in the server process, not timed) ------------------------------------------------------------
-
-def _pick(rng, weighted):
-    roll = rng.random() * sum(weighted.values())
-    for key, weight in weighted.items():
-        roll -= weight
-        if roll < 0:
-            return key
-    return key
-
 
 def _ago(anchor, hours, fmt):
     return (anchor - datetime.timedelta(hours=hours)).strftime(fmt)
@@ -164,8 +140,8 @@ def gen_intune(rng, anchor, owners):
     devices = []
     for index in range(SPLIT["intune"]):
         device_id = "3f6d2a41-8c1e-4b7a-%04x-%012x" % (index // 65536, index)
-        system = _pick(rng, {"iOS": 50, "iPadOS": 5, "Android": 45})
-        owner_type = _pick(rng, {"company": 80, "personal": 17, "unknown": 3})
+        system = pick(rng, {"iOS": 50, "iPadOS": 5, "Android": 45})
+        owner_type = pick(rng, {"company": 80, "personal": 17, "unknown": 3})
         person = rng.randrange(owners)
         device = {
             "id": device_id, "deviceName": "Phone I%05d" % index, "operatingSystem": system,
@@ -181,7 +157,7 @@ def gen_intune(rng, anchor, owners):
             "enrolledDateTime": _ago(anchor, rng.uniform(500, 9000), "%Y-%m-%dT%H:%M:%SZ"),
             "managementAgent": "mdm", "deviceEnrollmentType": "appleBulkWithUser", "azureADRegistered": True,
         }
-        kind = _pick(rng, {"current": 85, "stale": 4, "never_synced": 1, "no_user": 2, "malformed": 0.3, "fatal": 0.1})
+        kind = pick(rng, {"current": 85, "stale": 4, "never_synced": 1, "no_user": 2, "malformed": 0.3, "fatal": 0.1})
         if kind == "stale":
             device["lastSyncDateTime"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), "%Y-%m-%dT%H:%M:%SZ")
         elif kind == "never_synced":
@@ -204,10 +180,10 @@ def gen_intune(rng, anchor, owners):
         listed = rng.random() < (0.85 if owner_type == "company" else 0.15)
         if listed:
             if system == "Android":
-                version = _pick(rng, {"7.80.2": 70, "7.79.1": 20, "7.52.0": 10})
+                version = pick(rng, {"7.80.2": 70, "7.79.1": 20, "7.52.0": 10})
                 app_devices[android[version]].append(device_id)
             else:
-                version = _pick(rng, {"7.85": 62, "renamed": 8, "7.84": 18, "7.61": 12})
+                version = pick(rng, {"7.85": 62, "renamed": 8, "7.84": 18, "7.61": 12})
                 app_devices[ios[version]].append(device_id)
                 if rng.random() < 0.01:  # a stale inventory lists two versions
                     app_devices[ios["7.61" if version != "7.61" else "7.84"]].append(device_id)
@@ -244,8 +220,8 @@ def gen_jamf(rng, anchor, owners):
             devices.append(device)
             continue
         person = rng.randrange(owners)
-        enrollment = _pick(rng, {"Institutional": 78, "UserEnrollment": 9, "AccountDrivenUserEnrollment": 5,
-                                 "AccountDrivenDeviceEnrollment": 8})
+        enrollment = pick(rng, {"Institutional": 78, "UserEnrollment": 9, "AccountDrivenUserEnrollment": 5,
+                                "AccountDrivenDeviceEnrollment": 8})
         device = make_device(number, displayName="iPhone J%05d" % number,
                              osVersion=rng.choice(("18.6.2", "18.5", "17.7.1")), deviceOwnershipType=enrollment,
                              supervised=enrollment == "Institutional",
@@ -257,7 +233,7 @@ def gen_jamf(rng, anchor, owners):
         device["userAndLocation"] = {"username": _owner(person) if rng.random() < 0.9 else "person%05d" % person,
                                      "realName": "Person %05d" % person, "emailAddress": _owner(person),
                                      "position": "", "department": "Operations", "building": "HQ"}
-        passcode = _pick(rng, {"ok": 88, "not_compliant": 5, "absent": 4, "no_section": 3})
+        passcode = pick(rng, {"ok": 88, "not_compliant": 5, "absent": 4, "no_section": 3})
         if passcode == "not_compliant":
             device["security"].update(passcodeCompliant=False, passcodeCompliantWithProfile=False)
         elif passcode == "absent":
@@ -269,11 +245,11 @@ def gen_jamf(rng, anchor, owners):
             signal_version = "7.85" if rng.random() < 0.1 else None
         else:
             apps = rng.sample(shared, rng.randint(10, 40))
-            signal_version = _pick(rng, {"7.85": 60, "7.84": 14, "7.70": 8, "7.52": 3, None: 15})
+            signal_version = pick(rng, {"7.85": 60, "7.84": 14, "7.70": 8, "7.52": 3, None: 15})
         if signal_version is not None:
             apps = apps + [signal_apps[signal_version]]
         device["applications"] = apps
-        kind = _pick(rng, {"current": 95, "stale": 4, "no_inventory_date": 1, "malformed": 0.3, "fatal": 0.1})
+        kind = pick(rng, {"current": 95, "stale": 4, "no_inventory_date": 1, "malformed": 0.3, "fatal": 0.1})
         if kind == "stale":
             device["general"]["lastInventoryUpdateDate"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90),
                                                                 "%Y-%m-%dT%H:%M:%S.000Z")
@@ -317,10 +293,10 @@ def gen_android_management(rng, anchor, owners):
     devices = []
     for index in range(SPLIT["android_management"]):
         person = rng.randrange(owners)
-        mode = _pick(rng, {"fully_managed": 65, "work_profile": 30, "cope": 5})
+        mode = pick(rng, {"fully_managed": 65, "work_profile": 30, "cope": 5})
         company = mode != "work_profile"
         if mode == "fully_managed":
-            policy = _pick(rng, {strict: 55, lax: 40, kiosk: 5})
+            policy = pick(rng, {strict: 55, lax: 40, kiosk: 5})
         else:
             policy = work
         device = {
@@ -356,8 +332,8 @@ def gen_android_management(rng, anchor, owners):
             apps = rng.sample(store_apps, rng.randint(3, 10))  # the work profile's apps only
         signal_there = rng.random() < (0.85 if company else 0.4)
         if signal_there:
-            version = _pick(rng, {"7.80.2": 66, "7.79.1": 20, "7.70.0": 9, "7.52.0": 5})
-            source = _pick(rng, {"play": 95, "sideload": 3, "unknown": 2})
+            version = pick(rng, {"7.80.2": 66, "7.79.1": 20, "7.70.0": 9, "7.52.0": 5})
+            source = pick(rng, {"play": 95, "sideload": 3, "unknown": 2})
             apps = apps + [signal[version, source]]
         device["applicationReports"] = apps
         if company:
@@ -366,7 +342,7 @@ def gen_android_management(rng, anchor, owners):
                        "batteryLevel": rng.randint(5, 100)} for h in sorted(rng.sample(range(1, 200), rng.randint(0, 5)))]
             events.append({"eventType": "BOOT_COMPLETED", "createTime": _ago(anchor, boot, stamp)})
             device["powerManagementEvents"] = events
-        secure = _pick(rng, {"secure": 91, "insecure": 4, "not_reported": 3, "user_action": 2})
+        secure = pick(rng, {"secure": 91, "insecure": 4, "not_reported": 3, "user_action": 2})
         if secure == "insecure":
             device["deviceSettings"]["isDeviceSecure"] = False
             device["policyCompliant"] = False
@@ -377,7 +353,7 @@ def gen_android_management(rng, anchor, owners):
         elif secure == "user_action":
             device["policyCompliant"] = False
             device["nonComplianceDetails"] = [{"settingName": "passwordPolicies", "nonComplianceReason": "PENDING"}]
-        kind = _pick(rng, {"current": 95, "stale": 4.6, "malformed": 0.3, "fatal": 0.1})
+        kind = pick(rng, {"current": 95, "stale": 4.6, "malformed": 0.3, "fatal": 0.1})
         if kind == "stale":
             device["lastStatusReportTime"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), stamp)
         elif kind == "malformed":
@@ -410,7 +386,7 @@ def gen_workspace_one(rng, anchor, owners):
                                        OperatingSystem="10.0.26100", LastSeen=_ago(anchor, 2, stamp)))
             continue
         platform = "Apple" if rng.random() < 0.55 else "Android"
-        ownership = _pick(rng, {"C": 65, "E": 25, "S": 5, "Undefined": 5})
+        ownership = pick(rng, {"C": 65, "E": 25, "S": 5, "Undefined": 5})
         device = make_device(number, platform=platform, ownership=ownership,
                              OperatingSystem=rng.choice(("18.6.2", "18.5")) if platform == "Apple" else rng.choice(("16", "15")),
                              UserName="person%05d" % person if rng.random() < 0.6 else _owner(person),
@@ -421,14 +397,14 @@ def gen_workspace_one(rng, anchor, owners):
                              LastEnrolledOn=_ago(anchor, rng.uniform(500, 9000), stamp))
         newest = NEWEST["ios" if platform == "Apple" else "android"]
         old = "7.70" if platform == "Apple" else "7.70.0"
-        version = _pick(rng, {newest: 70, old: 15, None: 15})
+        version = pick(rng, {newest: 70, old: 15, None: 15})
         managed_only = ownership == "E" and rng.random() < 0.5
         listed = make_apps(platform, signal_version=version, personal=not managed_only)
         if not managed_only:
             listed += rng.sample(extra[platform], rng.randint(8, 30))
         if rng.random() >= 0.01:  # 1%: no app list at all (204)
             apps[number] = listed
-        kind = _pick(rng, {"current": 94, "stale": 4, "never": 1, "no_last_seen": 0.6, "malformed": 0.3, "fatal": 0.1})
+        kind = pick(rng, {"current": 94, "stale": 4, "never": 1, "no_last_seen": 0.6, "malformed": 0.3, "fatal": 0.1})
         if kind == "stale":
             device["LastSeen"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), stamp)
         elif kind == "never":
@@ -757,7 +733,7 @@ def phase_floor(config_path):
         config = json.load(handle)
     tokens = _floor_tokens(config)
     gc.collect()
-    baseline = _maxrss_mib()
+    baseline = maxrss_mib()
     walk = _Walk()
     seconds = {}
     cpu = time.process_time()
@@ -769,7 +745,7 @@ def phase_floor(config_path):
         seconds[name] = round(time.perf_counter() - lap, 3)
     total = time.perf_counter() - started
     cpu = time.process_time() - cpu
-    peak = _maxrss_mib()
+    peak = maxrss_mib()
     return {"seconds": total, "cpu_seconds": cpu, "per_source": seconds, "baseline_mib": baseline, "peak_mib": peak,
             "delta_mib": peak - baseline, "requests": walk.requests, "bytes": walk.bytes, "phones": dict(walk.phones)}
 
@@ -876,7 +852,7 @@ def phase_pull(argument):
         import cProfile
         profiler = cProfile.Profile()
     gc.collect()
-    baseline = _maxrss_mib()
+    baseline = maxrss_mib()
     gc.disable()
     started = time.perf_counter()
     if profiler is not None:
@@ -885,7 +861,7 @@ def phase_pull(argument):
     if profiler is not None:
         profiler.disable()
     seconds = time.perf_counter() - started
-    peak = _maxrss_mib() - baseline
+    peak = maxrss_mib() - baseline
     gc.enable()
     if profiler is not None:
         import pstats
@@ -903,16 +879,7 @@ PHASES = {"floor": phase_floor, "wrap": phase_wrap, "check": phase_check, "pull"
 
 def run_phase(name, argument, timeout, stderr=None):
     """Run one phase in a fresh interpreter; its JSON report (the last line of its output)."""
-    try:
-        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--phase", name, "--input", argument],
-                              stdout=subprocess.PIPE, stderr=stderr if stderr is not None else subprocess.PIPE,
-                              text=True, check=False, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise SystemExit("phase %s did not finish within %.0f s" % (name, timeout))
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr or "")
-        raise SystemExit("phase %s failed (exit %d)" % (name, done.returncode))
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child_phase(__file__, name, ["--input", argument], timeout, stderr)
 
 
 class Servers(object):
@@ -1058,71 +1025,63 @@ def main(argv=None):
 
     collection_on_path()
     runs = max(1, min(options.runs, 20))
-    workdir = tempfile.mkdtemp(prefix="bench-mdm-")
-    os.makedirs(os.path.join(workdir, "callback"))
-    with open(os.path.join(workdir, "callback", "bench_mdm_timings.py"), "w", encoding="utf-8") as handle:
-        handle.write(CALLBACK)
-    servers = None
-    results, checks, logs, pulls = [], [], [], []
-    try:
-        started = time.perf_counter()
-        servers = Servers(workdir, cold=options.cold)
-        config = servers.config
-        config_path = os.path.join(workdir, "config.json")
-        with open(config_path, "w", encoding="utf-8") as handle:
-            json.dump(config, handle)
-        print("Synthetic fleet: %d phones (%s), plus %d records that are not phones (%s); generated and served on "
-              "127.0.0.1 in %.1f s (not timed)" % (
-                  PHONES, ", ".join("%s %d" % (k, v) for k, v in SPLIT.items()), sum(NOT_PHONES.values()),
-                  ", ".join("%s %d" % (k, v) for k, v in NOT_PHONES.items()), time.perf_counter() - started))
-        servers.log()  # forget the requests of start-up (none expected)
-        # The first walk meets the fakes cold (each answer computed by the fake); afterwards they replay its answers.
-        cold_floor = run_phase("floor", config_path, FLOOR_TIMEOUT)
-        servers.log()
-        floor = run_phase("floor", config_path, FLOOR_TIMEOUT)
-        floor_log = servers.log()
-        print("Floor with the fakes computing every answer: %.2f s (%s); %s: %.2f s (%s), %.2f s of it CPU in "
-              "the floor process" % (
-                  cold_floor["seconds"], ", ".join("%s %.2f" % i for i in cold_floor["per_source"].items()),
-                  "again (still cold)" if options.cold else "with their answers replayed", floor["seconds"],
-                  ", ".join("%s %.2f" % i for i in floor["per_source"].items()), floor["cpu_seconds"]))
-        for index in range(0 if options.no_playbook else runs):
-            result = run_playbook(workdir, config, index, options.timeout,
-                                  [f.strip() for f in options.formats.split(",") if f.strip()] if options.formats else None)
-            logs.append(servers.log())
-            if result["rc"] != 0:
-                sys.stderr.write(_tail(result["log"]))
-            try:
-                checks.append(run_phase("check", result["report_dir"], CHECK_TIMEOUT))
-            except SystemExit as exc:
-                checks.append({"error": str(exc)})
-            shutil.rmtree(result["report_dir"], ignore_errors=True)
-            results.append(result)
-            print("  run %d: %.2f s wall, %.2f s CPU (the ansible-playbook tree), peak %.0f MiB, exit %s, load average "
-                  "%.1f at the end" % (index + 1, result["seconds"], result["cpu_seconds"], result["peak_mib"], result["rc"],
-                                       result["load"]))
-        for source in range(len(SPLIT)) if options.sources or options.profile else ():
-            sys.stdout.flush()
-            pulls.append(run_phase("pull", json.dumps({"config": config_path, "source": source, "profile": options.profile}),
-                                   options.timeout, stderr=sys.stdout))
+    with work_folder("bench-mdm-", options.keep, "working folder") as workdir:
+        os.makedirs(os.path.join(workdir, "callback"))
+        with open(os.path.join(workdir, "callback", "bench_mdm_timings.py"), "w", encoding="utf-8") as handle:
+            handle.write(CALLBACK)
+        servers = None
+        results, checks, logs, pulls = [], [], [], []
+        try:
+            started = time.perf_counter()
+            servers = Servers(workdir, cold=options.cold)
+            config = servers.config
+            config_path = os.path.join(workdir, "config.json")
+            with open(config_path, "w", encoding="utf-8") as handle:
+                json.dump(config, handle)
+            print("Synthetic fleet: %d phones (%s), plus %d records that are not phones (%s); generated and served on "
+                  "127.0.0.1 in %.1f s (not timed)" % (
+                      PHONES, ", ".join("%s %d" % (k, v) for k, v in SPLIT.items()), sum(NOT_PHONES.values()),
+                      ", ".join("%s %d" % (k, v) for k, v in NOT_PHONES.items()), time.perf_counter() - started))
+            servers.log()  # forget the requests of start-up (none expected)
+            # The first walk meets the fakes cold (each answer computed by the fake); afterwards they replay its answers.
+            cold_floor = run_phase("floor", config_path, FLOOR_TIMEOUT)
             servers.log()
-            print("  %s alone: %.2f s, peak %.0f MiB above the imports, %d subjects, %s" % (
-                pulls[-1]["name"], pulls[-1]["seconds"], pulls[-1]["peak_mib"], pulls[-1]["subjects"], pulls[-1]["status"]))
-    finally:
-        if servers is not None:
-            servers.stop()
-        if options.keep:
-            print("working folder kept in %s" % workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+            floor = run_phase("floor", config_path, FLOOR_TIMEOUT)
+            floor_log = servers.log()
+            print("Floor with the fakes computing every answer: %.2f s (%s); %s: %.2f s (%s), %.2f s of it CPU in "
+                  "the floor process" % (
+                      cold_floor["seconds"], ", ".join("%s %.2f" % i for i in cold_floor["per_source"].items()),
+                      "again (still cold)" if options.cold else "with their answers replayed", floor["seconds"],
+                      ", ".join("%s %.2f" % i for i in floor["per_source"].items()), floor["cpu_seconds"]))
+            for index in range(0 if options.no_playbook else runs):
+                result = run_playbook(workdir, config, index, options.timeout,
+                                      [f.strip() for f in options.formats.split(",") if f.strip()] if options.formats else None)
+                logs.append(servers.log())
+                if result["rc"] != 0:
+                    sys.stderr.write(_tail(result["log"]))
+                try:
+                    checks.append(run_phase("check", result["report_dir"], CHECK_TIMEOUT))
+                except SystemExit as exc:
+                    checks.append({"error": str(exc)})
+                shutil.rmtree(result["report_dir"], ignore_errors=True)
+                results.append(result)
+                print("  run %d: %.2f s wall, %.2f s CPU (the ansible-playbook tree), peak %.0f MiB, exit %s, load average "
+                      "%.1f at the end" % (index + 1, result["seconds"], result["cpu_seconds"], result["peak_mib"], result["rc"],
+                                           result["load"]))
+            for source in range(len(SPLIT)) if options.sources or options.profile else ():
+                sys.stdout.flush()
+                pulls.append(run_phase("pull", json.dumps({"config": config_path, "source": source, "profile": options.profile}),
+                                       options.timeout, stderr=sys.stdout))
+                servers.log()
+                print("  %s alone: %.2f s, peak %.0f MiB above the imports, %d subjects, %s" % (
+                    pulls[-1]["name"], pulls[-1]["seconds"], pulls[-1]["peak_mib"], pulls[-1]["subjects"], pulls[-1]["status"]))
+        finally:
+            if servers is not None:
+                servers.stop()
 
     if not results:
         return 0
     return report(floor, floor_log, results, checks, logs, pulls)
-
-
-def _ratio(value, floor):
-    return "%.1fx" % (value / floor) if floor > 0 else "-"
 
 
 def report(floor, floor_log, results, checks, logs, pulls):
@@ -1153,18 +1112,12 @@ def report(floor, floor_log, results, checks, logs, pulls):
     for index, result in enumerate(results):
         rows.append(("playbook%s" % (" run %d" % (index + 1) if len(results) > 1 else ""), "%.2f" % result["seconds"],
                      "%.0f" % result["peak_mib"], "%.0f" % (PHONES / result["seconds"]),
-                     _ratio(result["seconds"], floor["seconds"]), _ratio(result["peak_mib"], floor["peak_mib"]),
+                     ratio(result["seconds"], floor["seconds"]), ratio(result["peak_mib"], floor["peak_mib"]),
                      "< %.0f s, < 1 GiB" % TARGET_SECONDS if index == 0 else ""))
     if len(results) > 1:
         rows.append(("playbook (median)", "%.2f" % seconds, "%.0f" % peak, "%.0f" % (PHONES / seconds),
-                     _ratio(seconds, floor["seconds"]), _ratio(peak, floor["peak_mib"]), ""))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    print()
-    for index, row in enumerate(rows):
-        print("  ".join(cell.ljust(widths[i]) if i in (0, 6) else cell.rjust(widths[i]) for i, cell in enumerate(row)))
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
-    print()
+                     ratio(seconds, floor["seconds"]), ratio(peak, floor["peak_mib"]), ""))
+    print_table(rows, (0, 6))
     print("Floor: %d requests, %.1f MiB of JSON, %s phones; per source (s): %s. Its peak is the whole fresh process "
           "(%.0f MiB before the first page)." % (
               floor["requests"], floor["bytes"] / 2 ** 20, sum(floor["phones"].values()),
