@@ -164,25 +164,13 @@ options:
     type: int
     default: 90
 attributes:
-  action:
-    support: full
-    details: Everything runs in the action, on the controller.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Judges and writes the reports in check mode too; it changes nothing on managed hosts.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
-    details: Runs on the controller only.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hardening.signal.controller_action
 notes:
   - Needs the Python package C(jsonschema) on the controller (see C(requirements.txt)).
 """

@@ -100,25 +100,13 @@ options:
     type: bool
     default: false
 attributes:
-  action:
-    support: full
-    details: Everything runs in the action, on the controller.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Read-only; it reads in check mode too.
-  diff_mode:
-    support: none
-  platform:
-    support: full
-    platforms: posix
-    details: Runs on the controller only.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hardening.signal.controller_action
 notes:
   - Credentials are read from the options first, then from the environment (the variables named above), which is how
     an AWX credential type injects them.

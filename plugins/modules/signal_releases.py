@@ -60,18 +60,9 @@ options:
     type: bool
     default: true
 attributes:
-  action:
-    support: full
-    details: Everything runs in the action, on the controller.
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
   platform:
     support: full
     platforms: all
@@ -79,6 +70,7 @@ attributes:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - hardening.signal.controller_action
 seealso:
   - module: hardening.signal.fleet_summary
 """
