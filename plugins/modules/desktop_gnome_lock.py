@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: desktop_gnome_lock
 short_description: Set and lock GNOME's screen lock and lock-screen notifications in the dconf system database
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Writes the keyfile C(/etc/dconf/db/local.d/zz-hardening-signal) (screen lock on, no extra lock delay, idle delay
     O(minutes), notifications hidden on the lock screen; CERT-EU "Hardening Signal" 3.7 and 3.8) and the locks file
