@@ -15,6 +15,7 @@ Only ever binds 127.0.0.1; every server stops when the block ends.
 
 from __future__ import annotations
 
+import abc
 import itertools
 import json
 import threading
@@ -102,9 +103,9 @@ class FakeServer(object):
         return False
 
 
-class VendorFake(object):
+class VendorFake(abc.ABC):
     """What the Jamf Pro and Workspace ONE fakes share: issued bearer tokens, answers a test queues per path,
-    and revoking every token (as after their expiry)."""
+    and revoking every token (as after their expiry). Each vendor's fake answers its own API in routes()."""
 
     TOKEN_FORMAT = "token-%06d"
 
@@ -118,8 +119,9 @@ class VendorFake(object):
     def serve(self):
         return FakeServer(self.routes)
 
+    @abc.abstractmethod
     def routes(self, request):
-        raise NotImplementedError
+        """(status, body[, headers]) for one request, as the vendor's API answers it."""
 
     def inject(self, path, *answers):
         """Answer the next requests to path with these answers (status, body[, headers]) or callables of the
