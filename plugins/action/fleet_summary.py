@@ -16,7 +16,6 @@ import gc
 import time
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import CatalogError, load_catalog
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
@@ -37,6 +36,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.publish im
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
 from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.hardening.signal.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
 
 ORG_VALUES = ("screen_lock_timeout_minutes", "disappearing_messages_timer_days", "reboot_interval_hours",
@@ -140,11 +140,7 @@ def cyclic_gc_paused():
             gc.enable()
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         with cyclic_gc_paused():
             return self._judge_fleet(tmp, task_vars)

@@ -10,9 +10,9 @@ ones the compliance run uses.
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import SUPPORTED_TYPES, pull_source
+from ansible_collections.hardening.signal.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
 
 ARGUMENT_SPEC = {
@@ -39,11 +39,7 @@ ARGUMENT_SPEC = {
 }
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 
 from ansible.module_utils.urls import open_url
-from ansible.plugins.action import ActionBase
 
+from ansible_collections.hardening.signal.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hardening.signal.plugins.plugin_utils.releases import feeds, newest
 
 ARGUMENT_SPEC = {
@@ -79,11 +79,7 @@ def read_index(repo_url, suite, timeout, validate_certs):
     return None, "; ".join(reasons), newest.index_urls(repo_url, suite)[-1]
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-
+class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
