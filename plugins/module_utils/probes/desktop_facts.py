@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     appimage,
+    apt_conf,
     apt_sources,
     community_builds,
     dpkg,
@@ -129,9 +130,16 @@ def _os_section(doc, root, state):
 
 # --- signal -------------------------------------------------------------
 
-def _deb_install(doc, root, options):
+def _read_once(state, key, read, *args):
+    """read(*args), read once per collect: dpkg's status and apt's configuration serve several probes."""
+    if key not in state:
+        state[key] = read(*args)
+    return state[key]
+
+
+def _deb_install(doc, root, options, state):
     """Return (install or None, dpkg error or None)."""
-    pkg = dpkg.package_info(root, SIGNAL_PACKAGE)
+    pkg = dpkg.package_info(root, SIGNAL_PACKAGE, _read_once(state, "dpkg_status", dpkg.read_status, root))
     if not pkg["installed"]:
         return None, pkg["error"]
     src = apt_sources.signal_source(root, options["apt_repo_url"], options["apt_suite"],
@@ -166,7 +174,7 @@ def _signal_section(doc, root, options, state):
             app["_reasons"], app["_errors"] = unknown.get(idx, {}), errors.get(idx, {})
             installs.append(app)
     else:
-        deb, dpkg_error = _deb_install(doc, root, options)
+        deb, dpkg_error = _deb_install(doc, root, options, state)
         if deb:
             installs.append(deb)
         elif dpkg_error:
@@ -296,7 +304,8 @@ def _update_section(doc, root, options, state):
     reasons = [hosts["reason"]] if hosts["blocked"] else []
     proxy_errors = []
     if doc.facts["platform"] == "linux":
-        proxies = proxy_settings.probe(root, host, url.scheme or "https")
+        proxies = proxy_settings.probe(root, host, url.scheme or "https",
+                                       _read_once(state, "apt_config", apt_conf.read_config, root))
         doc.put("update.proxies", proxies["proxies"])
         for idx, why in proxies["unknown"].items():
             doc.reason("update.proxies.%d.blocks" % idx, why)
@@ -322,7 +331,9 @@ def _update_section(doc, root, options, state):
         doc.put("update.auto_update_covers_signal", None,
                 "applies to Linux only: Signal's own updater updates the app on this platform")
         return
-    uu = unattended_upgrades.probe(root, options["apt_suite"], host, state.get("os_release"))
+    uu = unattended_upgrades.probe(root, options["apt_suite"], host, state.get("os_release"),
+                                   _read_once(state, "dpkg_status", dpkg.read_status, root),
+                                   _read_once(state, "apt_config", apt_conf.read_config, root))
     doc.put("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
     for err in uu["errors"]:
         doc.error("update.auto_update_covers_signal", err)

@@ -94,9 +94,16 @@ def _stanza_start(text, pos):
     return 0
 
 
-def package_info(root, name):
-    """Return {"installed": bool|None, "version": str|None, "reason", "error"}."""
-    text, err = fs.read_text_optional(root, STATUS_PATH)
+def read_status(root="/"):
+    """(text or None, error or None) of dpkg's status file: read once, it answers several package_info calls."""
+    return fs.read_text_optional(root, STATUS_PATH)
+
+
+def package_info(root, name, status=None):
+    """Return {"installed": bool|None, "version": str|None, "reason", "error"}.
+
+    status: what read_status(root) returned, when the caller has already read it."""
+    text, err = read_status(root) if status is None else status
     if text is None:
         if err:
             return {"installed": None, "version": None, "reason": None, "error": err}

@@ -120,15 +120,16 @@ def _env_setting(variables, scheme):
     return None, None
 
 
-def probe(root="/", hostname="updates.signal.org", scheme="https"):
+def probe(root="/", hostname="updates.signal.org", scheme="https", apt_config=None):
     """Return {"proxies": [{url, source, blocks}], "block_reasons": [..],
     "unknown": {index: reason}, "errors": [..]}.
 
     ``blocks`` is True for a dead-end proxy and None (reason in ``unknown``)
-    for any other; settings meaning "no proxy" are left out."""
+    for any other; settings meaning "no proxy" are left out. apt_config: what
+    apt_conf.read_config(root) returned, when the caller has already read it."""
     hostname = hostname.lower().rstrip(".")
     result = {"proxies": [], "block_reasons": [], "unknown": {}, "errors": []}
-    config, errors = apt_conf.read_config(root)
+    config, errors = apt_conf.read_config(root) if apt_config is None else apt_config
     result["errors"] += errors
     variables, err = read_environment(root)
     if err:

@@ -109,12 +109,15 @@ def distro_variables(os_release):
     return out
 
 
-def probe(root="/", suite="xenial", site="updates.signal.org", os_release=None):
+def probe(root="/", suite="xenial", site="updates.signal.org", os_release=None, dpkg_status=None, apt_config=None):
     """Return {"installed", "enabled", "origin_matched", "matched_by",
-    "package_allowed", "covers_signal", "reason", "errors"}."""
+    "package_allowed", "covers_signal", "reason", "errors"}.
+
+    dpkg_status, apt_config: what dpkg.read_status(root) and apt_conf.read_config(root) returned, when the
+    caller has already read them."""
     result = {"installed": None, "enabled": None, "origin_matched": None, "matched_by": None,
               "package_allowed": None, "covers_signal": None, "reason": None, "errors": []}
-    pkg = dpkg.package_info(root, PACKAGE)
+    pkg = dpkg.package_info(root, PACKAGE, dpkg_status)
     result["installed"] = pkg["installed"]
     if pkg["error"]:
         result["errors"].append(pkg["error"])
@@ -126,7 +129,7 @@ def probe(root="/", suite="xenial", site="updates.signal.org", os_release=None):
         result["reason"] = "unattended-upgrades is not installed"
         return result
 
-    config, errors = apt_conf.read_config(root)
+    config, errors = apt_conf.read_config(root) if apt_config is None else apt_config
     result["errors"] += errors
 
     periodic = _interval_enabled(config.value("APT::Periodic::Enable", "1"))
