@@ -182,7 +182,7 @@ import platform as _platform
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hardening.signal.plugins.module_utils.probes.desktop_facts import collect
-from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app, profiles
+from ansible_collections.hardening.signal.plugins.module_utils.probes import profiles
 
 APT_HELPER_DIR = "/usr/lib/apt"
 
@@ -190,6 +190,8 @@ APT_HELPER_DIR = "/usr/lib/apt"
 def _codesign(module):
     """macOS only: `codesign -dv` output and `codesign --verify` outcome per
     Signal.app (the Team ID is only readable through codesign)."""
+    from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app  # macOS only, as in desktop_facts
+
     outputs, verified = {}, {}
     codesign = module.get_bin_path("codesign")
     if not codesign:

@@ -26,15 +26,13 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     dpkg,
     gnome_dconf,
     hosts_file,
-    macos_app,
-    macos_settings,
     os_release,
     profiles,
     proxy_settings,
     unattended_upgrades,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.probes.facts_document import FactsDocument
 
-SCHEMA_VERSION = 1
 SIGNAL_PACKAGE = "signal-desktop"
 DEB_PATH = "/opt/Signal"
 NOT_INSTALLED = "Signal Desktop is not installed"
@@ -46,57 +44,6 @@ def detect_platform():
     if sys.platform == "darwin":
         return "macos"
     return "windows"
-
-
-class _Doc:
-    """The facts document plus helpers that keep values and reasons paired."""
-
-    def __init__(self, platform):
-        self.facts = {
-            "schema_version": SCHEMA_VERSION,
-            "platform": platform,
-            "os": {},
-            "signal": {},
-            "update": {},
-            "screen_lock": {},
-            "lockscreen_notifications": {},
-            "unknown_reasons": {},
-            "errors": {},
-        }
-
-    def put(self, path, value, reason=None):
-        """Set a value; a None value records ``reason`` (if any) for it."""
-        node = self.facts
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        node[parts[-1]] = value
-        if value is None and reason:
-            self.reason(path, reason)
-
-    def put_all_true(self, path, values, unknown_reason):
-        """Set False when any of ``values`` is False, True when all are True,
-        else None with ``unknown_reason(index of the first None)``."""
-        if any(v is False for v in values):
-            self.put(path, False)
-        elif all(v is True for v in values):
-            self.put(path, True)
-        else:
-            self.put(path, None, unknown_reason(values.index(None)))
-
-    def reason(self, path, text):
-        if text and path not in self.facts["unknown_reasons"]:
-            self.facts["unknown_reasons"][path] = text
-
-    def error(self, path, message):
-        if not message:
-            return
-        errors = self.facts["errors"]
-        if path in errors:
-            if message not in errors[path].split("; "):
-                errors[path] += "; " + message
-        else:
-            errors[path] = message
 
 
 def _guard(doc, section, func, *args):
@@ -168,6 +115,9 @@ def _signal_section(doc, root, options, state):
     installs = []
     install_unknown = None  # why "installed" cannot be decided, if so
     if platform == "macos":
+        # macOS-only probes are imported here: every Linux probe would otherwise compile them (about 8 ms a host).
+        from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app
+
         apps, unknown, errors = macos_app.probe(root, users, options.get("codesign_outputs"),
                                                 options.get("codesign_verified"))
         for idx, app in enumerate(apps):
@@ -400,6 +350,8 @@ def _other_settings(doc, path, keys):
 
 def _macos_settings(doc, root, users):
     """Screen lock and Signal's lock-screen notifications from configuration profiles."""
+    from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_settings  # macOS only, as above
+
     doc.put("os.desktop", "macos")
     lock = macos_settings.screen_lock(root, users)
     for err in lock["errors"]:
@@ -465,7 +417,7 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
     ``apt_cat_file`` (Linux, optional) reads .lz4/.zst apt package indexes
     as apt_lists.offers describes; the module runs `apt-helper cat-file`."""
     platform = platform or detect_platform()
-    doc = _Doc(platform)
+    doc = FactsDocument(platform)
     options = {"apt_repo_url": apt_repo_url, "apt_suite": apt_suite,
                "key_fingerprint": key_fingerprint, "codesign_outputs": codesign_outputs,
                "codesign_verified": codesign_verified, "apt_cat_file": apt_cat_file}

@@ -5,7 +5,6 @@
 on macOS. Read from files so the probe needs no lsb_release or sw_vers."""
 from __future__ import annotations
 
-import plistlib
 import shlex
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import fs
@@ -59,6 +58,8 @@ def linux_identity(fields):
 
 def macos_identity(root="/"):
     """Return (identity dict, error)."""
+    import plistlib  # macOS only: Linux probes need not load it and its XML parser
+
     data, err = fs.read_bytes(root, MACOS_VERSION, max_bytes=1024 * 1024)
     if data is None:
         return {"family": "darwin", "distribution": "macos", "version": None}, err

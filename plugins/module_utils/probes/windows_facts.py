@@ -29,7 +29,7 @@ import re
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine.versions import parse_version
 from ansible_collections.hardening.signal.plugins.module_utils.probes import hosts_file
-from ansible_collections.hardening.signal.plugins.module_utils.probes.desktop_facts import _Doc
+from ansible_collections.hardening.signal.plugins.module_utils.probes.facts_document import FactsDocument
 
 RAW_FORMAT = "hardening.signal/windows-raw"
 OFFICIAL_SIGNERS = ("Signal Messenger, LLC", "Signal (Quiet Riddle Ventures, LLC)")
@@ -323,7 +323,7 @@ def facts_from_raw(raw):
     machine = raw.get("machine")
     if not isinstance(users, list) or not all(isinstance(u, dict) for u in users) or not isinstance(machine, dict):
         raise RawDocumentError("users must be a list of objects and machine an object")
-    doc = _Doc("windows")
+    doc = FactsDocument("windows")
     os_info = raw.get("os") if isinstance(raw.get("os"), dict) else {}
     doc.put("os.family", "windows")
     doc.put("os.distribution", os_info.get("caption"), "the OS caption could not be read")
