@@ -60,6 +60,7 @@ Architecture: amd64
 Package: signal-desktop-beta
 Status: install ok installed
 Version: 9.9.9
+Depends: signal-desktop (>= 7.1.0)
 Description: mentions
  Package: signal-desktop
 \t
@@ -70,8 +71,8 @@ Version: 6.0.0
 
 
 def test_installed_entry_finds_the_stanza_wherever_package_stands():
-    # Package after Status, a look-alike package, a continuation line that reads like a field,
-    # a whitespace-only separator and a removed copy: only the installed signal-desktop counts.
+    # Package after Status, a look-alike package, the name in another field, a continuation line that reads
+    # like a field, a whitespace-only separator and a removed copy: only the installed signal-desktop counts.
     assert dpkg.installed_entry(TRICKY, "signal-desktop") == dpkg.parse_status(TRICKY)["signal-desktop"]
     assert dpkg.installed_entry(TRICKY, "signal-desktop")["version"] == "7.1.0"
     assert dpkg.installed_entry(TRICKY, "unattended-upgrades") is None
