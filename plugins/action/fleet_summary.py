@@ -30,7 +30,6 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.attest
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
 from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
@@ -183,11 +182,16 @@ class ActionModule(ControllerAction):
 
         input_errors, sources = [], []
         subjects = self._workstations(args, task_vars, input_errors, sources)
-        # Pulled concurrently, results in the order the sources are configured.
-        for pulled, errors, status in pull_sources(args["mdm_sources"], progress=show_progress):
-            subjects.extend(pulled)
-            input_errors.extend(errors)
-            sources.append(status)
+        if args["mdm_sources"]:
+            # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
+            # run about 0.1 s.
+            from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
+
+            # Pulled concurrently, results in the order the sources are configured.
+            for pulled, errors, status in pull_sources(args["mdm_sources"], progress=show_progress):
+                subjects.extend(pulled)
+                input_errors.extend(errors)
+                sources.append(status)
         # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests' tracebacks).
         gc.collect()
         phase("collect")
