@@ -229,9 +229,12 @@ def _fast_check(name):
     return _FAST[name]
 
 
-def problems(name, document, limit=20):
-    """[(field, message), ...] sorted by field; empty when the document is valid."""
-    check = _fast_check(name)
+def problems(name, document, limit=20, compile_fast=True):
+    """[(field, message), ...] sorted by field; empty when the document is valid.
+
+    compile_fast=False asks jsonschema alone, unless the schema is compiled already: compiling the summary's
+    schema costs about 0.1 s, which a small document does not pay back."""
+    check = _fast_check(name) if compile_fast or name in _FAST else None
     if check is not None:
         try:
             check(document)

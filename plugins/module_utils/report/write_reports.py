@@ -32,6 +32,9 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 SUMMARY_SCHEMA = "fleet_summary.schema.json"
+# Below this many subjects jsonschema alone checks the summary faster than compiling the schema first
+# (50 workstations: 40 ms, against 0.1 s to compile; 50,000 subjects: minutes, against a second).
+COMPILED_CHECK_FROM_SUBJECTS = 200
 BASENAME = "fleet-summary"
 
 
@@ -119,7 +122,9 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
         forked = _Forked.start(summary, directory, [fmt for fmt in formats if fmt in FORKED])
     try:
         started = time.monotonic()
-        found = problems(SUMMARY_SCHEMA, summary, limit=10)
+        subjects = summary.get("subjects") if isinstance(summary, dict) else None
+        found = problems(SUMMARY_SCHEMA, summary, limit=10,
+                         compile_fast=not isinstance(subjects, list) or len(subjects) >= COMPILED_CHECK_FROM_SUBJECTS)
         timings["validate"] = round(time.monotonic() - started, 3)
         if found:
             raise InvalidSummary("the summary does not match %s (a bug in hardening.signal): %s" % (

@@ -57,6 +57,22 @@ def test_a_bad_summary_is_explained_by_field():
     assert found and found[0][0] == "subjects[0].results[0].status"
 
 
+def test_a_small_summary_is_judged_by_jsonschema_without_compiling_the_schema(monkeypatch, tmp_path):
+    from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report.sample_summary import sample_summary
+    monkeypatch.setattr(sv, "_FAST", {})
+    summary = sample_summary()
+    write_reports.write_reports(summary, str(tmp_path), formats=("json",), fork=False)
+    assert "fleet_summary.schema.json" not in sv._FAST
+    summary["subjects"][0]["results"][0]["status"] = "passed"
+    assert sv.problems("fleet_summary.schema.json", summary, compile_fast=False) == jsonschema_only(
+        "fleet_summary.schema.json", summary) != []
+    assert "fleet_summary.schema.json" not in sv._FAST
+    # From COMPILED_CHECK_FROM_SUBJECTS subjects on, the schema is compiled.
+    monkeypatch.setattr(write_reports, "COMPILED_CHECK_FROM_SUBJECTS", len(summary["subjects"]))
+    write_reports.write_reports(sample_summary(), str(tmp_path), formats=("json",), fork=False)
+    assert sv._FAST["fleet_summary.schema.json"] is not None
+
+
 def test_the_compiled_check_does_not_change_the_document():
     document = copy.deepcopy(PHONE)
     sv.problems("mobile_device.schema.json", document)
