@@ -192,8 +192,9 @@ class ActionModule(ControllerAction):
                 subjects.extend(pulled)
                 input_errors.extend(errors)
                 sources.append(status)
-        # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests' tracebacks).
-        gc.collect()
+            # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests'
+            # tracebacks). Without a pull there is nothing to free, and a full collection costs 35 ms.
+            gc.collect()
         phase("collect")
 
         now = evaluation_moment(args["evaluation_time"])
