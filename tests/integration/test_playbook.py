@@ -137,6 +137,15 @@ def test_failed_source_fails_the_run_after_writing_unless_accepted(run_playbook)
     assert run.rc == 0, run.output
 
 
+def test_one_gate_failure_names_every_reason(run_playbook):
+    sources = [{"name": "gone", "type": "file", "path": "/nonexistent/export.json"}]
+    run = run_playbook(extra={"signal_hardening_mdm_sources": sources, "signal_hardening_min_compliance_pct": 99.5})
+    assert run.rc != 0
+    assert "gone failed or stopped part-way" in run.output
+    assert "The gate failed after the reports were written" in run.output
+    assert "below signal_hardening_min_compliance_pct" in run.output
+
+
 def test_second_run_keeps_failing_since_and_lists_nothing_newly_failing(run_playbook):
     first = run_playbook()
     assert first.rc == 0, first.output
