@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
 HOSTS = 50
 FORKS = 10
-REPEATS = 5
+REPEATS = 7
 TARGET_RATIO = 1.5
 
 
