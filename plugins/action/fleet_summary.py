@@ -53,6 +53,7 @@ ARGUMENT_SPEC = {
     "targeted_hosts": {"type": "list", "elements": "str"},
     "probe_var": {"type": "str", "default": "signal_hardening_probe"},
     "owner_var": {"type": "str", "default": "signal_hardening_owner"},
+    "remediation_error_var": {"type": "str", "default": "signal_hardening_remediation_error"},
     "mdm_sources": {"type": "list", "elements": "dict", "default": []},
     "waivers": {"type": "list", "elements": "raw", "default": []},
     "waiver_files": {"type": "list", "elements": "path", "default": []},
@@ -67,7 +68,8 @@ ARGUMENT_SPEC = {
     "history_path": {"type": "str", "default": ""},
     # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
     "history_keep_runs": {"type": "int", "default": 90},
-    # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner}}, judged here at once.
+    # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
+    # judged here at once.
     "collected": {"type": "dict"},
     # Judge as of this moment (ISO 8601) instead of now: reproducible reports, and slices merged as one run.
     "evaluation_time": {"type": "str"},
@@ -180,8 +182,8 @@ class ActionModule(ControllerAction):
             raise AnsibleActionFail("history_keep_runs: %d is not 0 (keep every run) or a number of runs" % args["history_keep_runs"])
         phase("catalogue")
 
-        input_errors, sources = [], []
-        subjects = self._workstations(args, task_vars, input_errors, sources)
+        input_errors, sources, remediation_failures = [], [], []
+        subjects = self._workstations(args, task_vars, input_errors, sources, remediation_failures)
         if args["mdm_sources"]:
             # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
             # run about 0.1 s.
@@ -245,6 +247,7 @@ class ActionModule(ControllerAction):
             subjects=summary["compliance"]["subjects"],
             subjects_compliant=summary["compliance"]["subjects_compliant"],
             incomplete_sources=[s["name"] for s in sources if s["type"] != "ansible" and s["status"] != "complete"],
+            remediation_failures=remediation_failures,
             input_errors=len(input_errors),
             waivers=summary["waivers"]["counts"],
             history={key: summary["history"][key] for key in ("enabled", "path", "run_id", "runs", "error")},
@@ -260,11 +263,12 @@ class ActionModule(ControllerAction):
             result["warnings"] = warnings
         return result
 
-    def _workstations(self, args, task_vars, input_errors, sources):
+    def _workstations(self, args, task_vars, input_errors, sources, remediation_failures):
         collected = args["collected"]
         if collected is not None:
             hosts = list(collected)
-            host_data = {h: {args["probe_var"]: (collected[h] or {}).get("probe"), args["owner_var"]: (collected[h] or {}).get("owner")}
+            host_data = {h: {args["probe_var"]: (collected[h] or {}).get("probe"), args["owner_var"]: (collected[h] or {}).get("owner"),
+                             args["remediation_error_var"]: (collected[h] or {}).get("remediation_error")}
                          for h in hosts}
         else:
             host_data = task_vars.get("hostvars") or {}
@@ -278,6 +282,10 @@ class ActionModule(ControllerAction):
             host_vars = host_data.get(host) or {}
             probe = host_vars.get(args["probe_var"])
             owner = host_vars.get(args["owner_var"])
+            # Set by the playbook's rescue when remediation failed on the host; the gate fails the run for it.
+            remediation_error = host_vars.get(args["remediation_error_var"])
+            if remediation_error:
+                remediation_failures.append(str(remediation_error))
             subject, errors = workstation_subject(host, probe, str(owner) if owner else None)
             subjects.append(subject)
             input_errors.extend(errors)

@@ -75,6 +75,12 @@ options:
     description: Host variable naming the owner of a workstation.
     type: str
     default: signal_hardening_owner
+  remediation_error_var:
+    description:
+      - Host variable holding why remediation failed on a workstation (the playbook's rescue sets it). Each one set is
+        returned in RV(remediation_failures).
+    type: str
+    default: signal_hardening_remediation_error
   mdm_sources:
     description: MDM sources, each a dict with C(name), C(type) (C(file)) and C(path).
     type: list
@@ -116,7 +122,7 @@ options:
   collected:
     description:
       - "For sliced runs (AWX job slicing): the facts each slice collected, a mapping of host name to C(probe) (the
-        desktop_info result) and C(owner), merged from the slices' C(signal_hardening_collected) artifacts. When given,
+        desktop_info result), C(owner) and C(remediation_error), merged from the slices' C(signal_hardening_collected) artifacts. When given,
         workstations are judged from it instead of hostvars, and O(targeted_hosts) is not used."
     type: dict
   evaluation_time:
@@ -253,6 +259,14 @@ incomplete_sources:
   returned: always
   type: list
   elements: str
+remediation_failures:
+  description:
+    - Why remediation failed, one line per workstation where it did (from O(remediation_error_var), or from O(collected)),
+      in host name order. The role's gate fails the run when there is any.
+  returned: always
+  type: list
+  elements: str
+  sample: ["ws-017: SIGNAL | 3.1 | PATCH | Pin Signal's apt repository: the key's fingerprint is not the one expected"]
 input_errors:
   description: Number of malformed inputs (records, fields, waivers, attestations, host facts).
   returned: always

@@ -146,6 +146,16 @@ def test_one_gate_failure_names_every_reason(run_playbook):
     assert "below signal_hardening_min_compliance_pct" in run.output
 
 
+def test_a_remediation_failed_in_a_slice_fails_the_judge_phase(run_playbook):
+    collected = {"ws-a": {"probe": None, "owner": "", "remediation_error": "ws-a: SIGNAL | 3.1 | PATCH | Pin: bad key"}}
+    run = run_playbook(extra={"signal_hardening_phase": "judge", "signal_hardening_collected": collected,
+                              "signal_hardening_min_compliance_pct": 0})
+    assert run.rc != 0
+    assert "Remediation failed on ws-a: SIGNAL | 3.1 | PATCH | Pin: bad key" in run.output
+    ws_a = next(s for s in run.summary()["subjects"] if s["id"] == "ws-a")
+    assert ws_a["results"][0]["status"] == "error"
+
+
 def test_second_run_keeps_failing_since_and_lists_nothing_newly_failing(run_playbook):
     first = run_playbook()
     assert first.rc == 0, first.output

@@ -30,17 +30,33 @@ class _Stub(object):
         self.__dict__.update(attrs)
 
 
-def run_action(tmp_path, **args):
+def run_action(tmp_path, hostvars=None, **args):
     merged = {"controls_dir": CONTROLS_DIR, "org": ORG, "newest_versions": {"desktop": "7.80.0"},
               "report_dir": str(tmp_path / "reports"), "formats": ["json"]}
     merged.update(args)
     task = _Stub(args=merged, async_val=0, check_mode=True, action="hardening.signal.fleet_summary")
     action = ActionModule(task, _Stub(_shell=_Stub(tmpdir="/nonexistent")), _Stub(check_mode=True), loader=None, templar=None)
-    hostvars = {"ws1": {"signal_hardening_probe": {"facts": FACTS}},
-                "ws2": {"signal_hardening_probe": {"facts": FACTS}, "signal_hardening_owner": "erin@example.org"}}
-    result = action.run(task_vars={"hostvars": hostvars, "groups": {"signal_workstations": ["ws1", "ws2"]}})
+    if hostvars is None:
+        hostvars = {"ws1": {"signal_hardening_probe": {"facts": FACTS}},
+                    "ws2": {"signal_hardening_probe": {"facts": FACTS}, "signal_hardening_owner": "erin@example.org"}}
+    result = action.run(task_vars={"hostvars": hostvars, "groups": {"signal_workstations": sorted(hostvars)}})
     with open(os.path.join(merged["report_dir"], "fleet-summary.json"), encoding="utf-8") as handle:
         return result, json.load(handle)
+
+
+def test_remediation_failures_come_from_hostvars_or_from_the_slices(tmp_path):
+    # Unsliced: the playbook's rescue set the variable on the host. Sliced: each slice handed it on in collected.
+    hostvars = {"ws2": {"signal_hardening_probe": {"facts": FACTS}, "signal_hardening_remediation_error": "ws2: Pin: bad key"},
+                "ws1": {"signal_hardening_probe": {"facts": FACTS}}}
+    result, _summary = run_action(tmp_path, hostvars=hostvars)
+    assert result["remediation_failures"] == ["ws2: Pin: bad key"]
+    collected = {"ws3": {"probe": {"facts": FACTS}, "owner": "", "remediation_error": "ws3: Pin: bad key"},
+                 "ws1": {"probe": {"facts": FACTS}, "owner": "", "remediation_error": None}}
+    result, summary = run_action(tmp_path, collected=collected)
+    assert result["remediation_failures"] == ["ws3: Pin: bad key"]
+    assert [(s["id"], s["state"]) for s in summary["subjects"]] == [("ws1", "ok"), ("ws3", "ok")]
+    result, _summary = run_action(tmp_path)
+    assert result["remediation_failures"] == []
 
 
 def test_files_history_people_and_gate_together(tmp_path):

@@ -10,21 +10,22 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.hardening.signal.plugins.filter.signal_collected import signal_collected
 
 
-def test_every_host_is_kept_with_its_probe_and_owner():
+def test_every_host_is_kept_with_its_probe_owner_and_remediation_error():
     hostvars = {"ws1": {"signal_hardening_probe": {"facts": {"platform": "linux"}}, "signal_hardening_owner": "alice"},
-                "ws2": {"signal_hardening_owner": None},
+                "ws2": {"signal_hardening_owner": None, "signal_hardening_remediation_error": "ws2: Pin: bad key"},
                 "ws3": {"unrelated": 1}}
     assert signal_collected(["ws1", "ws2", "ws3", "gone"], hostvars) == {
-        "ws1": {"probe": {"facts": {"platform": "linux"}}, "owner": "alice"},
-        "ws2": {"probe": None, "owner": ""},
-        "ws3": {"probe": None, "owner": ""},
-        "gone": {"probe": None, "owner": ""},
+        "ws1": {"probe": {"facts": {"platform": "linux"}}, "owner": "alice", "remediation_error": None},
+        "ws2": {"probe": None, "owner": "", "remediation_error": "ws2: Pin: bad key"},
+        "ws3": {"probe": None, "owner": "", "remediation_error": None},
+        "gone": {"probe": None, "owner": "", "remediation_error": None},
     }
 
 
 def test_other_variable_names():
-    hostvars = {"ws1": {"p": {"failed": True}, "o": "bob"}}
-    assert signal_collected(["ws1"], hostvars, probe_var="p", owner_var="o") == {"ws1": {"probe": {"failed": True}, "owner": "bob"}}
+    hostvars = {"ws1": {"p": {"failed": True}, "o": "bob", "r": "ws1: failed"}}
+    assert signal_collected(["ws1"], hostvars, probe_var="p", owner_var="o", remediation_error_var="r") == {
+        "ws1": {"probe": {"failed": True}, "owner": "bob", "remediation_error": "ws1: failed"}}
 
 
 def test_hostvars_must_be_a_mapping():
