@@ -267,9 +267,9 @@ class ActionModule(ControllerAction):
         collected = args["collected"]
         if collected is not None:
             hosts = list(collected)
-            host_data = {h: {args["probe_var"]: (collected[h] or {}).get("probe"), args["owner_var"]: (collected[h] or {}).get("owner"),
-                             args["remediation_error_var"]: (collected[h] or {}).get("remediation_error")}
-                         for h in hosts}
+            # Each slice's entry under the names the hostvars would have: one loop below serves both.
+            keys = (("probe", args["probe_var"]), ("owner", args["owner_var"]), ("remediation_error", args["remediation_error_var"]))
+            host_data = {h: {var: (collected[h] or {}).get(key) for key, var in keys} for h in hosts}
         else:
             host_data = task_vars.get("hostvars") or {}
             group = (task_vars.get("groups") or {}).get(args["workstation_group"]) or []
