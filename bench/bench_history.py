@@ -108,10 +108,10 @@ def phase_build(directory, runs=RUNS):
     rng = random.Random(SEED + 1)
     path = os.path.join(directory, HISTORY_FILE)
     started = time.perf_counter()
-    with H.History(path) as store:
-        store.append(_first_run(summary))
-        store.commit()
-        db = store.db
+    with H.open_history(path) as history:
+        history.append(_first_run(summary))
+        history.commit()
+        db = history.store.db
         first = db.execute("SELECT subject, control, status FROM results WHERE run_id = 1").fetchall()
         streaks = {sid: array.array(H.STREAK_TYPE, H.unpack(packed)) for sid, packed in db.execute("SELECT subject, packed FROM streaks")}
         changes = int(len(first) * BUILD_CHURN)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.hardening.signal.plugins.module_utils.governance.history import History, HistoryError, disabled_sections
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import HistoryError, disabled_sections, open_history
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import write_reports
 
 
@@ -29,7 +29,7 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
     sections = disabled_sections()
     if history_path is not None:
         try:
-            history = History(history_path)
+            history = open_history(history_path)
             sections = history.append(summary, keep_runs=keep_runs)
             timings["history_prune"] = history.timings["prune"]
         except HistoryError as exc:

@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from ansible_collections.hardening.signal.plugins.module_utils.governance.history import History, HistoryError
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import HistoryError, open_history
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
@@ -30,7 +30,7 @@ def summary(statuses, at, pct=50.0, check_mode=True):
 def record(path, statuses, at, **kwargs):
     """Append and commit one run; (its summary, the sections)."""
     document = summary(statuses, at, **{k: v for k, v in kwargs.items() if k in ("pct", "check_mode")})
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         sections = store.append(document, **{k: v for k, v in kwargs.items() if k in ("changes_limit", "trend_runs", "keep_runs")})
         store.commit()
     return document, sections
@@ -46,7 +46,7 @@ def test_append_records_runs_and_results(tmp_path):
     _doc, sections = record(path, {"ws1": {"c1": "pass", "c2": "fail"}, "ios-1": {"c1": "not_applicable"}}, "2026-11-01T00:00:00Z")
     assert sections["history"]["run_id"] == 1 and sections["history"]["previous_run"] is None
     assert sections["history"]["path"] == str(path) and sections["history"]["error"] is None
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         assert store.runs() == [{"run_id": 1, "generated_at": "2026-11-01T00:00:00Z", "check_mode": True, "pct": 50.0,
                                  "totals": {"pass": 1}}]
         assert store.results(1) == {("ws1", "c1"): "pass", ("ws1", "c2"): "fail", ("ios-1", "c1"): "not_applicable"}
@@ -123,7 +123,7 @@ def test_two_subjects_with_the_same_id_are_both_kept(tmp_path):
     path = tmp_path / "h.sqlite"
     document = summary({"dup": {"c": "fail"}}, "2026-11-01T00:00:00Z")
     document["subjects"].append({"id": "dup", "source": {"name": "other-mdm"}, "results": [{"control": "c", "status": "pass"}]})
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         store.append(document)
         store.commit()
         assert store.results(1) == {("dup", "c"): "fail", ("dup [other-mdm]", "c"): "pass"}
@@ -147,7 +147,7 @@ def test_a_failure_mid_append_leaves_the_previous_history_intact(tmp_path):
     broken = {"s%d" % i: {"c1": "pass", "c2": "fail"} for i in range(60)}
     broken["s55"]["c2"] = "not-a-status"  # blows up after hundreds of rows were written
     document = summary(broken, "2026-11-02T00:00:00Z")
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         with pytest.raises(KeyError):
             store.append(document)
     assert snapshot(path) == before
@@ -162,11 +162,11 @@ def test_a_run_whose_reports_were_not_written_is_rolled_back(tmp_path):
     path = tmp_path / "h.sqlite"
     record(path, {"s": {"c": "fail"}}, "2026-11-01T00:00:00Z")
     before = snapshot(path)
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         store.append(summary({"s": {"c": "pass"}, "t": {"c": "fail"}}, "2026-11-02T00:00:00Z"))
         store.rollback()
     assert snapshot(path) == before
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         store.append(summary({"s": {"c": "pass"}}, "2026-11-02T00:00:00Z"))
         # Closed without commit (an exception in the caller, say): nothing is kept either.
     assert snapshot(path) == before
@@ -190,8 +190,8 @@ def test_a_process_killed_mid_append_leaves_the_previous_history_intact(tmp_path
                          for i in range(2000))
         doc = {"generated_at": "2026-11-02T00:00:00Z", "run": {}, "compliance": {"pct": 1.0}, "totals": {},
                "subjects": subjects}
-        store = history.History(%r)
-        store.db.execute("PRAGMA cache_size=10")  # so that changed pages reach the file before the end
+        store = history.open_history(%r)
+        store.store.db.execute("PRAGMA cache_size=10")  # so that changed pages reach the file before the end
         store.append(doc)
     """) % (COLLECTIONS, str(path))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
@@ -209,25 +209,25 @@ def test_files_that_are_not_a_history_are_refused(tmp_path):
     db.commit()
     db.close()
     with pytest.raises(HistoryError, match="not a hardening.signal history"):
-        History(str(other))
+        open_history(str(other))
     newer = tmp_path / "newer.sqlite"
     db = sqlite3.connect(str(newer))
     db.execute("PRAGMA user_version = 7")
     db.close()
-    with pytest.raises(HistoryError, match="has format 7"):
-        History(str(newer))
+    with pytest.raises(HistoryError, match="has format 7, newer than"):
+        open_history(str(newer))
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"this is not a database" * 100)
     with pytest.raises(HistoryError, match="cannot be used"):
-        History(str(garbage))
+        open_history(str(garbage))
 
 
 def test_wal_journal_mode_gives_the_same_history(tmp_path):
     path = tmp_path / "h.sqlite"
-    with History(str(path), journal_mode="wal") as store:
+    with open_history(str(path), journal_mode="wal") as store:
         store.append(summary({"s": {"c": "fail"}}, "2026-11-01T00:00:00Z"))
         store.commit()
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         assert store.results(1) == {("s", "c"): "fail"}
 
 
@@ -256,7 +256,7 @@ def test_keep_runs_prunes_the_oldest_results_and_keeps_failing_since(tmp_path):
         assert _runs_with_results(path) == list(range(max(1, day - 1), day + 1))
         assert since(document, "s1", "c1") == "2026-11-01T00:00:00Z"
     assert since(document, "s1", "c2") is None
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         # Every run's date and compliance stay for the trend; a pruned run has no results left.
         assert [run["run_id"] for run in store.runs()] == [1, 2, 3, 4, 5]
         assert store.results(1) == {} and store.results(5) == {("s1", "c1"): "fail", ("s1", "c2"): "pass"}
@@ -288,7 +288,7 @@ def test_pruning_is_rolled_back_with_the_run(tmp_path):
     path = tmp_path / "h.sqlite"
     for day in (1, 2, 3):
         record(path, {"s1": {"c1": "fail"}}, "2026-11-0%dT00:00:00Z" % day)
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         store.append(summary({"s1": {"c1": "pass"}}, "2026-11-04T00:00:00Z"), keep_runs=1)
         assert store.pruned == {"up_to_run": 3, "subjects": 0}
         store.rollback()
@@ -300,7 +300,7 @@ def test_keep_runs_zero_keeps_everything_and_bad_values_are_refused(tmp_path):
     for day in (1, 2, 3):
         record(path, {"s1": {"c1": "fail"}}, "2026-11-0%dT00:00:00Z" % day, keep_runs=0)
     assert _runs_with_results(path) == [1, 2, 3]
-    with History(str(path)) as store:
+    with open_history(str(path)) as store:
         for bad in (-1, True, "3", 2.5):
             with pytest.raises(ValueError, match="keep_runs"):
                 store.append(summary({"s1": {"c1": "fail"}}, "2026-11-04T00:00:00Z"), keep_runs=bad)
@@ -318,3 +318,23 @@ def test_a_pruned_history_file_stops_growing(tmp_path):
     # Freed pages are reused: once three runs are kept, the file no longer grows by a run's results.
     run_size = sizes[1] - sizes[0]
     assert run_size > 0 and sizes[-1] - sizes[3] < run_size / 2, sizes
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o600), (0o077, 0o600), (0o277, 0o400)])
+def test_a_new_history_file_is_private_and_never_wider_than_the_umask(tmp_path, umask, expected):
+    # It holds staff names and device identities: only its owner reads it, whatever a permissive umask allows.
+    path = tmp_path / ("h-%o.sqlite" % umask)
+    old = os.umask(umask)
+    try:
+        record(path, {"s": {"c": "fail"}}, "2026-11-01T00:00:00Z")
+    finally:
+        os.umask(old)
+    assert os.stat(str(path)).st_mode & 0o777 == expected
+
+
+def test_an_existing_history_file_keeps_its_mode(tmp_path):
+    path = tmp_path / "h.sqlite"
+    record(path, {"s": {"c": "fail"}}, "2026-11-01T00:00:00Z")
+    os.chmod(str(path), 0o640)  # chosen by whoever keeps it (a group of auditors, say)
+    record(path, {"s": {"c": "pass"}}, "2026-11-02T00:00:00Z")
+    assert os.stat(str(path)).st_mode & 0o777 == 0o640
