@@ -14,7 +14,7 @@ people, waivers, attestations) are shown only when the summary has them.
 
 The controls table and the subjects-needing-attention list sort when a
 column header is clicked and filter by a text box and one checkbox per
-status, through one small inline script, _SCRIPT. The script
+status, through one small inline script (html_assets.SCRIPT). The script
 holds no data: it reads the page (cell text, data-v sort keys and data-status
 lists written here from a fixed vocabulary). The Content-Security-Policy lets
 that script run, and no other, by the sha256 hash of its text; without it the
@@ -28,9 +28,13 @@ import hashlib
 import math
 from html import escape
 
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import (
+from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import CSS as _CSS
+from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import SCRIPT as _SCRIPT
+from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
+    CONTROL_COLUMNS,
     COUNTED_STATUSES,
     DEVICE_STANDING,
+    HTML_LIMITS,
     MAX_BY_CONTROL,
     MAX_DEVICES_SHOWN,
     MAX_FILES,
@@ -39,6 +43,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
     STATUS_ORDER,
     SUMMARY_FILE,
     WAIVER_STATES,
+    Limits,
     ReportSections,
     changed_controls,
     changed_lists,
@@ -63,232 +68,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
     write_sections,
 )
 
-HTML_MAX_SUBJECTS = 500
-HTML_MAX_INPUT_ERRORS = 500
-HTML_MAX_PEOPLE = 500
-HTML_MAX_WAIVERS = 500
-HTML_MAX_CHANGES = 100
-HTML_MAX_TREND = 30
-
 # Defence in depth: even if something slipped past esc(), nothing could load or run. The one inline
 # script runs because the hash of its text is listed (content_security_policy()); a script that got
 # into the page would have another hash, and inline event handlers (onerror=...) never match a hash.
 # Trusted types: the script assigns no HTML (no innerHTML), so the page may make no such assignment.
 _CSP = ("default-src 'none'; script-src %s; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
         "require-trusted-types-for 'script'; trusted-types 'none'")
-
-_CSS = """
-:root{color-scheme:light dark;--bg:#f7f7f9;--fg:#1c1e21;--muted:#5f6368;--card:#fff;--line:#d9dce1;
---row:#f0f2f5;--bar:#e4e6ea;
---pass-bg:#d8f3e0;--pass-fg:#0f5c2a;--fail-bg:#fbdcdc;--fail-fg:#8a1414;--unknown-bg:#fdefc8;--unknown-fg:#6b4b00;
---manual-bg:#dce7fb;--manual-fg:#163d7a;--error-bg:#f3dcf5;--error-fg:#6e1577;--waived-bg:#e6e6e6;--waived-fg:#3c3c3c;
---not_applicable-bg:transparent;--not_applicable-fg:#5f6368;--ok:#1a7f37;--bad:#c62828;
---c-pass:#2f9e55;--c-fail:#d93a3a;--c-unknown:#d69a00;--c-manual:#3b76d6;--c-waived:#8e949c;--c-error:#a447b8;
---c-not_applicable:#c9ccd1;--c-none:#e4e6ea}
-@media (prefers-color-scheme:dark){:root{--bg:#15171a;--fg:#e6e7e9;--muted:#a0a4ab;--card:#1e2125;--line:#363a40;
---row:#24282d;--bar:#33373d;
---pass-bg:#163d24;--pass-fg:#9be3b0;--fail-bg:#4d1a1a;--fail-fg:#ffb3b3;--unknown-bg:#463810;--unknown-fg:#f5d78a;
---manual-bg:#1b2f52;--manual-fg:#a9c6ff;--error-bg:#3f1844;--error-fg:#eab0f2;--waived-bg:#34373b;--waived-fg:#d0d0d0;
---not_applicable-fg:#a0a4ab;--ok:#56d17a;--bad:#ff7b7b;
---c-pass:#4cc574;--c-fail:#ff6b6b;--c-unknown:#f0c24a;--c-manual:#6e9fff;--c-waived:#8d939b;--c-error:#d17fe2;
---c-not_applicable:#4a4f57;--c-none:#33373d}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,sans-serif}
-main{max-width:1200px;margin:0 auto;padding:24px 20px 40px}
-h1{font-size:1.6em;margin:0 0 16px}h2{font-size:1.2em;margin:32px 0 10px}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:18px 20px}
-.headline{display:flex;flex-wrap:wrap;gap:18px 40px;align-items:center}
-.pct{font-size:2.6em;font-weight:700;line-height:1}
-.verdict{font-weight:600}.met{color:var(--ok)}.notmet{color:var(--bad)}
-.bar{position:relative;height:10px;background:var(--bar);border-radius:5px;margin-top:10px;min-width:260px}
-.bar>span{position:absolute;left:0;top:0;bottom:0;background:var(--ok);border-radius:5px}
-.bar>i{position:absolute;top:-4px;bottom:-4px;width:2px;background:var(--fg)}
-dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0}
-dt{color:var(--muted)}dd{margin:0}
-.note{color:var(--muted);font-size:.9em;margin:12px 0 0}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:8px}
-th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;
-overflow-wrap:break-word}
-td.w{overflow-wrap:anywhere;min-width:16em}
-td.nw{white-space:nowrap}
-td.a{overflow-wrap:anywhere;min-width:12em}
-table.compact{width:auto;min-width:360px}
-th{font-size:.85em;color:var(--muted);font-weight:600;white-space:nowrap}
-tbody tr:nth-child(even){background:var(--row)}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
-td.z{color:var(--muted);opacity:.55}
-.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;white-space:nowrap}
-.badge{display:inline-block;padding:0 8px;border-radius:999px;font-size:.82em;font-weight:600;white-space:nowrap;
-border:1px solid transparent}
-.s-pass{background:var(--pass-bg);color:var(--pass-fg)}.s-fail{background:var(--fail-bg);color:var(--fail-fg)}
-.s-unknown{background:var(--unknown-bg);color:var(--unknown-fg)}
-.s-manual{background:var(--manual-bg);color:var(--manual-fg)}
-.s-error{background:var(--error-bg);color:var(--error-fg)}
-.s-waived{background:var(--waived-bg);color:var(--waived-fg)}
-.s-not_applicable{color:var(--not_applicable-fg);border-color:var(--line)}
-.s-other{border-color:var(--line)}
-ul.findings{list-style:none;margin:0;padding:0}ul.findings li{margin:0 0 4px}
-.muted{color:var(--muted)}
-.more{margin:10px 0 0;font-weight:600}
-.split{display:flex;flex-wrap:wrap;gap:16px 40px;align-items:flex-start}
-svg.chart{width:540px;max-width:100%;height:auto;display:block;flex:0 1 540px}
-svg.chart text{fill:var(--fg);font-size:14px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
-svg.chart text.v{fill:var(--muted);font-variant-numeric:tabular-nums}
-svg.stack{display:block;width:100%;min-width:90px;height:12px;margin-top:6px;border-radius:3px}
-td.chart{min-width:110px;width:12%}
-td.ctl{min-width:16em}
-.f-pass{fill:var(--c-pass)}.f-fail{fill:var(--c-fail)}.f-unknown{fill:var(--c-unknown)}.f-manual{fill:var(--c-manual)}
-.f-waived{fill:var(--c-waived)}.f-error{fill:var(--c-error)}.f-not_applicable{fill:var(--c-not_applicable)}
-.f-none{fill:var(--c-none)}
-.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:0 0 8px;font-size:.85em;color:var(--muted)}
-.legend svg{width:10px;height:10px;vertical-align:-1px;margin-right:5px}
-.tools{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;margin:0 0 8px;font-size:.9em}
-.tools[hidden]{display:none}
-.tools input[type=search]{font:inherit;padding:3px 8px;border:1px solid var(--line);border-radius:6px;
-background:var(--card);color:var(--fg);min-width:16em}
-.tools fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:2px 12px;align-items:center}
-.tools legend{float:left;padding:0;margin-right:2px;color:var(--muted)}
-.tools label{white-space:nowrap;cursor:pointer}
-.tools .shown{color:var(--muted)}
-th button.sort{all:unset;cursor:pointer;display:inline-flex;gap:4px;align-items:baseline}
-th button.sort:focus-visible{outline:2px solid var(--c-manual);outline-offset:2px;border-radius:3px}
-th button.sort::after{content:"\\2195";opacity:.35}
-th[aria-sort=ascending] button.sort::after{content:"\\2191";opacity:1}
-th[aria-sort=descending] button.sort::after{content:"\\2193";opacity:1}
-table.live tbody tr:nth-child(even){background:none}
-table.live tbody tr.alt{background:var(--row)}
-footer{margin-top:36px;color:var(--muted);font-size:.88em;border-top:1px solid var(--line);padding-top:12px}
-h3{font-size:1.02em;margin:22px 0 8px}
-.gate{margin-top:12px;border-left:6px solid var(--ok)}.gate.failed{border-left-color:var(--bad)}
-.gate-verdict{font-size:1.3em;font-weight:700}
-.gate ul{margin:6px 0 0;padding-left:20px}.gate li{margin:2px 0}
-.chips{display:flex;flex-wrap:wrap;gap:6px 8px;margin:10px 0 0;padding:0;list-style:none}
-.chips.top{margin:0 0 10px}
-.chip{display:inline-block;padding:1px 10px;border:1px solid var(--line);border-radius:999px;font-size:.86em;
-background:var(--card);white-space:nowrap}
-.chip b{font-variant-numeric:tabular-nums}
-.chip.bad{background:var(--fail-bg);color:var(--fail-fg);border-color:transparent;font-weight:600}
-.chip.warn{background:var(--unknown-bg);color:var(--unknown-fg);border-color:transparent;font-weight:600}
-.chip.err{background:var(--error-bg);color:var(--error-fg);border-color:transparent;font-weight:600}
-.chip.good{background:var(--pass-bg);color:var(--pass-fg);border-color:transparent}
-.alert{background:var(--fail-bg);color:var(--fail-fg);border-radius:8px;padding:8px 12px;margin:0 0 10px}
-dl.facts{margin:0 0 6px}
-td.path,dd.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
-h4{font-size:.95em;margin:14px 0 6px}
-.changes table.compact{min-width:0}
-ul.devices{list-style:none;margin:0;padding:0}ul.devices li{margin:0 0 3px}
-.since{color:var(--muted);font-size:.85em;white-space:nowrap}
-tr.bad td:first-child{box-shadow:inset 4px 0 var(--bad)}
-tr.warn td:first-child{box-shadow:inset 4px 0 var(--c-unknown)}
-svg.trend{width:720px;max-width:100%;height:auto;display:block}
-svg.trend text{fill:var(--muted);font-size:12px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
-font-variant-numeric:tabular-nums}
-svg.trend text.now{fill:var(--fg);font-weight:700;font-size:13px}
-svg.trend text.thl{fill:var(--bad)}
-svg.trend text.now,svg.trend text.thl{paint-order:stroke;stroke:var(--bg);stroke-width:4px;stroke-linejoin:round}
-svg.trend .grid{stroke:var(--line);stroke-width:1}
-svg.trend .thr{stroke:var(--bad);stroke-width:1.5;stroke-dasharray:6 4}
-svg.trend .tl{fill:none;stroke:var(--c-manual);stroke-width:2.5;stroke-linejoin:round;stroke-linecap:round}
-svg.trend .pt{fill:var(--c-manual);stroke:var(--card);stroke-width:1.5}
-svg.trend .pt.cm{fill:var(--card);stroke:var(--c-manual);stroke-width:2}
-svg.trend .pt.na{fill:none;stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 2}
-details{margin:8px 0 0}summary{cursor:pointer;color:var(--muted)}
-"""
-
-
-# Sorting and filtering. Reads the page only: no data is written into this text (its hash is fixed
-# by the code, not by the fleet). Tables marked data-live get sort buttons in the headers that have
-# data-sort ("num": by the cell's data-v, first click descending; "text": by the cell's text), and
-# the toolbar named by data-tools (a search box, status checkboxes, a "shown" counter) is unhidden.
-# A row matches when its text (chart cells excluded) holds the query and, unless every box is
-# checked, one of its data-status values is checked.
-_SCRIPT = """
-(function () {
-  'use strict';
-  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
-  var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: 'base'});
-  each(document.querySelectorAll('table[data-live]'), function (table) {
-    var body = table.tBodies[0];
-    if (!body || !table.tHead) { return; }
-    var heads = table.tHead.rows[0].cells;
-    var items = Array.prototype.map.call(body.rows, function (row, index) {
-      var text = [];
-      each(row.cells, function (cell) {
-        if (!cell.classList.contains('chart')) { text.push(cell.textContent); }
-      });
-      return {row: row, index: index, text: text.join(' ').toLowerCase(),
-              status: (row.getAttribute('data-status') || '').split(' ')};
-    });
-    var restripe = function () {
-      var n = 0;
-      each(body.rows, function (row) {
-        if (!row.hidden) { row.classList.toggle('alt', n % 2 === 1); n += 1; }
-      });
-    };
-    table.classList.add('live');
-    each(heads, function (th, column) {
-      var type = th.getAttribute('data-sort');
-      if (!type) { return; }
-      var button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'sort';
-      while (th.firstChild) { button.appendChild(th.firstChild); }
-      th.appendChild(button);
-      button.addEventListener('click', function () {
-        var current = th.getAttribute('aria-sort');
-        var descending = current ? current === 'ascending' : type === 'num';
-        each(heads, function (other) { other.removeAttribute('aria-sort'); });
-        th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
-        var keyed = items.map(function (item) {
-          var cell = item.row.cells[column];
-          var key;
-          if (type === 'num') {
-            key = cell ? parseFloat(cell.getAttribute('data-v')) : NaN;
-            key = isNaN(key) ? -Infinity : key;
-          } else {
-            key = cell ? cell.textContent.trim() : '';
-          }
-          return {item: item, key: key};
-        });
-        keyed.sort(function (a, b) {
-          var order = type === 'num' ? (a.key < b.key ? -1 : (a.key > b.key ? 1 : 0)) : collator.compare(a.key, b.key);
-          return (descending ? -order : order) || a.item.index - b.item.index;
-        });
-        keyed.forEach(function (entry) { body.appendChild(entry.item.row); });
-        restripe();
-      });
-    });
-    var tools = document.getElementById(table.getAttribute('data-tools') || '');
-    if (!tools) { restripe(); return; }
-    var box = tools.querySelector('input[type=search]');
-    var checks = tools.querySelectorAll('input[type=checkbox]');
-    var shown = tools.querySelector('.shown');
-    var apply = function () {
-      var query = box ? box.value.trim().toLowerCase() : '';
-      var wanted = {};
-      var all = true;
-      each(checks, function (check) {
-        if (check.checked) { wanted[check.value] = true; } else { all = false; }
-      });
-      var count = 0;
-      items.forEach(function (item) {
-        var match = (!query || item.text.indexOf(query) !== -1) &&
-          (all || item.status.some(function (status) { return wanted[status] === true; }));
-        item.row.hidden = !match;
-        if (match) { count += 1; }
-      });
-      if (shown) { shown.textContent = count + ' of ' + items.length + ' shown'; }
-      restripe();
-    };
-    if (box) { box.addEventListener('input', apply); }
-    each(checks, function (check) { check.addEventListener('change', apply); });
-    tools.hidden = false;
-    apply();
-  });
-}());
-"""
 
 
 def script_hash(script=None):
@@ -318,9 +103,9 @@ def _badge(status):
     return '<span class="badge s-%s">%s</span>' % (css, STATUS_LABELS.get(status) or esc(status))
 
 
-def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_MAX_INPUT_ERRORS,
-                max_people=HTML_MAX_PEOPLE, max_waivers=HTML_MAX_WAIVERS, max_changes=HTML_MAX_CHANGES,
-                max_trend=HTML_MAX_TREND):
+def render_html(summary, max_subjects=HTML_LIMITS.subjects, max_input_errors=HTML_LIMITS.input_errors,
+                max_people=HTML_LIMITS.people, max_waivers=HTML_LIMITS.waivers, max_changes=HTML_LIMITS.changes,
+                max_trend=HTML_LIMITS.trend):
     """Return the fleet summary as a complete HTML document (a str)."""
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
@@ -331,7 +116,8 @@ def render_html(summary, max_subjects=HTML_MAX_SUBJECTS, max_input_errors=HTML_M
         '<title>Signal hardening: fleet compliance %s</title>\n' % format_pct(summary['compliance'].get('pct')),
         '<style>%s</style>\n</head>\n<body>\n<main>\n' % _CSS,
     ]
-    write_sections(out, summary, _SECTIONS, max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend)
+    write_sections(out, summary, _SECTIONS, Limits(max_subjects, max_input_errors, max_people, max_waivers, max_changes,
+                                                   max_trend))
     out.append('</main>\n<script>%s</script>\n</body>\n</html>\n' % _SCRIPT)
     return ''.join(out)
 
@@ -392,7 +178,7 @@ def _gate(out, gate):
 
 
 # The stacked bar of a control shows these, in this order; not_applicable is left out (nothing to judge).
-STACK_STATUSES = ('pass', 'fail', 'unknown', 'manual', 'waived', 'error')
+STACK_STATUSES = tuple(s for s in CONTROL_COLUMNS if s != 'not_applicable')
 # The attention list's filter: its findings' statuses, and subjects that could not be collected.
 _ATTENTION_FILTER = (('fail', 'Fail'), ('unknown', 'Unknown'), ('manual', 'Manual'), ('error', 'Error'),
                      ('uncollected', 'Not collected'))
@@ -494,7 +280,7 @@ def _controls(out, summary):
     if not controls:
         out.append('<p>No controls were evaluated.</p>\n')
         return
-    statuses = ('pass', 'fail', 'unknown', 'manual', 'waived', 'error', 'not_applicable')
+    statuses = CONTROL_COLUMNS
     out.append(_tools('controls-tools', 'controls', [(s, STATUS_LABELS[s]) for s in statuses]))
     out.append(_legend(STACK_STATUSES))
     out.append('<div class="scroll"><table id="controls-table" data-live data-tools="controls-tools"><thead><tr>'

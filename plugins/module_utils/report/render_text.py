@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
-_COLUMNS = ("pass", "fail", "unknown", "manual", "waived", "error", "not_applicable")
-_HEADERS = ("pass", "fail", "unkn", "manual", "waived", "error", "n/a")
+from ansible_collections.hardening.signal.plugins.module_utils.report.view import CONTROL_COLUMNS as _COLUMNS
+
+# Eight characters a column: the status names, shortened where they do not fit.
+_HEADERS = tuple({"unknown": "unkn", "not_applicable": "n/a"}.get(status, status) for status in _COLUMNS)
 
 
 def _section_order(section):

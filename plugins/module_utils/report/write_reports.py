@@ -25,76 +25,22 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.atomic_wri
     write_chunks_atomic,
     write_text_atomic,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_csv import CSV_FILE, iter_csv, render_csv
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_junit import JUNIT_FILE, iter_junit, render_junit
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import render_markdown
+from ansible_collections.hardening.signal.plugins.module_utils.report.formats import FORMATS
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 SUMMARY_SCHEMA = "fleet_summary.schema.json"
 # Below this many subjects jsonschema alone checks the summary faster than compiling the schema first
 # (50 workstations: 40 ms, against 0.1 s to compile; 50,000 subjects: minutes, against a second).
 COMPILED_CHECK_FROM_SUBJECTS = 200
-BASENAME = "fleet-summary"
 
-
-def render_json(summary):
-    # Compact: a 50,000-subject fleet stays small and fast to write; people read the .md/.html.
-    return json.dumps(summary, separators=(",", ":"), ensure_ascii=False, sort_keys=False) + "\n"
-
-
-SUBJECTS_PER_CHUNK = 500
-
-
-def iter_json(summary):
-    """render_json(summary), the same text, in pieces of at most SUBJECTS_PER_CHUNK subjects.
-
-    A 50,000-subject summary is about 200 MB of JSON: made in one piece it
-    would be held in memory, next to the summary, once as text and once
-    more while it is encoded for writing.
-    """
-    if not isinstance(summary, dict) or not all(isinstance(key, str) for key in summary):
-        yield render_json(summary)  # json.dumps' own rules for other keys
-        return
-    encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=False).encode
-    yield "{"
-    for index, (key, value) in enumerate(summary.items()):
-        yield ("," if index else "") + encode(key) + ":"
-        if key == "subjects" and isinstance(value, list) and value:
-            for start in range(0, len(value), SUBJECTS_PER_CHUNK):
-                part = encode(value[start:start + SUBJECTS_PER_CHUNK])
-                yield ("[" if start == 0 else ",") + part[1:-1]
-            yield "]"
-        else:
-            yield encode(value)
-    yield "}\n"
-
-
-RENDERERS = {
-    "json": render_json,
-    "md": render_markdown,
-    "html": render_html,
-    "junit": render_junit,
-    "csv": render_csv,
-}
+# Derived from the format table (formats.py); the writer reads these, so a test can replace one renderer.
+RENDERERS = {fmt.name: fmt.render for fmt in FORMATS}
 # Formats written piece by piece; each gives the same text as its RENDERERS entry.
-STREAMERS = {
-    "json": iter_json,
-    "junit": iter_junit,
-    "csv": iter_csv,
-}
+STREAMERS = {fmt.name: fmt.stream for fmt in FORMATS if fmt.stream is not None}
 # The file each format is written to, in the report folder (the format name is not always the extension).
-FILENAMES = {
-    "json": "%s.json" % BASENAME,
-    "md": "%s.md" % BASENAME,
-    "html": "%s.html" % BASENAME,
-    "junit": JUNIT_FILE,
-    "csv": CSV_FILE,
-}
-
-
+FILENAMES = {fmt.name: fmt.filename for fmt in FORMATS}
 # Formats the forked process renders (see _Forked): they read only what the summary held before it was validated.
-FORKED = ("junit", "csv")
+FORKED = tuple(fmt.name for fmt in FORMATS if fmt.forked)
 _MESSAGE_LIMIT = 16000  # bytes the forked process reports back (a pipe holds 64 KiB without a reader)
 
 

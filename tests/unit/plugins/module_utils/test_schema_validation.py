@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils import schema_validation as sv
-from ansible_collections.hardening.signal.plugins.module_utils.report import write_reports
+from ansible_collections.hardening.signal.plugins.module_utils.report import render_json, write_reports
 
 SCHEMAS = ("control.schema.json", "desktop_facts.schema.json", "mobile_device.schema.json", "mdm_export.schema.json",
            "fleet_summary.schema.json")
@@ -95,6 +95,6 @@ def test_streamed_json_is_the_same_text(monkeypatch, per_chunk):
         large_summary,
         sample_summary,
     )
-    monkeypatch.setattr(write_reports, "SUBJECTS_PER_CHUNK", per_chunk)
+    monkeypatch.setattr(render_json, "SUBJECTS_PER_CHUNK", per_chunk)
     for summary in (sample_summary(), large_summary(7, n_input_errors=2), {"subjects": [], "x": "é\u2028"}, {1: "a"}):
-        assert "".join(write_reports.iter_json(summary)) == write_reports.render_json(summary)
+        assert "".join(render_json.iter_json(summary)) == render_json.render_json(summary)

@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The report formats: one row each, the only list of them.
+
+A new format is one row here (and its renderer module). Everything else is derived from FORMATS or checked
+against it by tests/unit/plugins/module_utils/report/test_formats.py: the writer (write_reports.py), the
+judge's argument spec (its choices), the role's meta/argument_specs.yml and defaults, and the module docs.
+
+name      what signal_hardening_report_formats lists
+filename  the file written in the run's report folder
+render    summary -> the whole text
+stream    summary -> the same text in pieces (None: rendered in one piece); a big fleet is never held twice
+forked    rendered in a forked process while this one validates the summary and writes the rest: only for
+          formats that read nothing the validation or the other writers add, and that have a stream
+"""
+
+from __future__ import annotations
+
+import collections
+
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_csv import CSV_FILE, iter_csv, render_csv
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_json import JSON_FILE, iter_json, render_json
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_junit import JUNIT_FILE, iter_junit, render_junit
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import render_markdown
+
+Format = collections.namedtuple('Format', ('name', 'filename', 'render', 'stream', 'forked'))
+
+FORMATS = (
+    Format('json', JSON_FILE, render_json, iter_json, False),
+    Format('md', 'fleet-summary.md', render_markdown, None, False),
+    Format('html', 'fleet-summary.html', render_html, None, False),
+    Format('junit', JUNIT_FILE, render_junit, iter_junit, True),
+    Format('csv', CSV_FILE, render_csv, iter_csv, True),
+)
+BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+NAMES = tuple(fmt.name for fmt in FORMATS)
