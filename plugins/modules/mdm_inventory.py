@@ -15,7 +15,8 @@ description:
   - Runs on the controller. Pulls every device of one MDM source, following the vendor's paging, and returns each
     phone as a normalized record (C(schemas/mobile_device.schema.json)) that keeps, for each value, the vendor field
     it came from.
-  - Read-only. Long pulls print progress (pages, devices, rate) at normal verbosity.
+  - Read-only. Long pulls print progress (pages, devices, rate) on stderr at normal verbosity, never on stdout (where a
+    stdout callback such as C(ansible.builtin.json) writes).
   - HTTP honours C(429) with C(Retry-After) (seconds or HTTP date), backs off with jitter, retries 5xx and time-outs up to
     O(max_retries), refreshes the token once on C(401), and stops at O(deadline_seconds). TLS is verified by default;
     plain C(http://) is refused unless the host is a loopback address.

@@ -19,6 +19,7 @@ EXAMPLE = os.path.join(ROOT, "inventory.example")
 class Run(object):
     def __init__(self, proc, report_dir):
         self.rc = proc.returncode
+        self.stdout, self.stderr = proc.stdout, proc.stderr
         self.output = proc.stdout + proc.stderr
         self.report_dir = report_dir
 
