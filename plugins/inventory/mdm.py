@@ -18,9 +18,11 @@ description:
   - Each host gets C(signal_mdm), the normalized phone record (see C(schemas/mobile_device.schema.json)), plus
     C(signal_mdm_id) (the device id at the source; the host name is that id with characters other than letters,
     digits, C(.), C(_) and C(-) replaced by C(_)), C(signal_platform),
-    C(signal_owner), C(signal_ownership) and C(signal_mdm_source). Every value that came from
-    the MDM is marked unsafe, so it is never templated; a device name that holds Jinja2 template code stays that
-    text.
+    C(signal_owner), C(signal_ownership) and C(signal_mdm_source). A value from the MDM that could be read as a
+    template (it holds C({{), C({%), C({#) or a C(#jinja2:) header) is left untrusted, so it is never templated; a
+    device name that holds Jinja2 template code stays that text, also in C(ansible-inventory --list --export), where it
+    is written as an C(__ansible_unsafe) object and stays untrusted when AWX reads the stored inventory back. Every
+    other string is plain text in the export.
   - Default groups are C(signal_phones) (every phone), C(signal_ios) and C(signal_android) (by platform),
     C(signal_corporate), C(signal_personal) and C(signal_ownership_unknown) (by ownership), and C(signal_invalid)
     for records the source holds but that cannot be used (no usable id or platform); their C(signal_mdm_error)
@@ -187,7 +189,7 @@ import re
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.utils.unsafe_proxy import wrap_var
+from ansible.template import trust_as_template
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 
@@ -199,6 +201,29 @@ CONFIG_SUFFIXES = (".mdm.yml", ".mdm.yaml")
 CONFIG_NAMES = ("mdm.yml", "mdm.yaml")
 OWNERSHIP_GROUPS = {"corporate": "signal_corporate", "personal": "signal_personal"}
 _UNSAFE_HOST_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]")
+# What makes Ansible read a string as a template: Jinja2's three start markers anywhere, or an override header
+# (which may redefine the markers). Looked for anywhere, which is stricter than Ansible's own test.
+_TEMPLATE_MARKERS = ("{{", "{%", "{#", "#jinja2:")
+
+
+def could_be_template(text):
+    return any(marker in text for marker in _TEMPLATE_MARKERS)
+
+
+def trusted_unless_template(value):
+    """value with each string trusted for templating unless it could be a template, which stays untrusted.
+
+    ansible-core 2.19 never renders an untrusted string, and writes each one as {"__ansible_unsafe": ...} in
+    ansible-inventory --export (what an AWX inventory sync stores). Trusting text that holds no template marker
+    changes nothing when it is rendered, and keeps the export plain; only the strings that need it stay marked.
+    """
+    if isinstance(value, str):
+        return value if could_be_template(value) else trust_as_template(value)
+    if isinstance(value, dict):
+        return {key: trusted_unless_template(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [trusted_unless_template(item) for item in value]
+    return value
 
 
 def host_name(device_id):
@@ -283,15 +308,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             facts = subject.get("facts") or {}
             ownership = facts.get("ownership")
             hostvars = {
-                "signal_mdm": wrap_var(subject["facts"]),
-                "signal_mdm_id": wrap_var(subject["id"]),
-                "signal_platform": wrap_var(subject["platform"]),
-                "signal_owner": wrap_var(subject["owner"]),
-                "signal_ownership": wrap_var(ownership),
-                "signal_mdm_source": wrap_var(subject["source"]),
+                "signal_mdm": trusted_unless_template(subject["facts"]),
+                "signal_mdm_id": trusted_unless_template(subject["id"]),
+                "signal_platform": trusted_unless_template(subject["platform"]),
+                "signal_owner": trusted_unless_template(subject["owner"]),
+                "signal_ownership": trusted_unless_template(ownership),
+                "signal_mdm_source": trusted_unless_template(subject["source"]),
             }
             if subject["state"] != "ok":
-                hostvars["signal_mdm_error"] = wrap_var(subject["error"])
+                hostvars["signal_mdm_error"] = trusted_unless_template(subject["error"])
             for key, value in hostvars.items():
                 self.inventory.set_variable(name, key, value)
             if subject["state"] != "ok":
@@ -302,8 +327,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     self._add(name, "signal_" + subject["platform"])
                 self._add(name, OWNERSHIP_GROUPS.get(ownership, "signal_ownership_unknown"))
             self._set_composite_vars(self.get_option("compose"), hostvars, name, strict=strict)
+            self._trust_composed(name)
             self._add_host_to_composed_groups(self.get_option("groups"), hostvars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, name, strict=strict)
+
+    def _trust_composed(self, name):
+        """O(compose) builds new strings from MDM text (a label from the device name): the same rule as for the
+        MDM's own values, so that they too are plain in the export unless they could be templates."""
+        composed = self.inventory.get_host(name).vars
+        for key in self.get_option("compose") or {}:
+            if key in composed:
+                self.inventory.set_variable(name, key, trusted_unless_template(composed[key]))
 
     def _add(self, host, group):
         self.inventory.add_group(group)
