@@ -24,8 +24,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm import export
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 
-# Source type -> module under plugins/module_utils/mdm/ that follows the vendor contract
-# (TYPE, REQUIRED, DEFAULT_API_URL, DEFAULT_TOKEN_URL, connect(), iter_records()).
+# Source type -> module under plugins/module_utils/mdm/ whose VENDOR follows the contract of mdm/contract.py.
 API_MODULES = {
     "intune": "intune",
     "jamf": "jamf",
@@ -46,8 +45,10 @@ PROGRESS_EVERY = 2.0
 SOURCE_WORKERS = 4
 
 
-def api_module(source_type):
-    return importlib.import_module("ansible_collections.hardening.signal.plugins.module_utils.mdm." + API_MODULES[source_type])
+def vendor(source_type):
+    """The Vendor (mdm/contract.py) of an API source type; its module is imported only when a source needs it."""
+    return importlib.import_module("ansible_collections.hardening.signal.plugins.module_utils.mdm." +
+                                   API_MODULES[source_type]).VENDOR
 
 
 def _status(name, source_type, status, subjects, errors, detail, stats=None):
@@ -83,7 +84,7 @@ def pull_source(spec, progress=None, environ=None):
                        % (source_type, ", ".join(SUPPORTED_TYPES)))
     if source_type == "file":
         return _pull_file(spec, name)
-    return _pull_api(spec, name, api_module(source_type), progress, os.environ if environ is None else environ)
+    return _pull_api(spec, name, vendor(source_type), progress, os.environ if environ is None else environ)
 
 
 def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS, processes=None):
@@ -130,27 +131,27 @@ def _pull_file(spec, name):
     return subjects, errors, _status(name, "file", "complete", len(subjects), len(errors), detail)
 
 
-def resolve_options(spec, module, environ):
+def resolve_options(spec, api, environ):
     """The options a vendor module gets: credentials from the spec or the environment, URLs defaulted."""
     options = dict(spec)
     for key in CREDENTIALS:
         if not options.get(key):
             options[key] = environ.get(ENV_PREFIX + key.upper()) or None
     missing = []
-    for need in module.REQUIRED:
+    for need in api.required:
         alternatives = need if isinstance(need, tuple) else (need,)
         if not any(options.get(k) for k in alternatives):
             missing.append(" or ".join(alternatives))
     if not options.get("api_url"):
-        options["api_url"] = module.DEFAULT_API_URL
+        options["api_url"] = api.default_api_url
     if not options.get("api_url"):
         missing.append("api_url")
     if missing:
         return options, "missing option(s): %s (or the environment variables %s)" % (
             ", ".join(missing), ", ".join(ENV_PREFIX + m.split(" ")[0].upper() for m in missing))
     options["api_url"] = str(options["api_url"]).rstrip("/")
-    if not options.get("token_url") and module.DEFAULT_TOKEN_URL:
-        options["token_url"] = module.DEFAULT_TOKEN_URL.format(**{k: v or "" for k, v in options.items() if isinstance(k, str)})
+    if not options.get("token_url") and api.default_token_url:
+        options["token_url"] = api.default_token_url.format(**{k: v or "" for k, v in options.items() if isinstance(k, str)})
     return options, None
 
 
@@ -171,9 +172,9 @@ def _policy(spec):
                       ca_path=spec.get("ca_path") or None)
 
 
-def _pull_api(spec, name, module, progress, environ):
-    source_type = module.TYPE
-    options, problem = resolve_options(spec, module, environ)
+def _pull_api(spec, name, api, progress, environ):
+    source_type = api.type
+    options, problem = resolve_options(spec, api, environ)
     if problem:
         return _failed(name, source_type, None, "%s: %s" % (name, problem))
     stats = Stats()
@@ -182,8 +183,8 @@ def _pull_api(spec, name, module, progress, environ):
     label_prefix = "%s (%s)" % (name, source_type)
     status, detail = "complete", None
     try:
-        client = module.connect(options, _policy(spec), stats)
-        for label, record, vendor_errors in module.iter_records(client, options):
+        client = api.connect(options, _policy(spec), stats)
+        for label, record, vendor_errors in api.iter_records(client, options):
             for field, message in vendor_errors:
                 errors.append({"source": label_prefix, "record": label, "field": field, "message": message})
             checked, found, why = check_record(record, label, label_prefix) if record is not None else (None, [], "unusable vendor record")

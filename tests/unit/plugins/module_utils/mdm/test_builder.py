@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+"""The one record builder every vendor client uses: values, reasons and errors follow the same rules everywhere."""
+
+from __future__ import annotations
+
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder
+
+
+def test_a_value_keeps_the_vendor_field_it_came_from():
+    record = RecordBuilder("d1", "ios", "mobileDeviceId", "deviceType")
+    record.put("signal.version", "7.85", "applications[identifier=org.whispersystems.signal].shortVersion")
+    data, problems = record.done()
+    assert data["signal"] == {"version": "7.85"}
+    assert data["raw_fields"] == {"id": "mobileDeviceId", "platform": "deviceType",
+                                  "signal.version": "applications[identifier=org.whispersystems.signal].shortVersion"}
+    assert problems == []
+
+
+def test_an_unknown_value_is_null_with_its_reason_and_a_later_reason_replaces_it():
+    record = RecordBuilder("d1", "android", "devices.name")
+    record.unknown("last_boot", "no power events")
+    record.unknown("last_boot", "work profile: not reported", "powerManagementEvents")
+    data, dummy = record.done()
+    assert data["last_boot"] is None
+    assert data["unknown_reasons"] == {"last_boot": "work profile: not reported"}
+    assert data["raw_fields"]["last_boot"] == "powerManagementEvents"
+
+
+def test_an_error_leaves_no_value_and_no_reason_and_is_listed_once():
+    record = RecordBuilder("d1", "ios", "id")
+    record.put("signal.installed", True, "applications")
+    record.unknown("signal.version", "not listed")
+    record.error("signal.installed", "vendor field applications: expected a list")
+    record.error("signal.version", "vendor field version: 7 is not a string")
+    record.error("signal.version", "vendor field version: 7 is not a string")
+    record.error("signal.version", "vendor field shortVersion: 'x' is not a version")
+    record.error("model", "vendor field hardware: expected an object")
+    data, problems = record.done()
+    assert data["signal"] == {"installed": None, "version": None}  # a value already placed becomes null
+    assert "model" not in data  # nothing is created for a value never placed
+    assert data["unknown_reasons"] == {}
+    assert data["errors"]["signal.version"] == ("vendor field version: 7 is not a string; "
+                                                "vendor field shortVersion: 'x' is not a version")
+    assert [path for path, dummy in problems] == ["signal.installed", "signal.version", "model"]
+    assert dict(problems)["signal.version"] == data["errors"]["signal.version"]
+
+
+def test_a_problem_in_shared_data_stays_on_the_record_and_is_not_listed():
+    record = RecordBuilder("d1", "ios", "id")
+    record.error("screen_lock.max_inactivity_minutes", "vendor field deviceConfigurations 'Lock': -1", shared=True)
+    data, problems = record.done()
+    assert data["errors"] == {"screen_lock.max_inactivity_minutes": "vendor field deviceConfigurations 'Lock': -1"}
+    assert problems == []
