@@ -82,7 +82,7 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
     controls_out = [{
         "id": c["id"], "section": c["section"], "title": c["title"], "platforms": list(c["platforms"]),
         "method": c["check"]["method"], "severity": c["severity"], "remediation": c["remediation"],
-        "counts": per_control[c["id"]],
+        "rationale": c["rationale"], "steps": list(c["steps"]), "counts": per_control[c["id"]],
     } for c in controls]
     if collection_counts is not None:
         controls_out.append({

@@ -54,6 +54,9 @@ def test_summary_counts_every_subject_and_validates():
     assert [s["id"] for s in summary["subjects"]] == ["h1", "h2"]
     collection = [c for c in summary["controls"] if c["id"] == "collection"]
     assert collection and collection[0]["counts"]["error"] == 1
+    # The formats for other tools (HDF, OSCAL) describe each control with its rationale and steps.
+    lock = summary["controls"][0]
+    assert (lock["rationale"], lock["steps"]) == (LOCK["rationale"], LOCK["steps"])
 
 
 def test_compliance_excludes_not_applicable_and_waived():

@@ -268,7 +268,9 @@ def _skeleton(subjects, input_errors, sources):
         'totals': dict.fromkeys(STATUSES, 0),
         'controls': [
             {'id': i, 'section': s, 'title': t, 'platforms': list(p), 'method': m, 'severity': sev,
-             'remediation': rem, 'counts': dict.fromkeys(STATUSES, 0)}
+             'remediation': rem, 'rationale': 'Section %s of the guidance asks for it: %s.' % (s, t.lower()),
+             'steps': ['Open Signal > Settings for %s.' % i, 'Change the setting, then confirm it <b>&amp;</b> "saved".'],
+             'counts': dict.fromkeys(STATUSES, 0)}
             for i, s, t, p, m, sev, rem in CONTROLS
         ],
         'subjects': subjects,
