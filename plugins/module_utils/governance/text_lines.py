@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Plain-text lines for the terminal about waivers, attestations, people, the history and the gate,
 added under the table of report/render_text.py; and the warnings for mistaken waiver and attestation files.
+Text from files and hosts goes through visible(), as in every report a person reads.
 """
 
 from __future__ import annotations
+
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 
 MAX_WARNINGS = 10
 
@@ -32,18 +35,18 @@ def governance_lines(summary):
     history = summary.get("history")
     if history and history["enabled"]:
         if history["error"]:
-            lines.append("history not recorded: %s" % history["error"])
+            lines.append("history not recorded: %s" % visible(history["error"]))
         else:
             changes = summary.get("changes") or {}
             previous = changes.get("previous_run")
             lines.append("history run %d in %s%s" % (
-                history["run_id"], history["path"],
+                history["run_id"], visible(history["path"]),
                 "; since run %d: %d newly failing, %d fixed" % (
                     previous["run_id"], changes["newly_failing"]["count"], changes["fixed"]["count"]) if previous else
                 " (the first run)"))
     gate = summary.get("gate")
     if gate:
-        lines.append("gate %s" % ("passed" if gate["passed"] else "FAILED: " + gate["message"]))
+        lines.append("gate %s" % ("passed" if gate["passed"] else "FAILED: " + visible(gate["message"])))
     return lines
 
 
@@ -54,9 +57,9 @@ def problem_warnings(waivers, attestations):
     for kind, error in problems[:MAX_WARNINGS]:
         where = error["source"] if error["record"] is None else "%s %s" % (error["source"], error["record"])
         if error["record"] is None:
-            warnings.append("%s file: %s" % (kind, error["message"]))
+            warnings.append("%s file: %s" % (kind, visible(error["message"])))
         else:
-            warnings.append("%s not used: %s: %s" % (kind, where, error["message"]))
+            warnings.append("%s not used: %s: %s" % (kind, visible(where), visible(error["message"])))
     if len(problems) > MAX_WARNINGS:
         warnings.append("%d more waiver or attestation mistakes are listed in the summary's input_errors"
                         % (len(problems) - MAX_WARNINGS))

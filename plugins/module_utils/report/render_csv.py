@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
+
 CSV_FILE = 'fleet-summary.csv'
 CSV_COLUMNS = ('subject_id', 'kind', 'platform', 'owner', 'source', 'state', 'control', 'section', 'status',
                'reason', 'observed', 'expected', 'waiver_expires')
@@ -41,10 +43,11 @@ _FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
 
 
 def cell(value):
-    """One data value as a CSV cell: '' for None, neutralized if a spreadsheet would run it."""
+    """One data value as a CSV cell: '' for None, hiding and control characters made visible, neutralized if a
+    spreadsheet would run it."""
     if value is None:
         return ''
-    text = value if isinstance(value, str) else str(value)
+    text = visible(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
@@ -128,7 +131,8 @@ class _Lines(object):
 
 def _json_cell(value):
     # JSON text starts with { [ " a digit, t, f, n or '-': only a negative number needs the apostrophe.
-    text = _encode(value)
+    # JSON escapes control characters itself; bidirectional and zero-width ones it leaves as they are.
+    text = visible(_encode(value))
     return "'" + text if text[:1] == '-' else text
 
 

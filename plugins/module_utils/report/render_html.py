@@ -30,6 +30,7 @@ from html import escape
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import CSS as _CSS
 from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import SCRIPT as _SCRIPT
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
     CONTROL_COLUMNS,
     COUNTED_STATUSES,
@@ -87,10 +88,10 @@ def content_security_policy(script=None):
 
 
 def esc(value):
-    """Escape any data value for HTML text or a quoted attribute."""
+    """Escape any data value for HTML text or a quoted attribute; hiding and control characters made visible."""
     if value is None or value == '':
         return '<span class="muted">—</span>'
-    return escape(str(value), quote=True)
+    return escape(visible(value), quote=True)
 
 
 def _num(value):

@@ -39,8 +39,10 @@ pure-Python serializer took most of the 15 s a 50,000-subject fleet (750,000
 results) took. ElementTree does not refuse characters that XML 1.0 forbids
 (\\x00-\\x08, \\x0b, \\x0c, \\x0e-\\x1f, lone surrogates, \\ufffe, \\uffff)
 and neither does the escaping: so every string from the data passes through
-xml_text() first, which replaces them with U+FFFD: a hostile device name
-cannot break the file.
+xml_text() first, which shows control, bidirectional and zero-width
+characters and lone surrogates as ⟨U+XXXX⟩ (visible.py) and replaces the
+two non-characters left (\\ufffe, \\uffff) with U+FFFD: a hostile device
+name cannot break the file, nor hide in it.
 
 iter_junit() yields the document piece by piece (one piece per
 SUITES_PER_CHUNK subjects): 50,000 subjects x 15 results is about 750,000
@@ -51,6 +53,8 @@ from __future__ import annotations
 
 import json
 import re
+
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 
 JUNIT_FILE = 'fleet-summary.junit.xml'
 SUITES_PER_CHUNK = 500
@@ -74,10 +78,10 @@ _KIND = {
 
 
 def xml_text(value):
-    """A data value as a str that XML 1.0 can hold ('' for None)."""
+    """A data value as a str that XML 1.0 can hold ('' for None), hiding and control characters made visible."""
     if value is None:
         return ''
-    return _NOT_XML.sub('\ufffd', value if isinstance(value, str) else str(value))
+    return _NOT_XML.sub('\ufffd', visible(value))
 
 
 # Attribute text as ElementTree escapes it; line ends and tabs as character references (a parser would fold them

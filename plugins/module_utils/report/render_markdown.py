@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
     COUNTED_STATUSES,
     CONTROL_COLUMNS,
@@ -52,15 +53,15 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
 # Inline Markdown syntax ('$' is GitHub math); '|' would also split a table cell.
 # Block syntax (#, -, 1.) is harmless because data never starts a line.
 _MD_SPECIAL = re.compile(r'([\\`*_\[\]|~$])')
-# Anything that ends a line or is invisible/controlling: a table row must stay one line.
-_MD_BREAKS = re.compile('[\x00-\x1f\x7f\x85\u2028\u2029]+')
+# Line ends and tabs: a table row must stay one line. Every other control or hiding character is shown by visible().
+_MD_BREAKS = re.compile('[\t\n\r]+')
 
 
 def md(value):
     """Escape a data string for inline Markdown, including inside table cells."""
     if value is None or value == '':
         return '—'
-    text = _MD_BREAKS.sub(' ', str(value)).strip()
+    text = visible(_MD_BREAKS.sub(' ', str(value))).strip()
     text = text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
     return _MD_SPECIAL.sub(r'\\\1', text) or '—'
 

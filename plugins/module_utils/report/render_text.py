@@ -1,11 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A short plain-text table for the terminal: one row per guidance section, then the headline."""
+"""A short plain-text table for the terminal: one row per guidance section, then the headline.
+
+Text from hosts, MDMs and files goes through visible(): no control sequence or reordering character reaches the terminal.
+"""
 
 from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.view import CONTROL_COLUMNS as _COLUMNS
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 
 # Eight characters a column: the status names, shortened where they do not fit.
 _HEADERS = tuple({"unknown": "unkn", "not_applicable": "n/a"}.get(status, status) for status in _COLUMNS)
@@ -35,7 +39,7 @@ def render_text(summary, paths=None):
         pct, compliance["counted"], compliance["subjects_compliant"], compliance["subjects"], summary["run"]["threshold_pct"]))
     for source in summary["run"]["sources"]:
         lines.append("source %s (%s): %s, %d subject(s), %d input error(s)" % (
-            source["name"], source["type"], source["status"], source["subjects"], source["errors"]))
+            visible(source["name"]), visible(source["type"]), source["status"], source["subjects"], source["errors"]))
     for fmt, path in sorted((paths or {}).items()):
-        lines.append("report %-4s %s" % (fmt, path))
+        lines.append("report %-4s %s" % (fmt, visible(path)))
     return lines

@@ -17,6 +17,7 @@ import signal
 import time
 import traceback
 
+from ansible_collections.hardening.signal.plugins.module_utils.private_files import DEFAULT_MODE
 from ansible_collections.hardening.signal.plugins.module_utils.report.atomic_write import (
     fill_temp_file,
     remove_temp_file,
@@ -52,12 +53,13 @@ class ForkedWriterError(Exception):
     """The forked process failed with something other than an OSError (a bug): its traceback is the message."""
 
 
-def write_reports(summary, directory, formats=("json", "md", "html"), timings=None, fork=None):
+def write_reports(summary, directory, formats=("json", "md", "html"), timings=None, fork=None, mode=DEFAULT_MODE):
     """{format: path}. Nothing is written unless the summary matches the schema.
 
     timings, when given, receives the seconds spent validating and writing each format (write_junit and
     write_csv: in the forked process; wait_forked: what this one waited for it). fork: None forks where
-    os.fork exists and there is more than one CPU, True wherever os.fork exists, False never.
+    os.fork exists and there is more than one CPU, True wherever os.fork exists, False never. mode: the files'
+    mode, narrowed by the umask (private_files).
     """
     timings = {} if timings is None else timings
     unknown = [fmt for fmt in formats if fmt not in RENDERERS]
@@ -65,7 +67,7 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
         raise ValueError("unknown report format(s) %s; known: %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(RENDERERS))))
     forked = None
     if hasattr(os, "fork") and (fork or fork is None and (os.cpu_count() or 1) > 1):
-        forked = _Forked.start(summary, directory, [fmt for fmt in formats if fmt in FORKED])
+        forked = _Forked.start(summary, directory, [fmt for fmt in formats if fmt in FORKED], mode)
     try:
         started = time.monotonic()
         subjects = summary.get("subjects") if isinstance(summary, dict) else None
@@ -82,9 +84,9 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
             path = os.path.join(directory, FILENAMES[fmt])
             started = time.monotonic()
             if fmt in STREAMERS:
-                write_chunks_atomic(path, STREAMERS[fmt](summary))
+                write_chunks_atomic(path, STREAMERS[fmt](summary), mode)
             else:
-                write_text_atomic(path, RENDERERS[fmt](summary))
+                write_text_atomic(path, RENDERERS[fmt](summary), mode)
             timings["write_" + fmt] = round(time.monotonic() - started, 3)
             written[fmt] = path
         if forked is not None:
@@ -108,7 +110,7 @@ class _Forked(object):
         self.pid, self.reader, self.temps, self.paths = pid, reader, temps, paths
 
     @classmethod
-    def start(cls, summary, directory, formats):
+    def start(cls, summary, directory, formats, mode=DEFAULT_MODE):
         if not formats:
             return None
         formats = list(dict.fromkeys(formats))
@@ -116,7 +118,7 @@ class _Forked(object):
         files, temps, pipe = {}, {}, ()
         try:
             for fmt in formats:
-                files[fmt], temps[fmt] = temp_file_for(paths[fmt])
+                files[fmt], temps[fmt] = temp_file_for(paths[fmt], mode)
             pipe = reader, writer = os.pipe()
             pid = os.fork()
         except BaseException as exc:
@@ -129,7 +131,7 @@ class _Forked(object):
             raise
         if pid == 0:  # the child: never returns
             os.close(reader)
-            _child(summary, formats, files, writer)
+            _child(summary, formats, files, writer, mode)
         os.close(writer)
         for fd in files.values():
             os.close(fd)
@@ -182,7 +184,7 @@ class _Forked(object):
         self.temps = {}
 
 
-def _child(summary, formats, files, writer):
+def _child(summary, formats, files, writer, mode):
     """In the forked process: fill each format's temporary file, report {timings} or {error} on writer, exit."""
     status = 1
     try:
@@ -191,7 +193,7 @@ def _child(summary, formats, files, writer):
             for fmt in formats:
                 started = time.monotonic()
                 fd = files.pop(fmt)
-                fill_temp_file(fd, STREAMERS[fmt](summary))
+                fill_temp_file(fd, STREAMERS[fmt](summary), mode)
                 timings["write_" + fmt] = round(time.monotonic() - started, 3)
             report, status = {"timings": timings}, 0
         except OSError as exc:

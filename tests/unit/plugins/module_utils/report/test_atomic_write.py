@@ -21,10 +21,18 @@ def test_writes_content_and_mode(tmp_path):
     assert os.listdir(tmp_path) == ['fleet-summary.md']
 
 
-def test_default_mode_and_path_object(tmp_path):
-    target = tmp_path / 'a.txt'
-    write_text_atomic(target, 'x')
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+@pytest.mark.parametrize('umask, mode', [(0o022, 0o640), (0o077, 0o600)])
+def test_default_mode_is_private_and_never_wider_than_the_umask(tmp_path, umask, mode):
+    target = tmp_path / 'reports' / 'a.txt'
+    previous = os.umask(umask)
+    try:
+        write_text_atomic(target, 'x')  # a path object works too
+        write_text_atomic(str(tmp_path / 'b.txt'), 'x', mode=0o644)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert stat.S_IMODE((tmp_path / 'reports').stat().st_mode) == mode | (mode & 0o444) >> 2
+    assert stat.S_IMODE((tmp_path / 'b.txt').stat().st_mode) == 0o644 & ~umask
 
 
 def test_creates_missing_folder(tmp_path):

@@ -159,14 +159,16 @@ def test_hostile_strings_cannot_break_the_file():
     text.encode('utf-8')  # no lone surrogate survives
     root = _parse(text)  # and the XML parses
     suite = root.findall('testsuite')[0]
-    expected = 'bad' + '\ufffd' * 10 + ']]></testsuite><x a="1">&amp;\'"\r\n\tend'  # attributes keep \r (&#13;)
+    # Controls and the lone surrogate shown as code points; the two non-characters replaced. Attributes keep \r (&#13;).
+    expected = ('bad\u27e8U+0000\u27e9\u27e8U+0001\u27e9\u27e8U+0008\u27e9\u27e8U+000B\u27e9\u27e8U+000C\u27e9'
+                '\u27e8U+001B\u27e9\u27e8U+001F\u27e9\u27e8U+D800\u27e9\ufffd\ufffd]]></testsuite><x a="1">&amp;\'"\r\n\tend')
     assert suite.get('name') == 'id-' + expected
     assert _props(suite)['name'] == expected and _props(suite)['owner'] == expected
     failure = _outcome(suite.findall('testcase')[0])
     assert failure.get('message') == expected
     # The JSON text escapes the control characters itself (\u0000); only what JSON leaves raw is replaced.
     observed = json.loads(failure.text[len('observed: '):])
-    as_json = HOSTILE.replace('\ud800', '\ufffd').replace('\ufffe', '\ufffd').replace('\uffff', '\ufffd')
+    as_json = HOSTILE.replace('\ud800', '\u27e8U+D800\u27e9').replace('\ufffe', '\ufffd').replace('\uffff', '\ufffd')
     assert observed == {as_json: as_json}
     assert suite.findall('testcase')[0].get('classname') == 'signal.' + expected
     assert len(root.findall('testsuite')) == len(summary['subjects'])

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -95,3 +96,17 @@ def test_a_format_asked_twice_is_written_once(tmp_path):
     paths = write_reports(sample_summary(), str(tmp_path), ('csv', 'csv', 'json'), fork=True)
     assert paths == {'csv': str(tmp_path / FILENAMES['csv']), 'json': str(tmp_path / FILENAMES['json'])}
     assert sorted(os.listdir(str(tmp_path))) == sorted([FILENAMES['csv'], FILENAMES['json']])
+
+
+@pytest.mark.parametrize('umask, mode, expected', [(0o022, None, 0o640), (0o077, None, 0o600), (0o022, 0o600, 0o600),
+                                                   (0o077, 0o644, 0o600)])
+@pytest.mark.parametrize('fork', [True, False])
+def test_reports_are_private_and_never_wider_than_the_umask(tmp_path, umask, mode, expected, fork):
+    previous = os.umask(umask)
+    try:
+        paths = write_reports(sample_summary(), str(tmp_path / 'reports'), ALL, fork=fork,
+                              **({} if mode is None else {'mode': mode}))
+    finally:
+        os.umask(previous)
+    assert {fmt: stat.S_IMODE(os.stat(path).st_mode) for fmt, path in paths.items()} == dict.fromkeys(ALL, expected)
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'reports')).st_mode) == expected | (expected & 0o444) >> 2
