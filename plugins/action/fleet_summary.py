@@ -17,7 +17,12 @@ import time
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import CatalogError, load_catalog
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import (
+    CatalogError,
+    load_catalog,
+    load_values,
+    values_with_org,
+)
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import check_limits, evaluate_gate
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
@@ -164,6 +169,9 @@ class ActionModule(ControllerAction):
         if missing:
             raise AnsibleActionFail("org is missing value(s): %s" % ", ".join(missing))
         try:
+            # What the controls compare with: the catalogue's values (Signal's key, Team ID...), with the
+            # organisation's own where it may set them (an internal apt mirror).
+            org = values_with_org(load_values(args["controls_dir"]), org)
             controls = load_catalog(args["controls_dir"], org_names=org.keys())
         except (CatalogError, SchemaUnavailable) as exc:
             raise AnsibleActionFail(str(exc))

@@ -24,6 +24,10 @@ from ansible_collections.hardening.signal.plugins.module_utils.engine.operators 
     OPERATORS,
     TypeMismatch,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import LOCALS as TEMPLATE_LOCALS
+from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import NAMESPACES as TEMPLATE_NAMESPACES
+from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import compile_reasons
+from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import problems as template_problems
 from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers import WaiverBook
 
 # The pseudo-control a subject gets when its data could not be collected at all.
@@ -33,15 +37,24 @@ _MISSING = object()
 
 
 class RunContext(object):
-    """What every check of one subject may read besides the facts."""
+    """What every check of one subject may read besides the item it looks at.
 
-    __slots__ = ("org", "context", "now", "platform")
+    ``evidence`` is the observed-values dict of the control being judged (placeholders of reason templates record
+    the facts they read there)."""
 
-    def __init__(self, org, context, now, platform):
+    __slots__ = ("org", "context", "now", "platform", "facts", "source_name", "evidence")
+
+    def __init__(self, org, context, now, platform, facts=None, source_name="the source"):
         self.org = org
         self.context = context
         self.now = now
         self.platform = platform
+        self.facts = facts if facts is not None else {}
+        self.source_name = source_name
+        self.evidence = {}
+
+
+_NO_NAMES = {}
 
 
 def _lookup(tree, keys):
@@ -55,43 +68,72 @@ def _lookup(tree, keys):
     return node
 
 
+def _join(prefix, path):
+    return prefix + "." + path if prefix else path
+
+
+def _recorded(facts, path, kind):
+    """The probe's reason (kind unknown_reasons) or error (kind errors) for ``path`` or the nearest parent."""
+    table = facts.get(kind) or {}
+    if not table:
+        return None
+    probe = path
+    while True:
+        if probe in table:
+            return table[probe]
+        if "." not in probe:
+            return None
+        probe = probe.rsplit(".", 1)[0]
+
+
 def _why_missing(facts, path, source_name):
-    """(status, reason) for a fact that is absent or null: error if the input was malformed."""
+    """(status, why) for a fact that is absent or null: error if the input was malformed.
+
+    A reason recorded for a parent ("signal") covers its children ("signal.version")."""
     errors = facts.get("errors") or {}
     reasons = facts.get("unknown_reasons") or {}
-    # A reason recorded for a parent ("signal") covers its children ("signal.version").
     probe = path
     while True:
         if probe in errors:
-            return S.ERROR, "%s: %s" % (path, errors[probe])
+            return S.ERROR, errors[probe]
         if probe in reasons:
-            return S.UNKNOWN, "%s: %s" % (path, reasons[probe])
+            return S.UNKNOWN, reasons[probe]
         if "." not in probe:
             break
         probe = probe.rsplit(".", 1)[0]
-    return S.UNKNOWN, "%s was not reported by %s" % (path, source_name)
+    return S.UNKNOWN, "not reported by %s" % source_name
 
 
 def _compile_value(ref, op):
-    """A resolver ctx -> expected value for a DSL value reference."""
+    """A resolver (names, run) -> expected value for a DSL value reference."""
     if isinstance(ref, dict) and "org" in ref:
         name, scale = ref["org"], ref.get("scale")
 
-        def from_org(ctx):
-            value = ctx.org[name]
+        def from_org(names, run):
+            value = run.org[name]
             return value * scale if scale is not None else value
         return from_org
     if isinstance(ref, dict) and "context" in ref:
         template = ref["context"]
 
-        def from_context(ctx):
-            keys = template.replace("{platform}", ctx.platform).split(".")
-            value = _lookup(ctx.context, keys)
+        def from_context(names, run):
+            keys = template.replace("{platform}", run.platform).split(".")
+            value = _lookup(run.context, keys)
             return None if value is _MISSING else value
         return from_context
+    if isinstance(ref, dict) and "fact" in ref:
+        # Another observed value: {fact: facts.signal.version} or {fact: install.version} (a bound item).
+        head, _dot, rest = ref["fact"].partition(".")
+        keys = rest.split(".")
+
+        def from_fact(names, run):
+            node = run.facts if head == "facts" else names.get(head, (None,))[0]
+            value = _lookup(node, keys)
+            return None if value is _MISSING else value
+        return from_fact
     if ref is None and op == "version_current":
         return _compile_value({"context": "newest_versions.{platform}"}, op)
-    return lambda ctx: ref
+    return lambda names, run: ref
 
 
 def _path_reader(keys):
@@ -112,6 +154,26 @@ def _path_reader(keys):
     return lambda tree: _lookup(tree, keys)
 
 
+def _joined(outcomes):
+    """The sentences of several outcomes, each once, in order (parts that read the same fact say the same)."""
+    seen = []
+    for outcome in outcomes:
+        if outcome[3] not in seen:
+            seen.append(outcome[3])
+    return "; ".join(seen)
+
+
+def _explain(templates, status, default, local, names, run, words=None):
+    """The reason of one test: the control's sentence for this status, else ``default``. A sentence's {reasons}
+    is ``words`` (what the operator or the probe said, without the test's label), else ``default``."""
+    if templates is not None:
+        template = templates.get(status)
+        if template is not None:
+            local["reasons"] = default if words is None else words
+            return template.render(local, names, run)
+    return default
+
+
 def _compile_fact_test(spec):
     path = spec["fact"]
     read = _path_reader(path.split("."))
@@ -121,59 +183,151 @@ def _compile_fact_test(spec):
     implicit = IMPLICIT_EXPECTED.get(op_name, _MISSING)
     unknown_values = spec.get("unknown_values") or ()
     unknown_reason = spec.get("unknown_reason") or "the value does not allow a verdict"
+    says = spec.get("says")
+    label = says or path
+    templates = compile_reasons(spec)
 
-    def test(facts, ctx, source_name, evidence):
-        observed = read(facts)
+    def test(node, prefix, evidence, names, run):
+        observed = read(node)
         if observed is _MISSING or observed is None:
             evidence[path] = None
-            status, reason = _why_missing(facts, path, source_name)
-            return status, None, None, reason
+            status, why = _why_missing(run.facts, _join(prefix, path), run.source_name)
+            local = {"observed": None, "expected": None, "says": says}
+            return status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why)
         evidence[path] = observed
-        expected = implicit if implicit is not _MISSING else resolve(ctx)
+        expected = implicit if implicit is not _MISSING else resolve(names, run)
+        local = {"observed": observed, "expected": expected, "says": says}
         # Strict types: 0 must not match False, nor 1 True.
         if unknown_values and any(observed == v and type(observed) is type(v) for v in unknown_values):
-            return S.UNKNOWN, observed, expected, "%s is %r: %s" % (path, observed, unknown_reason)
+            return S.UNKNOWN, observed, expected, _explain(
+                templates, S.UNKNOWN, "%s is %r: %s" % (label, observed, unknown_reason), local, names, run,
+                unknown_reason)
         try:
-            status, words = operator(observed, expected, ctx)
+            status, words = operator(observed, expected, run)
         except TypeMismatch as exc:
-            return S.ERROR, observed, expected, "%s: malformed value: %s" % (path, exc)
-        return status, observed, expected, "%s %s" % (path, words)
+            return S.ERROR, observed, expected, _explain(
+                templates, S.ERROR, "%s: malformed value: %s" % (label, exc), local, names, run, "malformed value: %s" % exc)
+        return status, observed, expected, _explain(templates, status, "%s: %s" % (label, words), local, names, run, words)
     return test
+
+
+def _compile_composite(spec):
+    combine = S.combine_all if "all" in spec else S.combine_any
+    parts = [_compile_test(sub) for sub in spec.get("all") or spec.get("any")]
+    templates = compile_reasons(spec)
+    says = spec.get("says")
+
+    def composite(node, prefix, evidence, names, run):
+        outcomes = [part(node, prefix, evidence, names, run) for part in parts]
+        status = combine([o[0] for o in outcomes])
+        # The reason and values of the decisive part explain the verdict best.
+        decisive = [o for o in outcomes if o[0] == status] or outcomes
+        reason = _joined(outcomes if status == S.PASS else decisive)
+        observed = dict(evidence) if len(outcomes) > 1 else outcomes[0][1]
+        expected = [o[2] for o in outcomes]
+        local = {"observed": observed, "expected": expected, "says": says}
+        return status, observed, expected, _explain(templates, status, reason, local, names, run)
+    return composite
+
+
+def _compile_quantifier(spec):
+    """every / some: a test judged on each item of a list (each install, app, profile, apt source...)."""
+    every = "every" in spec
+    path = spec["every"] if every else spec["some"]
+    read = _path_reader(path.split("."))
+    name = spec.get("as", "item")
+    where = _compile_test(spec["where"]) if "where" in spec else None
+    inner = _compile_test(spec["test"])
+    combine = S.combine_all if every else S.combine_any
+    when_empty = spec.get("when_empty") or (S.UNKNOWN if every else S.FAIL)
+    says = spec.get("says")
+    label = says or path
+    templates = compile_reasons(spec)
+
+    def quantifier(node, prefix, evidence, names, run):
+        items = read(node)
+        list_path = _join(prefix, path)
+        if items is _MISSING or items is None:
+            evidence[path] = None
+            status, why = _why_missing(run.facts, list_path, run.source_name)
+            local = {"observed": None, "expected": None, "says": says, "count": 0}
+            return status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why)
+        if not isinstance(items, list):
+            evidence[path] = items
+            local = {"observed": items, "expected": None, "says": says, "count": 0}
+            return S.ERROR, items, None, _explain(
+                templates, S.ERROR, "%s: malformed value: expected a list, got %r" % (label, items), local, names, run)
+        # Two quantifiers over the same list share one evidence entry per item.
+        item_evidence = evidence.get(path)
+        if not isinstance(item_evidence, list) or len(item_evidence) != len(items):
+            item_evidence = [{} for _item in items]
+            evidence[path] = item_evidence
+        outcomes = []
+        expected = None
+        for index, item in enumerate(items):
+            item_prefix = "%s.%d" % (list_path, index)
+            if not isinstance(item, dict):
+                outcomes.append((S.ERROR, item, None, "%s: item %d is not an object" % (label, index)))
+                continue
+            bound = dict(names)
+            bound[name] = (item, item_evidence[index])
+            if where is not None:
+                chosen = where(item, item_prefix, item_evidence[index], bound, run)
+                if chosen[0] == S.FAIL:
+                    continue
+                if chosen[0] != S.PASS:
+                    # Whether the item is one the test is about cannot be told: neither can the verdict.
+                    outcomes.append(chosen)
+                    continue
+            outcome = inner(item, item_prefix, item_evidence[index], bound, run)
+            if expected is None:
+                expected = outcome[2]
+            outcomes.append(outcome)
+        # A list the probe reports with a reason is incomplete: what it holds cannot prove a pass.
+        partial = _recorded(run.facts, list_path, "unknown_reasons") or _recorded(run.facts, list_path, "errors")
+        local = {"observed": None, "expected": expected, "says": says, "count": len(outcomes)}
+        if not outcomes:
+            status = when_empty
+            default = "%s: none%s" % (label, " matching" if where is not None and items else "")
+            if partial and status == S.PASS:
+                status, default = S.UNKNOWN, "%s: none found, but the list may be incomplete: %s" % (label, partial)
+            elif templates is not None and "empty" in templates:
+                local["reasons"] = default
+                return status, None, expected, templates["empty"].render(local, names, run)
+            return status, None, expected, _explain(templates, status, default, local, names, run)
+        status = combine([o[0] for o in outcomes])
+        decisive = [o for o in outcomes if o[0] == status] or outcomes
+        reason = _joined(outcomes if status == S.PASS else decisive)
+        if partial and status == S.PASS and (every or not any(o[0] == S.PASS for o in outcomes)):
+            status = S.UNKNOWN
+            reason = "%s; but the list may be incomplete: %s" % (reason, partial)
+        elif partial and status == S.FAIL and not every:
+            status = S.UNKNOWN
+            reason = "%s; and the list may be incomplete: %s" % (reason, partial)
+        return status, None, expected, _explain(templates, status, reason, local, names, run)
+    return quantifier
 
 
 def _compile_test(spec):
     if "all" in spec or "any" in spec:
-        combine = S.combine_all if "all" in spec else S.combine_any
-        parts = [_compile_test(sub) for sub in spec.get("all") or spec.get("any")]
-
-        def composite(facts, ctx, source_name, evidence):
-            outcomes = [part(facts, ctx, source_name, evidence) for part in parts]
-            status = combine([o[0] for o in outcomes])
-            # The reason and values of the decisive part explain the verdict best.
-            decisive = [o for o in outcomes if o[0] == status] or outcomes
-            if status == S.PASS:
-                reason = "; ".join(o[3] for o in outcomes)
-            else:
-                reason = "; ".join(o[3] for o in decisive)
-            observed = dict(evidence) if len(outcomes) > 1 else outcomes[0][1]
-            expected = [o[2] for o in outcomes]
-            return status, observed, expected, reason
-        return composite
+        return _compile_composite(spec)
+    if "every" in spec or "some" in spec:
+        return _compile_quantifier(spec)
     return _compile_fact_test(spec)
 
 
 def _compile_condition(spec):
-    """A predicate (facts, ctx, source) -> (True|False|None, reason)."""
+    """A predicate (run) -> (True|False|None, reason), judged on the subject's facts."""
     if spec is None:
         return None
     if "any_of" in spec:
         parts = [_compile_condition(sub) for sub in spec["any_of"]]
 
-        def any_of(facts, ctx, source_name):
+        def any_of(run):
             unknown = None
             reasons = []
             for part in parts:
-                holds, reason = part(facts, ctx, source_name)
+                holds, reason = part(run)
                 if holds:
                     return True, reason
                 if holds is None:
@@ -186,11 +340,11 @@ def _compile_condition(spec):
     if "all_of" in spec:
         parts = [_compile_condition(sub) for sub in spec["all_of"]]
 
-        def all_of(facts, ctx, source_name):
+        def all_of(run):
             unknown = None
             reasons = []
             for part in parts:
-                holds, reason = part(facts, ctx, source_name)
+                holds, reason = part(run)
                 if holds is False:
                     return False, reason
                 if holds is None:
@@ -203,26 +357,58 @@ def _compile_condition(spec):
     if "platform_in" in spec:
         platforms = frozenset(spec["platform_in"])
 
-        def platform_in(facts, ctx, source_name):
-            return ctx.platform in platforms, "platform is %s" % ctx.platform
+        def platform_in(run):
+            return run.platform in platforms, "platform is %s" % run.platform
         return platform_in
     if "org" in spec and "fact" not in spec:
         name, want = spec["org"], spec["op"] == "is_true"
 
-        def org_flag(facts, ctx, source_name):
-            holds = bool(ctx.org.get(name)) == want
-            return holds, "organisation value %s is %s" % (name, ctx.org.get(name))
+        def org_flag(run):
+            holds = bool(run.org.get(name)) == want
+            return holds, "the organisation's setting %s is %s" % (name, "on" if run.org.get(name) else "off")
         return org_flag
     test = _compile_test(spec)
 
-    def fact_condition(facts, ctx, source_name):
-        status, reason = test(facts, ctx, source_name, {})[0::3]
+    def fact_condition(run):
+        status, reason = test(run.facts, "", {}, _NO_NAMES, run)[0::3]
         if status == S.PASS:
             return True, reason
         if status == S.FAIL:
             return False, reason
         return None, reason
     return fact_condition
+
+
+def check_problems(check, org_names=None):
+    """Mistakes in a control's check that the schema cannot see: reason templates naming values that do not
+    exist there, quantifier names that hide others, fact references to names not bound (static, no facts)."""
+    found = []
+
+    def walk(spec, bound, where):
+        if not isinstance(spec, dict):
+            return
+        for status, text in (spec.get("reasons") or {}).items():
+            found.extend("%s reasons.%s: %s" % (where, status, p) for p in template_problems(text, bound, org_names))
+        value = spec.get("value")
+        if isinstance(value, dict) and "fact" in value:
+            head = value["fact"].partition(".")[0]
+            if head != "facts" and head not in bound:
+                found.append("%s value {fact: %s}: %s is not a quantifier name bound here (nor facts)"
+                             % (where, value["fact"], head))
+        for key in ("all", "any"):
+            for index, sub in enumerate(spec.get(key) or ()):
+                walk(sub, bound, "%s.%s[%d]" % (where, key, index))
+        if "every" in spec or "some" in spec:
+            name = spec.get("as", "item")
+            if name in TEMPLATE_LOCALS or name in TEMPLATE_NAMESPACES or name in bound:
+                found.append("%s as: %s is already a name in reason templates" % (where, name))
+            inner = bound | {name}
+            for key in ("where", "test"):
+                if key in spec:
+                    walk(spec[key], inner, "%s.%s" % (where, key))
+
+    walk(check.get("test"), frozenset(), "test")
+    return found
 
 
 class _KeepUnknown(dict):
@@ -239,8 +425,8 @@ def _fill(text, org):
 
 
 class CompiledControl(object):
-    __slots__ = ("id", "section", "method", "platforms", "applies", "applies_key", "test", "attestation", "expected_words",
-                 "waivable")
+    __slots__ = ("id", "section", "method", "platforms", "applies", "applies_key", "applies_worded", "test", "attestation",
+                 "expected_words", "waivable")
 
     def __init__(self, control, org, conditions=None):
         check = control["check"]
@@ -252,6 +438,8 @@ class CompiledControl(object):
         # Evaluator.evaluate), under a key that is the same for equal conditions.
         applies_when = check.get("applies_when")
         self.applies_key = None if applies_when is None else json.dumps(applies_when, sort_keys=True, default=repr)
+        # A condition with sentences of its own says why it does (not) apply; without, the reason gets a lead-in.
+        self.applies_worded = self.applies_key is not None and '"reasons":' in self.applies_key
         if conditions is not None and self.applies_key in conditions:
             self.applies = conditions[self.applies_key]
         else:
@@ -302,35 +490,39 @@ class Evaluator(object):
         platform = subject["platform"]
         facts = subject.get("facts") or {}
         source_name = (subject.get("source") or {}).get("name") or "the source"
-        ctx = RunContext(self.org, self.context, self.now, platform)
+        ctx = RunContext(self.org, self.context, self.now, platform, facts, source_name)
         # Conditions are pure functions of (facts, ctx, source_name): equal ones are judged once per subject.
         applies = {}
         results = []
         for control in self._by_platform.get(platform, ()):
-            result = self._judge(control, subject, facts, ctx, source_name, applies)
+            result = self._judge(control, subject, facts, ctx, applies)
             if control.waivable:
                 self.waivers.apply(result, control.id, subject)
             results.append(result)
         return results
 
-    def _judge(self, control, subject, facts, ctx, source_name, applies=None):
+    def _judge(self, control, subject, facts, ctx, applies=None):
         if control.applies is not None:
             verdict = applies.get(control.applies_key) if applies is not None else None
             if verdict is None:
-                verdict = control.applies(facts, ctx, source_name)
+                verdict = control.applies(ctx)
                 if applies is not None:
                     applies[control.applies_key] = verdict
             holds, reason = verdict
             if holds is False:
-                return {"control": control.id, "status": S.NOT_APPLICABLE, "reason": "does not apply: " + reason}
+                return {"control": control.id, "status": S.NOT_APPLICABLE,
+                        "reason": reason if control.applies_worded else "does not apply: " + reason}
             if holds is None:
-                return {"control": control.id, "status": S.UNKNOWN, "reason": "cannot tell whether it applies: " + reason}
+                return {"control": control.id, "status": S.UNKNOWN,
+                        "reason": reason if control.applies_worded else "cannot tell whether it applies: " + reason}
         if control.attestation is not None:
             return self.attestations.judge(control.id, control.attestation, subject.get("owner"))
         looked_at = {}
-        outcome = control.test(facts, ctx, source_name, looked_at)
+        ctx.evidence = looked_at
+        outcome = control.test(facts, "", looked_at, _NO_NAMES, ctx)
         status, expected, reason = outcome[0], outcome[2], outcome[3]
-        # observed: every fact the check read, by dotted path (null when the subject did not report it).
+        # observed: every fact the check read, by dotted path (null when the subject did not report it); a list a
+        # quantifier went through is a list of what was read in each item.
         result = {"control": control.id, "status": status, "reason": reason, "observed": looked_at}
         if expected is not None:
             result["expected"] = expected

@@ -73,12 +73,78 @@ op_gte = _ordering(">=", lambda a, b: a >= b)
 
 def op_is_true(observed, expected, ctx):
     ok = _boolean(observed)
-    return (S.PASS, "is true") if ok else (S.FAIL, "is false")
+    return (S.PASS, "yes") if ok else (S.FAIL, "no")
 
 
 def op_is_false(observed, expected, ctx):
     ok = not _boolean(observed)
-    return (S.PASS, "is false") if ok else (S.FAIL, "is true")
+    return (S.PASS, "no") if ok else (S.FAIL, "yes")
+
+
+def _list(value):
+    if not isinstance(value, list):
+        raise TypeMismatch("expected a list, got %r" % (value,))
+    return value
+
+
+def op_contains(observed, expected, ctx):
+    """The observed list holds the expected value (e.g. a keyring holds Signal's key)."""
+    ok = expected in _list(observed)
+    return _verdict(ok, observed, "holds %r" % (expected,) if ok else "does not hold %r" % (expected,))
+
+
+def op_any_in(observed, expected, ctx):
+    """At least one value of the observed list is one of the expected values (e.g. a signing certificate)."""
+    allowed = expected if isinstance(expected, (list, tuple)) else [expected]
+    ok = any(value in allowed for value in _list(observed))
+    return _verdict(ok, observed, "has one of %s" % (list(allowed),) if ok else "has none of %s" % (list(allowed),))
+
+
+def normalize_url(url):
+    """A URL as apt compares it: scheme and host are case-insensitive, a trailing slash makes no difference."""
+    if not isinstance(url, str):
+        raise TypeMismatch("expected a URL, got %r" % (url,))
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        host, slash, path = rest.partition("/")
+        url = scheme.lower() + sep + host.lower() + slash + path
+    return url.rstrip("/")
+
+
+def op_same_url(observed, expected, ctx):
+    """Equal URLs (or one of several), compared the way apt compares them."""
+    wanted = expected if isinstance(expected, (list, tuple)) else [expected]
+    ok = normalize_url(observed) in [normalize_url(u) for u in wanted]
+    return _verdict(ok, observed, "is %s" % " or ".join(wanted) if ok else "is not %s" % " or ".join(wanted))
+
+
+def _octal(value, what):
+    if not isinstance(value, str) or not value or any(c not in "01234567" for c in value):
+        raise TypeMismatch("expected an octal %s such as 0700, got %r" % (what, value))
+    return int(value, 8)
+
+
+def op_no_bits(observed, expected, ctx):
+    """A file mode (octal text, e.g. '0750') has none of the bits of the expected mask (e.g. '0077')."""
+    mode, mask = _octal(observed, "mode"), _octal(expected, "mask")
+    extra = mode & mask
+    if not extra:
+        return S.PASS, "%s sets none of the bits %s" % (observed, expected)
+    return S.FAIL, "%s sets %04o of the bits %s" % (observed, extra, expected)
+
+
+def op_days_left_at_least(observed, expected, ctx):
+    """A moment (e.g. when a build expires) is at least ``expected`` days after now."""
+    moment = parse_timestamp(observed)
+    days = _number(expected)
+    left = moment - ctx.now
+    day = moment.strftime("%Y-%m-%d")
+    if left < timedelta(0):
+        return S.FAIL, "%s passed %d day(s) ago" % (day, (-left).days)
+    if left < timedelta(days=days):
+        return S.FAIL, "%s is %d day(s) away, fewer than %s" % (day, left.days, expected)
+    return S.PASS, "%s is %d days away (at least %s required)" % (day, left.days, expected)
 
 
 def op_version_current(observed, expected, ctx):
@@ -163,6 +229,11 @@ OPERATORS = {
     "is_false": op_is_false,
     "version_current": op_version_current,
     "within_hours": op_within_hours,
+    "contains": op_contains,
+    "any_in": op_any_in,
+    "same_url": op_same_url,
+    "no_bits": op_no_bits,
+    "days_left_at_least": op_days_left_at_least,
 }
 
 # Operators whose expected value comes from the run, not from the control.

@@ -9,7 +9,12 @@ import shutil
 import pytest
 import yaml
 
-from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import CatalogError, load_catalog
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import (
+    CatalogError,
+    load_catalog,
+    load_values,
+    values_with_org,
+)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
 CONTROLS = os.path.join(ROOT, "roles", "signal_hardening", "controls")
@@ -81,3 +86,70 @@ def test_unparsable_yaml_is_named(tmp_path):
     with pytest.raises(CatalogError) as err:
         load_catalog(str(target), org_names=ORG)
     assert "sh-3.9-broken.yml" in str(err.value)
+
+
+def test_a_reason_template_naming_what_is_not_there_is_refused(tmp_path):
+    def mutate(data):
+        data["check"]["test"]["all"][0]["reasons"] = {"fail": "the lock of {install.path} is off ({org.lock_minutes})"}
+    directory, path = _copy(tmp_path, mutate)
+    with pytest.raises(CatalogError) as err:
+        load_catalog(directory, org_names=ORG)
+    assert path in str(err.value) and "install" in str(err.value) and "lock_minutes" in str(err.value)
+
+
+def test_the_catalogue_values_are_read_and_normalised():
+    values = load_values(CONTROLS)
+    assert values["key_fingerprint"]["value"] == "DBA36B5181D0C816F630E889D980A17457F6FB06"
+    assert values["macos_team_id"]["value"] == "U68MSDN6DR"
+    assert "Signal Messenger, LLC" in values["windows_signers"]["value"]
+    # Every value a control names is known to a run that gives only the organisation's own values.
+    load_catalog(CONTROLS, org_names=ORG)
+
+
+def test_the_role_defaults_are_the_catalogue_values():
+    """The role passes its variables as organisation values: their defaults are Signal's own."""
+    with open(os.path.join(ROOT, "roles", "signal_hardening", "defaults", "main.yml"), encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle)
+    for name, entry in load_values(CONTROLS).items():
+        if entry.get("variable"):
+            assert defaults[entry["variable"]] == entry["value"], name
+
+
+def test_the_organisation_sets_only_what_it_may_and_gets_it_normalised():
+    values = load_values(CONTROLS)
+    merged = values_with_org(values, {"screen_lock_timeout_minutes": 5,
+                                      "key_fingerprint": "5bf5 1f91 147e 5aaf 7678 0304 c83c 329e 03f5 d9cd",
+                                      "apt_repo_url": " http://mirror.example/signal "})
+    assert merged["screen_lock_timeout_minutes"] == 5
+    assert merged["key_fingerprint"] == "5BF51F91147E5AAF76780304C83C329E03F5D9CD"
+    assert merged["apt_repo_url"] == "http://mirror.example/signal"
+    assert merged["macos_team_id"] == "U68MSDN6DR"
+    with pytest.raises(CatalogError) as err:
+        values_with_org(values, {"key_fingerprint": "not a key"})
+    assert "signal_hardening_key_fingerprint" in str(err.value)
+    with pytest.raises(CatalogError) as err:
+        values_with_org(values, {"macos_team_id": "X1"})
+    assert "cannot set" in str(err.value)
+
+
+def test_an_extendable_list_keeps_signals_own_values():
+    values = {"certs": {"value": ["AAA"], "type": "strings", "says": "Signal's certificates", "variable": "signal_hardening_x",
+                        "extend": True}}
+    assert values_with_org(values, {"certs": ["BBB", "AAA"]})["certs"] == ["AAA", "BBB"]
+
+
+def test_a_malformed_values_file_is_named(tmp_path):
+    target = tmp_path / "controls"
+    shutil.copytree(CONTROLS, target)
+    path = target / "values" / "catalog_values.yml"
+    data = yaml.safe_load(path.read_text())
+    data["values"]["key_fingerprint"]["value"] = "DBA3"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(CatalogError) as err:
+        load_values(str(target))
+    assert "catalog_values.yml" in str(err.value) and "key_fingerprint" in str(err.value)
+    data["values"]["key_fingerprint"].pop("says")
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(CatalogError) as err:
+        load_values(str(target))
+    assert "says" in str(err.value)
