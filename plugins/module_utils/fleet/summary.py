@@ -84,6 +84,9 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
         "method": c["check"]["method"], "severity": c["severity"], "remediation": c["remediation"],
         "rationale": c["rationale"], "steps": list(c["steps"]), "counts": per_control[c["id"]],
     } for c in controls]
+    for out, control in zip(controls_out, controls):
+        if control["check"].get("question"):
+            out["question"] = control["check"]["question"]
     if collection_counts is not None:
         controls_out.append({
             "id": COLLECTION_CONTROL, "section": "-", "title": "Data could be collected from the subject",

@@ -128,6 +128,10 @@ svg.trend .pt{fill:var(--c-manual);stroke:var(--card);stroke-width:1.5}
 svg.trend .pt.cm{fill:var(--card);stroke:var(--c-manual);stroke-width:2}
 svg.trend .pt.na{fill:none;stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 2}
 details{margin:8px 0 0}summary{cursor:pointer;color:var(--muted)}
+.steps{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:12px}
+.step h3{margin:0 0 6px}.step ol{margin:6px 0 0;padding-left:22px}.step li{margin:2px 0}
+.step p{margin:4px 0}.step:target{outline:3px solid var(--c-manual);outline-offset:2px}
+a.to-steps{font-size:.85em;white-space:nowrap;color:var(--c-manual)}
 """
 
 

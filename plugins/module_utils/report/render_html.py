@@ -48,6 +48,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     ReportSections,
     changed_controls,
     changed_lists,
+    controls_with_steps,
     days_left_text,
     format_pct,
     gate_crossed,
@@ -60,6 +61,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     scope_text,
     short_date,
     sorted_controls,
+    steps_anchors,
     subject_label,
     subjects_needing_attention,
     threshold_met,
@@ -308,6 +310,7 @@ def _controls(out, summary):
 
 def _attention(out, summary, limit):
     selected, total = subjects_needing_attention(summary, limit)
+    anchors = steps_anchors(summary)
     out.append('<h2>Subjects that need attention (%s)</h2>\n' % _num(total))
     if not total:
         out.append('<p>None: every subject was reached and has no fail, unknown, error or manual result.</p>\n')
@@ -325,9 +328,9 @@ def _attention(out, summary, limit):
             tokens.append('uncollected')
             items.append('<li><span class="badge s-error">%s</span> %s</li>'
                          % (esc(subject.get('state')), esc(subject.get('error'))))
-        items.extend('<li>%s <span class="id">%s</span> %s%s</li>'
+        items.extend('<li>%s <span class="id">%s</span> %s%s%s</li>'
                      % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason')),
-                        _since(r.get('failing_since'))) for r in findings)
+                        _since(r.get('failing_since')), _steps_link(anchors, r.get('control'))) for r in findings)
         # Only statuses of the fixed vocabulary become data-status tokens.
         tokens.extend(s for s in ('fail', 'unknown', 'manual', 'error') if any(r.get('status') == s for r in findings))
         out.append('<tr data-status="%s"><td><strong>%s</strong><br><span class="id muted">%s</span></td>'
@@ -342,6 +345,29 @@ def _attention(out, summary, limit):
     if total > len(selected):
         out.append('<p class="more">%s more subjects need attention; see %s for all of them.</p>\n'
                    % (_num(total - len(selected)), SUMMARY_FILE))
+
+
+def _steps_link(anchors, control):
+    anchor = anchors.get(control)
+    return ' <a class="to-steps" href="#%s">what to do</a>' % anchor if anchor else ''
+
+
+def _steps(out, summary):
+    shown = controls_with_steps(summary)
+    if not shown:
+        return
+    out.append('<h2>What to do, per control</h2>\n<div class="steps">\n')
+    for control, anchor, steps in shown:
+        out.append('<section class="card step" id="%s"><h3><span class="id">%s</span> %s</h3>' % (
+            anchor, esc(control.get('id')), esc(control.get('title'))))
+        if control.get('rationale'):
+            out.append('<p class="why"><strong>Why:</strong> %s</p>' % esc(control['rationale']))
+        if steps:
+            out.append('<ol>%s</ol>' % ''.join('<li>%s</li>' % esc(step) for step in steps))
+        if control.get('question'):
+            out.append('<p class="question"><strong>Question asked of each person:</strong> %s</p>' % esc(control['question']))
+        out.append('</section>\n')
+    out.append('</div>\n')
 
 
 def _since(value):
@@ -707,5 +733,5 @@ def _attribution(out, summary):
 
 _SECTIONS = ReportSections(
     headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
-    attention=_attention, people=_people, waivers=_waivers, attestations=_attestations, input_errors=_input_errors,
-    attribution=_attribution)
+    attention=_attention, steps=_steps, people=_people, waivers=_waivers, attestations=_attestations,
+    input_errors=_input_errors, attribution=_attribution)

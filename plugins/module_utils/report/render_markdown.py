@@ -28,6 +28,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     ReportSections,
     changed_controls,
     changed_lists,
+    controls_with_steps,
     days_left_text,
     device_text,
     format_pct,
@@ -41,6 +42,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     scope_text,
     short_date,
     sorted_controls,
+    steps_anchors,
     subject_label,
     subjects_needing_attention,
     threshold_met,
@@ -187,6 +189,7 @@ def _finding_status(result):
 
 def _attention(out, summary, limit):
     selected, total = subjects_needing_attention(summary, limit)
+    anchors = steps_anchors(summary)
     out.append('## Subjects that need attention (%s)' % _num(total))
     out.append('')
     if not total:
@@ -208,12 +211,41 @@ def _attention(out, summary, limit):
             out.append('State: **%s**: %s' % (md(subject.get('state')), md(subject.get('error'))))
             out.append('')
         if findings:
-            _table(out, ['Control', 'Status', 'Reason'], ['l', 'l', 'l'],
-                   [[md(r.get('control')), _finding_status(r), md(r.get('reason'))] for r in findings])
+            _table(out, ['Control', 'Status', 'Reason', 'What to do'], ['l', 'l', 'l', 'l'],
+                   [[md(r.get('control')), _finding_status(r), md(r.get('reason')), _steps_link(anchors, r.get('control'))]
+                    for r in findings])
     if total > len(selected):
         out.append('%s more subjects need attention; see %s for all of them.' % (
             _num(total - len(selected)), SUMMARY_FILE))
         out.append('')
+
+
+def _steps_link(anchors, control):
+    anchor = anchors.get(control)
+    return '[steps](#%s)' % anchor if anchor else '—'
+
+
+def _steps(out, summary):
+    shown = controls_with_steps(summary)
+    if not shown:
+        return
+    out.append('## What to do, per control')
+    out.append('')
+    for control, anchor, steps in shown:
+        # The anchor every "steps" link of the report points to (the id is made of [a-z0-9-] only).
+        out.append('<a id="%s"></a>' % anchor)
+        out.append('')
+        out.append('### %s: %s' % (md(control.get('id')), md(control.get('title'))))
+        out.append('')
+        if control.get('rationale'):
+            out.append('Why: %s' % md(control['rationale']))
+            out.append('')
+        out.extend('%d. %s' % (number, md(step)) for number, step in enumerate(steps, 1))
+        if steps:
+            out.append('')
+        if control.get('question'):
+            out.append('Question asked of each person: %s' % md(control['question']))
+            out.append('')
 
 
 def _more(out, left, what):
@@ -426,5 +458,5 @@ def _attribution(out, summary):
 
 _SECTIONS = ReportSections(
     headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
-    attention=_attention, people=_people, waivers=_waivers, attestations=_attestations, input_errors=_input_errors,
-    attribution=_attribution)
+    attention=_attention, steps=_steps, people=_people, waivers=_waivers, attestations=_attestations,
+    input_errors=_input_errors, attribution=_attribution)

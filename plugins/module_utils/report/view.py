@@ -56,6 +56,7 @@ OWNER_SOURCES = {'inventory': 'inventory', 'mdm': 'MDM', 'signal_profile': 'Sign
 DEVICE_STANDING = {COMPLIANT: 'compliant', FAILING: 'failing', NOT_ASSESSED: 'not assessed'}
 
 _DIGITS = re.compile(r'(\d+)')
+_NOT_ANCHOR = re.compile(r'[^a-z0-9]+')
 _ISO_DAY = re.compile(r'\d{4}-\d{2}-\d{2}(?=[T ]|$)')
 
 
@@ -124,6 +125,36 @@ def subjects_needing_attention(summary, limit):
         findings.sort(key=lambda r: (order.get(r.get('control'), last), natural_key(r.get('control'))))
         selected.append((subject, findings))
     return selected, len(candidates)
+
+
+def steps_anchors(summary):
+    """{control id: the fragment id of its steps} for each control that has rationale or steps, unique per report.
+
+    Every result that needs attention links to its control's steps through this id.
+    """
+    anchors, taken = {}, set()
+    for control in sorted_controls(summary):
+        if not isinstance(control, dict) or not (control.get('steps') or control.get('rationale')):
+            continue
+        base = 'steps-' + (_NOT_ANCHOR.sub('-', str(control.get('id')).lower()).strip('-') or 'control')
+        anchor, number = base, 1
+        while anchor in taken:
+            number += 1
+            anchor = '%s-%d' % (base, number)
+        taken.add(anchor)
+        anchors.setdefault(control.get('id'), anchor)
+    return anchors
+
+
+def controls_with_steps(summary):
+    """[(control, anchor, [step text])] in control order, once per control id: what the steps section lists."""
+    anchors = steps_anchors(summary)
+    shown = []
+    for control in sorted_controls(summary):
+        anchor = anchors.pop(control.get('id'), None) if isinstance(control, dict) else None
+        if anchor is not None:
+            shown.append((control, anchor, [str(step) for step in control.get('steps') or () if step not in (None, '')]))
+    return shown
 
 
 def subject_label(subject):
@@ -300,8 +331,8 @@ def changed_lists(worse, better, limit):
 
 # The sections of both reports, in the order both show them; each renderer gives a writer per section.
 ReportSections = collections.namedtuple('ReportSections', (
-    'headline', 'totals', 'run_history', 'sources', 'controls', 'attention', 'people', 'waivers', 'attestations',
-    'input_errors', 'attribution'))
+    'headline', 'totals', 'run_history', 'sources', 'controls', 'attention', 'steps', 'people', 'waivers',
+    'attestations', 'input_errors', 'attribution'))
 
 
 def write_sections(out, summary, sections, limits):
@@ -315,6 +346,7 @@ def write_sections(out, summary, sections, limits):
     sections.sources(out, summary)
     sections.controls(out, summary)
     sections.attention(out, summary, limits.subjects)
+    sections.steps(out, summary)
     if isinstance(summary.get('people'), dict):
         sections.people(out, summary['people'], limits.people)
     if isinstance(summary.get('waivers'), dict):

@@ -57,6 +57,8 @@ def test_summary_counts_every_subject_and_validates():
     # The formats for other tools (HDF, OSCAL) describe each control with its rationale and steps.
     lock = summary["controls"][0]
     assert (lock["rationale"], lock["steps"]) == (LOCK["rationale"], LOCK["steps"])
+    # The reports, action sheets and the questionnaire ask an attestation control's question.
+    assert summary["controls"][1]["question"] == "q?" and "question" not in lock
 
 
 def test_compliance_excludes_not_applicable_and_waived():

@@ -271,7 +271,7 @@ def _between(page, start, end='<h2>'):
 def test_an_older_summary_without_the_new_sections_still_renders():
     page = render_html(strip_governance(sample_summary()))
     assert _h2(page) == ['Results by status', 'Sources', 'Controls', 'Subjects that need attention (5)',
-                         'Input errors (2)']
+                         'What to do, per control', 'Input errors (2)']
     for absent in ('class="card gate', 'svg class="trend"', 'failing since', 'People', 'Waivers', 'Attestations',
                    'Run history', '>from '):
         assert absent not in page, absent
@@ -280,7 +280,7 @@ def test_an_older_summary_without_the_new_sections_still_renders():
 
 def test_every_new_section_is_shown_in_order(page):
     assert _h2(page) == ['Results by status', 'Run history', 'Sources', 'Controls', 'Subjects that need attention (5)',
-                         'People (3)', 'Waivers (4)', 'Attestations', 'Input errors (2)']
+                         'What to do, per control', 'People (3)', 'Waivers (4)', 'Attestations', 'Input errors (2)']
 
 
 def test_the_gate_is_right_under_the_headline(page):
@@ -419,7 +419,9 @@ def test_waivers(page, parsed):
     assert ('Lab phone | PIN reset pending\n&lt;script&gt;alert(&quot;waiver&quot;)&lt;/script&gt; *see* '
             '`SEC-1432` &amp; [ticket](javascript:alert(6))') in section
     assert HOSTILE_JUSTIFICATION.replace('\n', ' ') in _text(parsed)
-    assert page.count('<script') == 1 and '<a ' not in page
+    # The only links are the report's own, to a control's steps on the same page.
+    assert page.count('<script') == 1
+    assert all(link.startswith('<a class="to-steps" href="#steps-') for link in re.findall(r'<a [^>]*>', page))
     files = _between(page, '<h3>Waiver files</h3>', '</table>')
     assert '<tr class="bad"><td class="path">/etc/signal-hardening/waivers-2024.json</td>' in files
     assert 'line 4 column 3 &lt;here&gt;' in files

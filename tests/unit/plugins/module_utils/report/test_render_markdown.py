@@ -90,7 +90,7 @@ def test_pipes_and_newlines_in_reasons_stay_in_one_cell():
     text = render_markdown(sample_summary())
     row = next(line for line in text.split('\n') if 'note-to-self' in line)
     cells = _cells(row)
-    assert len(cells) == 3
+    assert len(cells) == 4
     assert 'note-to-self \\| expires 1w second line' in cells[2]
     assert '\\*stars\\*' in cells[2] and '\\`code\\`' in cells[2]
 
@@ -186,7 +186,7 @@ def _headings(text):
 def test_an_older_summary_without_the_new_sections_still_renders():
     text = render_markdown(strip_governance(sample_summary()))
     assert _headings(text) == ['## Results by status', '## Sources', '## Controls',
-                               '## Subjects that need attention (5)', '## Input errors (2)']
+                               '## Subjects that need attention (5)', '## What to do, per control', '## Input errors (2)']
     for absent in ('Gate', 'failing since', 'People', 'Waivers', 'Attestations', 'Run history', '(from '):
         assert absent not in text, absent
     for table in _tables(text):
@@ -196,7 +196,7 @@ def test_an_older_summary_without_the_new_sections_still_renders():
 def test_every_new_section_is_shown_in_order():
     assert _headings(render_markdown(sample_summary())) == [
         '## Results by status', '## Run history', '## Sources', '## Controls', '## Subjects that need attention (5)',
-        '## People (3)', '## Waivers (4)', '## Attestations', '## Input errors (2)']
+        '## What to do, per control', '## People (3)', '## Waivers (4)', '## Attestations', '## Input errors (2)']
 
 
 def test_the_gate_is_in_the_headline_with_each_crossed_line():
