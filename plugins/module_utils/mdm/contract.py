@@ -12,8 +12,9 @@ Each vendor module defines ``VENDOR = Vendor(...)``:
   The token URL may name options in braces ({tenant_id}).
 * connect(options, policy, stats) -> HttpClient: checks the options and sets up authentication. It makes no
   request, and raises MdmHttpError naming the option that is wrong.
-* iter_records(client, options) -> iterator of Pulled: every phone of the source, once each, in the vendor's
-  order. A network failure raises MdmHttpError (the source is then failed or incomplete).
+* iter_records(client, options) -> iterator of Pulled: every phone of the source, in the vendor's order; a phone
+  met twice (a page boundary that moved during the walk) is yielded twice, and sources.py decides
+  (mdm/duplicate_ids.py). A network failure raises MdmHttpError (the source is then failed or incomplete).
 
 A normaliser (``<vendor>_records.py``) turns one vendor record into a Pulled, or into NotAPhone for a record the
 vendor holds that is not a phone (an Apple TV, a Windows PC); the client skips those and yields only Pulled.

@@ -144,6 +144,11 @@ def read_csv_export(path):
 
     The header is the first line that is not blank; blank lines are skipped.
     """
+    return [record for _line, record in read_csv_rows(path)]
+
+
+def read_csv_rows(path):
+    """[(line the row starts on, raw record)] of a CSV export; raises SourceFailed for the file."""
     text = _decode(path)
     if "\x00" in text:
         line = text[:text.index("\x00")].count("\n") + 1
@@ -164,7 +169,7 @@ def read_csv_export(path):
             if len(row) != len(columns):
                 raise SourceFailed("%s: line %d: %d cell(s) where the header has %d column(s) (an unquoted comma "
                                    "in a value?); quote values that contain commas" % (path, start, len(row), len(columns)))
-            records.append(_record(columns, row, name, start))
+            records.append((start, _record(columns, row, name, start)))
     except csv.Error as exc:
         raise SourceFailed("%s: line %d: is not readable CSV: %s" % (path, ended + 1, exc))
     if columns is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
+from ansible_collections.hardening.signal.plugins.module_utils.text_checks import escaped
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 ENVELOPE_SCHEMA = "mdm_export.schema.json"
@@ -21,10 +22,12 @@ class SourceFailed(Exception):
     """The source as a whole could not be read; nothing from it can be judged."""
 
 
-def record_label(index, record):
+def record_label(index, record, where=None):
+    """devices[3] (id x), or for a CSV row line 5 (id x): where the record is in its file."""
+    where = where or "devices[%d]" % index
     if isinstance(record, dict) and isinstance(record.get("id"), str) and record["id"]:
-        return "devices[%d] (id %s)" % (index, record["id"])
-    return "devices[%d]" % index
+        return "%s (id %s)" % (where, escaped(record["id"]))
+    return where
 
 
 def read_export(path):
@@ -42,15 +45,17 @@ def read_export(path):
     return document["devices"]
 
 
-def check_records(records, source_label):
-    """(records that may be judged, input errors, invalid records) for the records of one export file."""
+def check_records(records, source_label, places=None):
+    """([(label, record that may be judged)], input errors, [(label, invalid record, why)]) for one export file.
+
+    places: where each record is in the file (a CSV row's line), instead of its index in devices."""
     usable, errors, invalid = [], [], []
     for index, record in enumerate(records):
-        label = record_label(index, record)
+        label = record_label(index, record, places[index] if places else None)
         record, found, why = check_record(record, label, source_label)
         errors.extend(found)
         if why is not None:
             invalid.append((label, record, why))
         else:
-            usable.append(record)
+            usable.append((label, record))
     return usable, errors, invalid

@@ -20,7 +20,9 @@ from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects im
     invalid_mobile_subject,
     mobile_subject,
 )
+from ansible_collections.hardening.signal.plugins.module_utils import text_checks
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import export_file, forked_pull
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 
@@ -69,7 +71,14 @@ def _failed_in_child(spec, message):
 
 
 def source_name(spec):
-    return str(spec.get("name") or "%s:%s" % (spec.get("type"), spec.get("path") or spec.get("api_url") or ""))
+    return text_checks.escaped(str(spec.get("name") or "%s:%s" % (spec.get("type"), spec.get("path") or spec.get("api_url") or "")))
+
+
+def _not_text(spec):
+    """The first option of spec whose text is not valid Unicode, as (option, problem), or None."""
+    for field, _keys, message in text_checks.surrogate_fields(spec):
+        return field, message
+    return None
 
 
 def pull_source(spec, progress=None, environ=None):
@@ -79,6 +88,10 @@ def pull_source(spec, progress=None, environ=None):
     """
     source_type = spec.get("type")
     name = source_name(spec)
+    not_text = _not_text(spec)
+    if not_text is not None:
+        # Never guessed: the option (a path, a URL, a credential) would be used other than it was written.
+        return _failed(name, text_checks.escaped(str(source_type)), not_text[0], "%s: option %s %s" % ((name,) + not_text))
     if source_type not in SUPPORTED_TYPES:
         return _failed(name, str(source_type), "type", "source type %r is not supported (supported: %s)"
                        % (source_type, ", ".join(SUPPORTED_TYPES)))
@@ -108,10 +121,12 @@ def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS, pro
 
 
 def _read_file(path, fmt):
+    """(raw records, where each is in the file or None for devices[i])."""
     if fmt == "csv" or (fmt is None and path.lower().endswith(".csv")):
-        from ansible_collections.hardening.signal.plugins.module_utils.mdm.export_csv import read_csv_export
-        return read_csv_export(path)
-    return export_file.read_export(path)
+        from ansible_collections.hardening.signal.plugins.module_utils.mdm.export_csv import read_csv_rows
+        rows = read_csv_rows(path)
+        return [record for _line, record in rows], ["line %d" % line for line, _record in rows]
+    return export_file.read_export(path), None
 
 
 def _pull_file(spec, name):
@@ -120,13 +135,15 @@ def _pull_file(spec, name):
         return _failed(name, "file", "path", "a file source needs path")
     path = os.path.normpath(str(path))
     try:
-        records = _read_file(path, spec.get("format"))
+        records, places = _read_file(path, spec.get("format"))
     except export_file.SourceFailed as exc:
         return _failed(name, "file", None, str(exc))
     label = "%s (%s)" % (name, path)
-    usable, errors, invalid = export_file.check_records(records, label)
-    subjects = [mobile_subject(r, name, "file") for r in usable]
-    subjects.extend(invalid_mobile_subject(lab, rec, name, "file", why) for lab, rec, why in invalid)
+    usable, errors, invalid = export_file.check_records(records, label, places)
+    entries = [(lab, mobile_subject(r, name, "file")) for lab, r in usable]
+    entries.extend((lab, invalid_mobile_subject(lab, rec, name, "file", why)) for lab, rec, why in invalid)
+    subjects, repeated = mark_duplicate_ids(entries, label)
+    errors.extend(repeated)
     detail = "%d record(s) read from %s" % (len(records), path)
     return subjects, errors, _status(name, "file", "complete", len(subjects), len(errors), detail)
 
@@ -178,32 +195,39 @@ def _pull_api(spec, name, api, progress, environ):
     if problem:
         return _failed(name, source_type, None, "%s: %s" % (name, problem))
     stats = Stats()
-    subjects, errors = [], []
+    subjects, errors, labels = [], [], []
     last_report = time.monotonic()
     label_prefix = "%s (%s)" % (name, source_type)
     status, detail = "complete", None
     try:
         client = api.connect(options, _policy(spec), stats)
         for label, record, vendor_errors in api.iter_records(client, options):
+            # Labels and vendor messages may quote vendor text: shown escaped (the record itself is checked below).
+            label = text_checks.escaped(label)
             for field, message in vendor_errors:
-                errors.append({"source": label_prefix, "record": label, "field": field, "message": message})
+                errors.append({"source": label_prefix, "record": label, "field": text_checks.escaped(field),
+                               "message": text_checks.escaped(message)})
             checked, found, why = check_record(record, label, label_prefix) if record is not None else (None, [], "unusable vendor record")
             errors.extend(found)
             if why is not None:
                 subjects.append(invalid_mobile_subject(label, checked, name, source_type, why))
             else:
                 subjects.append(mobile_subject(checked, name, source_type))
+            labels.append(label)
             if progress is not None and time.monotonic() - last_report >= PROGRESS_EVERY:
                 last_report = time.monotonic()
                 progress(name, stats.pages, len(subjects), time.monotonic() - stats.started)
     except Exception as exc:  # pylint: disable=broad-except
         # A network failure (MdmHttpError, already redacted) or a client bug on an unexpected answer: either way
         # the source is reported as stopped, and the rest of the run goes on.
-        message = str(exc) if isinstance(exc, MdmHttpError) else "%s: unexpected %s in the %s client: %s" % (
-            name, type(exc).__name__, source_type, _redact(str(exc), options))
+        message = text_checks.escaped(str(exc) if isinstance(exc, MdmHttpError) else "%s: unexpected %s in the %s client: %s" % (
+            name, type(exc).__name__, source_type, _redact(str(exc), options)))
         status = "incomplete" if subjects else "failed"
         detail = "stopped after %d device(s) and %d page(s): %s" % (len(subjects), stats.pages, message)
         errors.append({"source": label_prefix, "record": None, "field": None, "message": message})
+    # Also across pages: an id given twice (a vendor's paging that moved under the pull, or two enrolments) is named.
+    subjects, repeated = mark_duplicate_ids(list(zip(labels, subjects)), label_prefix)
+    errors.extend(repeated)
     if detail is None:
         detail = "%d device(s) in %d page(s), %d request(s), %d retr%s" % (
             len(subjects), stats.pages, stats.requests, stats.retries, "y" if stats.retries == 1 else "ies")

@@ -234,12 +234,15 @@ def test_options_from_the_environment_and_relative_paths(tmp_path):
 
 
 def test_duplicate_and_colliding_ids_keep_every_device(tmp_path):
-    devices = [{"id": "a b", "platform": "ios"}, {"id": "a_b", "platform": "android"}, {"id": "a b", "platform": "ios"}]
+    # Two records of id "a b" with other values: both are kept (as invalid, the source's duplicate-id rule).
+    devices = [{"id": "a b", "platform": "ios"}, {"id": "a_b", "platform": "android"},
+               {"id": "a b", "platform": "ios", "name": "other"}]
     export = tmp_path / "dup.json"
     export.write_text(json.dumps({"format": "hardening.signal/mdm-export", "format_version": 1, "devices": devices}))
     result = run_driver({"source": config(tmp_path, BASE % export)})
     assert {name: h["signal_mdm_id"] for name, h in result["hosts"].items()} == {"a_b": "a b", "a_b_2": "a_b", "a_b_3": "a b"}
     assert "the source lists this id more than once" in result["stderr"]
+    assert result["hosts"]["a_b"]["signal_mdm_error"].startswith("device id a b is also given by devices[2]")
 
 
 def test_a_failed_source_fails_the_inventory_with_the_reason(tmp_path):

@@ -216,3 +216,19 @@ def test_large_export_reads_quickly(tmp_path):
     records = read_csv_export(path)
     assert len(records) == 20000 and time.monotonic() - started < 5
     assert json.dumps(records[-1]["signal"]) == '{"visible": true, "installed": true, "version": "7.80.2", "install_source": "play_store"}'
+
+
+def test_duplicate_ids_in_a_csv_name_the_lines(tmp_path):
+    path = write(tmp_path, "id,platform,signal.installed,signal.install_source\n"
+                           "a,android,true,play_store\nb,ios,,\na,android,true,sideload\n")
+    subjects, errors, status = pull_source({"name": "m", "type": "file", "path": path})
+    duplicates = [e for e in errors if e["field"] == "id"]
+    assert [e["record"] for e in duplicates] == ["line 2 (id a)", "line 4 (id a)"]
+    assert "line 4 (id a)" in duplicates[0]["message"] and "line 2 (id a)" in duplicates[1]["message"]
+    assert [s["state"] for s in subjects] == ["invalid", "ok", "invalid"]
+
+
+def test_a_csv_cannot_carry_a_surrogate_it_is_not_utf8(tmp_path):
+    # The UTF-8-like bytes of U+DC80 (CESU-8): Python's strict decoder refuses them, so the file fails, named.
+    path = write(tmp_path, b"id,platform,name\nd1,ios,\xed\xb2\x80\n")
+    assert "line 2: is not UTF-8 text" in failure(path)

@@ -70,3 +70,76 @@ def test_bad_record_does_not_stop_the_others(tmp_path):
 def test_unsupported_source_type_is_reported_not_ignored():
     subjects, errors, status = pull_source({"name": "x", "type": "carrier-pigeon"})
     assert status["status"] == "failed" and errors[0]["field"] == "type"
+
+
+def test_a_lone_surrogate_is_a_malformed_field_and_every_other_phone_is_judged(tmp_path):
+    # Valid JSON, but "\udc80" is no character: no report could hold it (it used to end the whole run).
+    devices = [{"id": "a", "platform": "android", "name": "\udc80", "owner": {"upn": "x\udc81@example.org"},
+                "signal": {"installed": True, "version": "7.80.2"}},
+               {"id": "b\udc80", "platform": "ios"},
+               {"id": "c", "platform": "ios", "unknown_reasons": {"last_boot": "no MDM\udc80", "sig\udc80nal": "x"}},
+               {"id": "d", "platform": "ios", "name": "Zoë's iPhone"}]
+    path = write(tmp_path, json.dumps(envelope(devices)))
+    subjects, errors, status = pull_source({"name": "m", "type": "file", "path": path})
+    assert status["status"] == "complete" and len(subjects) == 4
+    named = {(e["record"], e["field"]) for e in errors}
+    assert named == {("devices[0] (id a)", "name"), ("devices[0] (id a)", "owner.upn"),
+                     ("devices[1] (id b\\udc80)", "id"),
+                     ("devices[2] (id c)", "unknown_reasons.last_boot"), ("devices[2] (id c)", "unknown_reasons.sig\\udc80nal")}
+    assert all(e["source"] == "m (%s)" % path for e in errors)
+    by_id = {s["id"]: s for s in subjects}
+    a = by_id["a"]
+    assert a["state"] == "ok" and "name" not in a["facts"] and a["facts"]["signal"]["version"] == "7.80.2"
+    assert a["facts"]["errors"]["name"].startswith("malformed in the source record: the value is not valid Unicode")
+    assert a["owner"] is None  # the owner's UPN was dropped: it joins no attestation
+    assert by_id["c"]["facts"]["unknown_reasons"] == {}
+    assert by_id["d"]["state"] == "ok" and by_id["d"]["name"] == "Zoë's iPhone"
+    invalid = [s for s in subjects if s["state"] == "invalid"]
+    assert len(invalid) == 1 and invalid[0]["source"]["record"] == "devices[1] (id b\\udc80)"
+    json.dumps([subjects, errors, status], ensure_ascii=False).encode("utf-8")  # everything is writable
+
+
+def test_unknown_fields_are_named_and_the_record_is_judged_on_the_rest(tmp_path):
+    devices = [{"id": "a", "platform": "android", "ownr": "x",
+                "signal": {"installed": True, "instal_source": "sideload", "verison": "7.1", "version": "7.80.2"},
+                "screen_lock": {"passcode_present": True, "timeout": 5}}]
+    subjects, errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, envelope(devices))})
+    messages = {e["field"]: e["message"] for e in errors}
+    assert set(messages) == {"ownr", "signal.instal_source", "signal.verison", "screen_lock.timeout"}
+    assert "did you mean signal.install_source?" in messages["signal.instal_source"]
+    assert "did you mean signal.version?" in messages["signal.verison"]
+    assert "did you mean owner?" in messages["ownr"]
+    assert messages["screen_lock.timeout"].startswith("is not a field of screen_lock")
+    facts = subjects[0]["facts"]
+    assert subjects[0]["state"] == "ok" and facts["signal"] == {"installed": True, "version": "7.80.2"}
+    assert "ownr" not in facts and facts["screen_lock"] == {"passcode_present": True}
+    assert "install_source" not in facts["signal"]  # the misspelt value is not used: the control says not reported
+
+
+def test_duplicate_device_ids_in_one_file_are_all_named_and_none_is_judged(tmp_path):
+    devices = [{"id": "a", "platform": "android", "signal": {"installed": True, "install_source": "play_store"},
+                "owner": {"upn": "eva@example.org"}},
+               {"id": "b", "platform": "ios"},
+               {"id": "a", "platform": "android", "signal": {"installed": True, "install_source": "sideload"}},
+               {"id": "a", "platform": "windows phone"}]
+    subjects, errors, status = pull_source({"name": "m", "type": "file", "path": write(tmp_path, envelope(devices))})
+    assert status["status"] == "complete" and len(subjects) == 4 and status["errors"] == len(errors)
+    duplicates = [e for e in errors if e["field"] == "id"]
+    assert [e["record"] for e in duplicates] == ["devices[0] (id a)", "devices[2] (id a)", "devices[3] (id a)"]
+    assert "devices[2] (id a), devices[3] (id a)" in duplicates[0]["message"]
+    assert "these 3 records cannot be told apart" in duplicates[0]["message"]
+    marked = [s for s in subjects if s["id"] == "a"]
+    assert [s["state"] for s in marked] == ["invalid"] * 3 and all(s["facts"] is None for s in marked)
+    assert [s["source"]["record"] for s in marked] == ["devices[0] (id a)", "devices[2] (id a)", "devices[3] (id a)"]
+    assert marked[0]["owner"] == "eva@example.org"  # still shown with its owner
+    assert "platform" in marked[2]["error"] and "also given by" in marked[2]["error"]  # both reasons kept
+    assert next(s for s in subjects if s["id"] == "b")["state"] == "ok"
+
+
+def test_a_record_repeated_with_the_same_values_is_judged_once_and_both_are_named(tmp_path):
+    phone = {"id": "a", "platform": "ios", "signal": {"installed": True, "install_source": "app_store"}}
+    subjects, errors, status = pull_source({"name": "m", "type": "file",
+                                            "path": write(tmp_path, envelope([phone, {"id": "b", "platform": "ios"}, phone]))})
+    assert [(s["id"], s["state"]) for s in subjects] == [("a", "ok"), ("b", "ok")]
+    assert [(e["record"], e["field"]) for e in errors] == [("devices[0] (id a)", "id"), ("devices[2] (id a)", "id")]
+    assert "repeats devices[0] (id a)" in errors[1]["message"] and status["errors"] == 2

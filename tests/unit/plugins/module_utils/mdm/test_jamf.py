@@ -15,6 +15,8 @@ import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import jamf
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import mobile_subject
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.jamf_api import DETAIL, JamfFake, example_devices, header, make_device
@@ -46,6 +48,12 @@ def connect(server, pol=None, **extra):
 def pull(server, pol=None, **extra):
     client, opts = connect(server, pol, **extra)
     return client, list(jamf.iter_records(client, opts))
+
+
+def judged_once(items):
+    """What sources.py makes of the items: each checked, then the repeated ids judged once and named."""
+    entries = [(label, mobile_subject(check_record(record, label, "src")[0], "src", "jamf")) for label, record, dummy in items]
+    return mark_duplicate_ids(entries, "src")
 
 
 def records_in(items):
@@ -159,7 +167,7 @@ def test_a_server_that_caps_page_size_fails_the_pull_instead_of_skipping_devices
     assert "page_size to 2 or less" in str(info.value)
 
 
-def test_a_device_that_moves_across_a_page_boundary_is_yielded_once():
+def test_a_device_that_moves_across_a_page_boundary_is_handed_on_twice_and_judged_once():
     devices = [make_device(n) for n in range(1, 5)]
 
     def shifted_second_page(request):
@@ -173,7 +181,10 @@ def test_a_device_that_moves_across_a_page_boundary_is_yielded_once():
         items = [next(iterator) for attempt in range(3)]
         fake.inject(DETAIL, shifted_second_page)
         items.extend(iterator)
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "4"]
+    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "3", "4"]
+    judged, named = judged_once(items)
+    assert [s["id"] for s in judged] == ["1", "2", "3", "4"] and all(s["state"] == "ok" for s in judged)
+    assert [e["field"] for e in named] == ["id", "id"] and "same values" in named[1]["message"]
 
 
 @pytest.mark.parametrize("body, needle", [

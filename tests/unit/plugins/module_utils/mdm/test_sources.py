@@ -101,3 +101,33 @@ def test_a_source_refused_at_the_token_endpoint_fails_alone_and_no_secret_appear
     for secret in (JAMF_SECRET, WS1_SECRET, WS1_SECRET + "-wrong", TENANT_CODE):
         for spelling in (secret, json.dumps(secret)[1:-1]):
             assert spelling not in text
+
+
+def test_an_api_source_names_every_duplicate_id_across_pages_and_a_lone_surrogate_as_a_field():
+    devices = [jamf_device(n) for n in range(1, 6)]
+    devices[4]["mobileDeviceId"] = "2"                  # the same phone id on another page
+    devices[3]["general"]["displayName"] = "iPhone \udc80"  # JSON can spell it; no report could write it
+    fake = JamfFake(devices, client_id="jamf-client", client_secret=JAMF_SECRET)
+    with fake.serve() as server:
+        subjects, errors, status = pull_source(
+            {"name": "corp-jamf", "type": "jamf", "api_url": server.url, "client_id": "jamf-client",
+             "client_secret": JAMF_SECRET, "page_size": 2, "max_retries": 1, "timeout": 5}, environ={})
+    assert status["status"] == "complete" and len(subjects) == 5
+    duplicates = [e for e in errors if e["field"] == "id"]
+    assert [e["record"] for e in duplicates] == ["mobile-devices mobileDeviceId 2"] * 2
+    assert [s["state"] for s in subjects if s["id"] == "2"] == ["invalid", "invalid"]
+    surrogate = [e for e in errors if e["field"] == "name"]
+    assert len(surrogate) == 1 and "not valid Unicode text" in surrogate[0]["message"]
+    four = next(s for s in subjects if s["id"] == "4")
+    assert four["state"] == "ok" and "name" not in four["facts"] and "name" in four["facts"]["errors"]
+    json.dumps([subjects, errors, status], ensure_ascii=False).encode("utf-8")
+
+
+def test_a_source_option_that_is_not_valid_text_fails_that_source_without_showing_it():
+    subjects, errors, status = pull_source({"name": "corp\udc80", "type": "jamf", "api_url": "https://x.example",
+                                            "client_id": "c", "client_secret": "top\udc80secret"}, environ={})
+    assert subjects == [] and status["status"] == "failed" and status["name"] == "corp\\udc80"
+    assert errors[0]["field"] == "name" and "not valid Unicode text" in errors[0]["message"]
+    text = json.dumps([errors, status], ensure_ascii=False)
+    text.encode("utf-8")
+    assert "secret" not in text

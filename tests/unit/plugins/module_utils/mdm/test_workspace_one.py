@@ -16,6 +16,8 @@ import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import workspace_one
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import mobile_subject
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.workspace_one_api import (
@@ -62,6 +64,12 @@ def connect(server, pol=None, basic=False, **extra):
 def pull(server, pol=None, basic=False, **extra):
     client, opts = connect(server, pol, basic, **extra)
     return client, list(workspace_one.iter_records(client, opts))
+
+
+def judged_once(items):
+    """What sources.py makes of the items: each checked, then the repeated ids judged once and named."""
+    entries = [(label, mobile_subject(check_record(record, label, "src")[0], "src", "workspace_one")) for label, record, dummy in items]
+    return mark_duplicate_ids(entries, "src")
 
 
 def records_in(items):
@@ -175,7 +183,7 @@ def test_a_server_that_caps_pagesize_fails_the_pull_instead_of_skipping_devices(
     assert "page_size to 2 or less" in str(info.value)
 
 
-def test_a_device_that_moves_across_a_page_boundary_is_yielded_once():
+def test_a_device_that_moves_across_a_page_boundary_is_handed_on_twice_and_judged_once():
     devices, apps = fleet(4)
     fake = oauth_fake(devices, apps)
     with fake.serve() as server:
@@ -186,7 +194,10 @@ def test_a_device_that_moves_across_a_page_boundary_is_yielded_once():
         fake.inject(SEARCH, (200, {"Devices": [devices[1], devices[2]], "Page": 1, "PageSize": 2, "Total": 5}),
                     (200, {"Devices": [devices[3]], "Page": 2, "PageSize": 2, "Total": 5}))
         items.extend(iterator)
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "4"]
+    assert [r["id"] for r in records_in(items)] == ["1", "2", "2", "3", "4"]
+    judged, named = judged_once(items)
+    assert [s["id"] for s in judged] == ["1", "2", "3", "4"] and all(s["state"] == "ok" for s in judged)
+    assert [e["field"] for e in named] == ["id", "id"] and "same values" in named[1]["message"]
 
 
 def test_an_app_list_longer_than_a_page_is_followed():
