@@ -148,7 +148,7 @@ def phase_build(directory, runs=RUNS):
 def phase_publish(directory, keep_runs):
     """History append (+ prune) + validate + all formats + commit, as the action does once the fleet is judged."""
     collection_on_path()
-    from ansible_collections.hardening.signal.plugins.action.fleet_summary import cyclic_gc_paused
+    from ansible_collections.hardening.signal.plugins.module_utils.fleet.run import cyclic_gc_paused
     from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
     from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import RENDERERS
     path = os.path.join(directory, "timed-keep-%d.sqlite" % keep_runs)

@@ -16,6 +16,7 @@ shape, with unknown_reasons and errors keyed by dotted path).
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
 from ansible_collections.hardening.signal.plugins.module_utils.engine.attestations import AttestationBook
@@ -55,6 +56,12 @@ class RunContext(object):
 
 
 _NO_NAMES = {}
+
+# What one test found: its status, the value it read (for a composite test, every fact read), the value it expected
+# (for a composite test, a list, one per part) and the reason in words.
+Outcome = namedtuple("Outcome", ("status", "observed", "expected", "reason"))
+# An item a quantifier names (as: install): the item, and the dict where what is read from it is recorded.
+Bound = namedtuple("Bound", ("item", "evidence"))
 
 
 def _lookup(tree, keys):
@@ -127,7 +134,8 @@ def _compile_value(ref, op):
         keys = rest.split(".")
 
         def from_fact(names, run):
-            node = run.facts if head == "facts" else names.get(head, (None,))[0]
+            bound = names.get(head)
+            node = run.facts if head == "facts" else (bound.item if bound is not None else None)
             value = _lookup(node, keys)
             return None if value is _MISSING else value
         return from_fact
@@ -158,8 +166,8 @@ def _joined(outcomes):
     """The sentences of several outcomes, each once, in order (parts that read the same fact say the same)."""
     seen = []
     for outcome in outcomes:
-        if outcome[3] not in seen:
-            seen.append(outcome[3])
+        if outcome.reason not in seen:
+            seen.append(outcome.reason)
     return "; ".join(seen)
 
 
@@ -193,21 +201,21 @@ def _compile_fact_test(spec):
             evidence[path] = None
             status, why = _why_missing(run.facts, _join(prefix, path), run.source_name)
             local = {"observed": None, "expected": None, "says": says}
-            return status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why)
+            return Outcome(status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why))
         evidence[path] = observed
         expected = implicit if implicit is not _MISSING else resolve(names, run)
         local = {"observed": observed, "expected": expected, "says": says}
         # Strict types: 0 must not match False, nor 1 True.
         if unknown_values and any(observed == v and type(observed) is type(v) for v in unknown_values):
-            return S.UNKNOWN, observed, expected, _explain(
+            return Outcome(S.UNKNOWN, observed, expected, _explain(
                 templates, S.UNKNOWN, "%s is %r: %s" % (label, observed, unknown_reason), local, names, run,
-                unknown_reason)
+                unknown_reason))
         try:
             status, words = operator(observed, expected, run)
         except TypeMismatch as exc:
-            return S.ERROR, observed, expected, _explain(
-                templates, S.ERROR, "%s: malformed value: %s" % (label, exc), local, names, run, "malformed value: %s" % exc)
-        return status, observed, expected, _explain(templates, status, "%s: %s" % (label, words), local, names, run, words)
+            return Outcome(S.ERROR, observed, expected, _explain(
+                templates, S.ERROR, "%s: malformed value: %s" % (label, exc), local, names, run, "malformed value: %s" % exc))
+        return Outcome(status, observed, expected, _explain(templates, status, "%s: %s" % (label, words), local, names, run, words))
     return test
 
 
@@ -219,14 +227,14 @@ def _compile_composite(spec):
 
     def composite(node, prefix, evidence, names, run):
         outcomes = [part(node, prefix, evidence, names, run) for part in parts]
-        status = combine([o[0] for o in outcomes])
+        status = combine([o.status for o in outcomes])
         # The reason and values of the decisive part explain the verdict best.
-        decisive = [o for o in outcomes if o[0] == status] or outcomes
+        decisive = [o for o in outcomes if o.status == status] or outcomes
         reason = _joined(outcomes if status == S.PASS else decisive)
-        observed = dict(evidence) if len(outcomes) > 1 else outcomes[0][1]
-        expected = [o[2] for o in outcomes]
+        observed = dict(evidence) if len(outcomes) > 1 else outcomes[0].observed
+        expected = [o.expected for o in outcomes]
         local = {"observed": observed, "expected": expected, "says": says}
-        return status, observed, expected, _explain(templates, status, reason, local, names, run)
+        return Outcome(status, observed, expected, _explain(templates, status, reason, local, names, run))
     return composite
 
 
@@ -251,12 +259,12 @@ def _compile_quantifier(spec):
             evidence[path] = None
             status, why = _why_missing(run.facts, list_path, run.source_name)
             local = {"observed": None, "expected": None, "says": says, "count": 0}
-            return status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why)
+            return Outcome(status, None, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run, why))
         if not isinstance(items, list):
             evidence[path] = items
             local = {"observed": items, "expected": None, "says": says, "count": 0}
-            return S.ERROR, items, None, _explain(
-                templates, S.ERROR, "%s: malformed value: expected a list, got %r" % (label, items), local, names, run)
+            return Outcome(S.ERROR, items, None, _explain(
+                templates, S.ERROR, "%s: malformed value: expected a list, got %r" % (label, items), local, names, run))
         # Two quantifiers over the same list share one evidence entry per item.
         item_evidence = evidence.get(path)
         if not isinstance(item_evidence, list) or len(item_evidence) != len(items):
@@ -267,21 +275,21 @@ def _compile_quantifier(spec):
         for index, item in enumerate(items):
             item_prefix = "%s.%d" % (list_path, index)
             if not isinstance(item, dict):
-                outcomes.append((S.ERROR, item, None, "%s: item %d is not an object" % (label, index)))
+                outcomes.append(Outcome(S.ERROR, item, None, "%s: item %d is not an object" % (label, index)))
                 continue
             bound = dict(names)
-            bound[name] = (item, item_evidence[index])
+            bound[name] = Bound(item, item_evidence[index])
             if where is not None:
                 chosen = where(item, item_prefix, item_evidence[index], bound, run)
-                if chosen[0] == S.FAIL:
+                if chosen.status == S.FAIL:
                     continue
-                if chosen[0] != S.PASS:
+                if chosen.status != S.PASS:
                     # Whether the item is one the test is about cannot be told: neither can the verdict.
                     outcomes.append(chosen)
                     continue
             outcome = inner(item, item_prefix, item_evidence[index], bound, run)
             if expected is None:
-                expected = outcome[2]
+                expected = outcome.expected
             outcomes.append(outcome)
         # A list the probe reports with a reason is incomplete: what it holds cannot prove a pass.
         partial = _recorded(run.facts, list_path, "unknown_reasons") or _recorded(run.facts, list_path, "errors")
@@ -293,18 +301,18 @@ def _compile_quantifier(spec):
                 status, default = S.UNKNOWN, "%s: none found, but the list may be incomplete: %s" % (label, partial)
             elif templates is not None and "empty" in templates:
                 local["reasons"] = default
-                return status, None, expected, templates["empty"].render(local, names, run)
-            return status, None, expected, _explain(templates, status, default, local, names, run)
-        status = combine([o[0] for o in outcomes])
-        decisive = [o for o in outcomes if o[0] == status] or outcomes
+                return Outcome(status, None, expected, templates["empty"].render(local, names, run))
+            return Outcome(status, None, expected, _explain(templates, status, default, local, names, run))
+        status = combine([o.status for o in outcomes])
+        decisive = [o for o in outcomes if o.status == status] or outcomes
         reason = _joined(outcomes if status == S.PASS else decisive)
-        if partial and status == S.PASS and (every or not any(o[0] == S.PASS for o in outcomes)):
+        if partial and status == S.PASS and (every or not any(o.status == S.PASS for o in outcomes)):
             status = S.UNKNOWN
             reason = "%s; but the list may be incomplete: %s" % (reason, partial)
         elif partial and status == S.FAIL and not every:
             status = S.UNKNOWN
             reason = "%s; and the list may be incomplete: %s" % (reason, partial)
-        return status, None, expected, _explain(templates, status, reason, local, names, run)
+        return Outcome(status, None, expected, _explain(templates, status, reason, local, names, run))
     return quantifier
 
 
@@ -520,12 +528,11 @@ class Evaluator(object):
         looked_at = {}
         ctx.evidence = looked_at
         outcome = control.test(facts, "", looked_at, _NO_NAMES, ctx)
-        status, expected, reason = outcome[0], outcome[2], outcome[3]
         # observed: every fact the check read, by dotted path (null when the subject did not report it); a list a
         # quantifier went through is a list of what was read in each item.
-        result = {"control": control.id, "status": status, "reason": reason, "observed": looked_at}
-        if expected is not None:
-            result["expected"] = expected
+        result = {"control": control.id, "status": outcome.status, "reason": outcome.reason, "observed": looked_at}
+        if outcome.expected is not None:
+            result["expected"] = outcome.expected
         raw = facts.get("raw_fields")
         if raw:
             result["evidence"] = {"raw_fields": {p: raw[p] for p in looked_at if p in raw}}

@@ -1,0 +1,433 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One judge run, from its arguments to the published reports, without Ansible.
+
+The fleet_summary action is only the adapter: it checks the arguments against ARGUMENT_SPEC, turns hostvars (or
+the slices' artifacts) into one Workstation per host and calls judge_fleet. Everything after that is here, one
+function per phase, in the order the run goes through them:
+
+  check_settings   the catalogue, the organisation values, validity overrides, failure limits, the evaluation time
+  collect          workstations from what the hosts handed in, phones from the MDM sources
+  governance       waivers and attestations, inline and from files
+  evaluate         every control on every subject
+  summarize        the summary document
+  publish_reports  the gate, the history and every report
+  run_result       what the caller gets back (totals, gate, paths, the console table, the AWX artifact)
+
+A mistake in the arguments raises RunError with a message naming the argument; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import gc
+import time
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional
+
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import (
+    CatalogError,
+    load_catalog,
+    load_values,
+    values_with_org,
+)
+from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import check_limits, evaluate_gate
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.summary import build_summary
+from ansible_collections.hardening.signal.plugins.module_utils.governance.attestation_file import (
+    AttestationCollector,
+    apply_validity_overrides,
+    check_validity_overrides,
+)
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
+from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
+from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
+from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
+from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
+from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
+from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
+
+ORG_VALUES = ("screen_lock_timeout_minutes", "disappearing_messages_timer_days", "reboot_interval_hours",
+              "max_minor_versions_behind", "require_signal_on_phones")
+DESKTOP_PLATFORMS = ("linux", "macos", "windows")
+REPORT_FORMATS = ("json", "md", "html", "junit", "csv")
+
+# How many failing subjects the AWX artifact names (set_stats data must stay small).
+ARTIFACT_SUBJECTS = 100
+
+# The judge's arguments (the fleet_summary action checks them with Ansible's validator; judge_fleet expects them
+# checked and completed, see with_defaults).
+ARGUMENT_SPEC = {
+    "controls_dir": {"type": "path", "required": True},
+    "org": {"type": "dict", "required": True},
+    "newest_versions": {"type": "dict", "default": {}},
+    "newest_release_dates": {"type": "dict", "default": {}},
+    "newest_unknown_reasons": {"type": "dict", "default": {}},
+    "release_age_days": {"type": "int", "default": 0},
+    "workstation_group": {"type": "str", "default": "signal_workstations"},
+    "targeted_hosts": {"type": "list", "elements": "str"},
+    "probe_var": {"type": "str", "default": "signal_hardening_probe"},
+    "owner_var": {"type": "str", "default": "signal_hardening_owner"},
+    "remediation_error_var": {"type": "str", "default": "signal_hardening_remediation_error"},
+    "mdm_sources": {"type": "list", "elements": "dict", "default": []},
+    "waivers": {"type": "list", "elements": "raw", "default": []},
+    "waiver_files": {"type": "list", "elements": "path", "default": []},
+    "attestations": {"type": "list", "elements": "raw", "default": []},
+    "attestation_files": {"type": "list", "elements": "path", "default": []},
+    "attestation_validity_days": {"type": "dict", "default": {}},
+    "report_dir": {"type": "path", "required": True},
+    "formats": {"type": "list", "elements": "str", "default": ["json", "md", "html"], "choices": list(REPORT_FORMATS)},
+    "threshold_pct": {"type": "float", "default": 0.0},
+    "max_failures": {"type": "dict", "default": {}},
+    "history": {"type": "bool", "default": False},
+    "history_path": {"type": "str", "default": ""},
+    # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
+    "history_keep_runs": {"type": "int", "default": 90},
+    # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
+    # judged here at once.
+    "collected": {"type": "dict"},
+    # Judge as of this moment (ISO 8601) instead of now: reproducible reports, and slices merged as one run.
+    "evaluation_time": {"type": "str"},
+}
+
+
+class RunError(Exception):
+    """The run cannot start or cannot publish; the message names the argument or the folder and says why."""
+
+
+class Workstation(NamedTuple):
+    """What one host handed in: its registered desktop_info result, its owner and why remediation failed on it."""
+
+    probe: Optional[Mapping[str, Any]] = None
+    owner: Optional[str] = None
+    remediation_error: Optional[str] = None
+
+
+class Settings(NamedTuple):
+    """The checked arguments the phases work from."""
+
+    org: Dict[str, Any]
+    controls: List[Dict[str, Any]]       # the catalogue, with the validity overrides applied
+    validity: Dict[str, Any]             # attestation control id -> days (overrides)
+    max_failures: Dict[str, Any]         # severity -> most failing results allowed (None: no limit)
+    moment: Optional[datetime.datetime]  # the evaluation time given, or None for "now"
+
+
+class Collected(NamedTuple):
+    """Every subject of the run and what was found while collecting them."""
+
+    subjects: List[Dict[str, Any]]
+    input_errors: List[Dict[str, Any]]
+    sources: List[Dict[str, Any]]
+    remediation_failures: List[str]
+
+
+class Governance(NamedTuple):
+    """Waivers and attestations, each with what was valid and every mistake."""
+
+    waivers: WaiverCollector
+    attestations: AttestationCollector
+
+
+class Evaluated(NamedTuple):
+    """The evaluator (which knows what each waiver covered) and each subject with its results."""
+
+    evaluator: Evaluator
+    judged: List[Any]
+
+
+class Published(NamedTuple):
+    """The gate, the path of every report written, and the warnings for the operator."""
+
+    gate: Dict[str, Any]
+    paths: Dict[str, str]
+    warnings: List[str]
+
+
+class Stopwatch(object):
+    """Seconds per phase, each measured from the end of the previous one."""
+
+    def __init__(self):
+        self.started = self._last = time.monotonic()
+        self.timings = {}
+
+    def lap(self, name):
+        now = time.monotonic()
+        self.timings[name] = round(now - self._last, 3)
+        self._last = now
+
+    def restart(self):
+        """The next lap starts now (a phase that timed itself is not counted twice)."""
+        self._last = time.monotonic()
+
+    def total(self):
+        return round(time.monotonic() - self.started, 3)
+
+
+def with_defaults(args):
+    """The arguments with every default of ARGUMENT_SPEC filled in, for callers outside Ansible."""
+    complete = {name: spec.get("default") for name, spec in ARGUMENT_SPEC.items()}
+    complete.update(args)
+    missing = [name for name, spec in ARGUMENT_SPEC.items() if spec.get("required") and complete.get(name) is None]
+    if missing:
+        raise RunError("missing required argument(s): %s" % ", ".join(missing))
+    return complete
+
+
+def parse_moment(text, name="evaluation_time"):
+    """The given ISO 8601 time in UTC (UTC when it names no zone), or None when none is given."""
+    if not text:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise RunError("%s %r is not an ISO 8601 date-time such as 2026-11-26T06:00:00Z" % (name, text))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).replace(microsecond=0)
+
+
+def evaluation_moment(text, now=None):
+    """The moment a run judges as of: the given ISO 8601 time, else now (the clock's, or the one given)."""
+    given = parse_moment(text)
+    if given is not None:
+        return given
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return now.astimezone(datetime.timezone.utc).replace(microsecond=0)
+
+
+def newest_by_platform(given):
+    """{desktop|linux|macos|windows|ios|android: version} -> one entry per platform."""
+    newest = {}
+    for platform in DESKTOP_PLATFORMS:
+        value = given.get(platform) or given.get("desktop")
+        if value:
+            newest[platform] = str(value)
+    for platform in ("ios", "android"):
+        if given.get(platform):
+            newest[platform] = str(given[platform])
+    return newest
+
+
+def awx_artifact(summary):
+    """Fleet totals, per-control counts and the first failing subjects, small enough for AWX set_stats."""
+    failing = [s for s in summary["subjects"]
+               if any(r["status"] in ("fail", "error") for r in s["results"]) or s["state"] != "ok"]
+    return {
+        "generated_at": summary["generated_at"],
+        "compliance_pct": summary["compliance"]["pct"],
+        "subjects": summary["compliance"]["subjects"],
+        "subjects_compliant": summary["compliance"]["subjects_compliant"],
+        "totals": summary["totals"],
+        "controls": {c["id"]: c["counts"] for c in summary["controls"]},
+        "failing_subjects": [{"id": s["id"], "kind": s["kind"], "platform": s["platform"],
+                              "failing": sum(1 for r in s["results"] if r["status"] in ("fail", "error"))}
+                             for s in failing[:ARTIFACT_SUBJECTS]],
+        "failing_subjects_total": len(failing),
+    }
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cycle collector while the fleet is judged.
+
+    A 50,000-subject run allocates millions of small dicts and lists that all
+    stay alive until the reports are written, and none of them form cycles;
+    the collector would still re-scan them again and again (about a third of
+    the run's time). Reference counting frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _whole_numbers(mapping):
+    """Digit strings as ints (a template renders numbers as text); anything else as given, for the checks."""
+    return {key: int(value) if isinstance(value, str) and value.strip().isdigit() else value
+            for key, value in (mapping or {}).items()}
+
+
+def check_settings(args, prefix=""):
+    """Settings from the arguments, or RunError naming the first argument that is wrong.
+
+    The one place these arguments are checked: the role's validate play calls it (action judge_settings, with the
+    role's variable names as prefix) before any host is touched, and the judge calls it again before it judges.
+    """
+    org = dict(args["org"])
+    missing = [name for name in ORG_VALUES if name not in org]
+    if missing:
+        raise RunError("org is missing value(s): %s" % ", ".join(missing))
+    try:
+        # What the controls compare with: the catalogue's values (Signal's key, Team ID...), with the
+        # organisation's own where it may set them (an internal apt mirror).
+        org = values_with_org(load_values(args["controls_dir"]), org)
+        controls = load_catalog(args["controls_dir"], org_names=org.keys())
+    except (CatalogError, SchemaUnavailable) as exc:
+        raise RunError(str(exc))
+    validity = {str(key): value for key, value in _whole_numbers(args["attestation_validity_days"]).items()}
+    found = check_validity_overrides(validity, controls)
+    if found:
+        raise RunError("%sattestation_validity_days: %s. Each key must be the id of an attestation control of the catalogue"
+                       " (%s, check.method attestation), each value a whole number of days from 1 to 730; given: %s."
+                       % (prefix, "; ".join(found), args["controls_dir"],
+                          ", ".join("%s is %r" % (key, value) for key, value in sorted(validity.items()))))
+    max_failures = _whole_numbers(args["max_failures"])
+    found = check_limits(max_failures)
+    if found:
+        raise RunError("%smax_failures: %s" % (prefix, "; ".join(found)))
+    if args["history_keep_runs"] < 0:
+        raise RunError("%shistory_keep_runs: %d is not 0 (keep every run) or a number of runs"
+                       % (prefix, args["history_keep_runs"]))
+    moment = parse_moment(args.get("evaluation_time"), name=prefix + "evaluation_time")
+    return Settings(org=org, controls=apply_validity_overrides(controls, validity), validity=validity,
+                    max_failures=max_failures, moment=moment)
+
+
+def workstation_subjects(workstations, collected):
+    """The workstations' subjects, sorted by host name, with the desktop_info source line (none without hosts)."""
+    subjects = []
+    # Sorted by name: the same order whether the fleet was probed in one run or in slices.
+    for host in sorted(workstations):
+        handed = workstations[host] or Workstation()
+        # Set by the playbook's rescue when remediation failed on the host; the gate fails the run for it.
+        if handed.remediation_error:
+            collected.remediation_failures.append(str(handed.remediation_error))
+        subject, errors = workstation_subject(host, handed.probe, str(handed.owner) if handed.owner else None)
+        subjects.append(subject)
+        collected.input_errors.extend(errors)
+    if subjects:
+        failed = sum(1 for s in subjects if s["state"] != "ok")
+        collected.sources.append({
+            "name": "desktop_info", "type": "ansible", "status": "complete" if not failed else "incomplete",
+            "subjects": len(subjects), "errors": failed,
+            "detail": "%d workstation(s) targeted, %d not probed or malformed" % (len(subjects), failed)})
+    collected.subjects.extend(subjects)
+
+
+def collect(args, workstations, progress=None):
+    """Every subject: the workstations handed in ({host: Workstation}), then each MDM source's phones."""
+    collected = Collected(subjects=[], input_errors=[], sources=[], remediation_failures=[])
+    workstation_subjects(workstations, collected)
+    if args["mdm_sources"]:
+        # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
+        # run about 0.1 s.
+        from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
+
+        # Pulled concurrently, results in the order the sources are configured.
+        for pulled, errors, status in pull_sources(args["mdm_sources"], progress=progress):
+            collected.subjects.extend(pulled)
+            collected.input_errors.extend(errors)
+            collected.sources.append(status)
+        # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests'
+        # tracebacks). Without a pull there is nothing to free, and a full collection costs 35 ms.
+        gc.collect()
+    return collected
+
+
+def governance(args, settings, now, collected):
+    """Waivers and attestations, inline and from files; their mistakes go first into the input errors."""
+    waivers = WaiverCollector(c["id"] for c in settings.controls)
+    waivers.add_inline(args["waivers"])
+    for path in args["waiver_files"]:
+        waivers.add_file(path)
+    attestations = AttestationCollector(settings.controls, now)
+    attestations.add_inline(args["attestations"])
+    for path in args["attestation_files"]:
+        attestations.add_file(path)
+    # Mistakes in waivers and attestations first: they change what the results below mean.
+    collected.input_errors[:0] = waivers.errors + attestations.errors
+    return Governance(waivers=waivers, attestations=attestations)
+
+
+def evaluate(args, settings, rules, now, subjects):
+    """Every applicable control on every subject, in the subjects' order."""
+    evaluator = Evaluator(settings.controls, settings.org,
+                          context={"newest_versions": newest_by_platform(args["newest_versions"])},
+                          waivers=rules.waivers.valid, attestations=rules.attestations.valid, now=now)
+    return Evaluated(evaluator=evaluator, judged=[(subject, evaluator.evaluate(subject)) for subject in subjects])
+
+
+def summarize(args, settings, rules, now, collected, evaluated, check_mode):
+    """The summary document (without the sections publishing adds: history, changes, trend, gate)."""
+    summary = build_summary(
+        settings.controls, evaluated.judged, generated_at=now.isoformat().replace("+00:00", "Z"),
+        tool_version=COLLECTION_VERSION, check_mode=bool(check_mode), threshold_pct=args["threshold_pct"],
+        org=settings.org, sources=collected.sources, input_errors=collected.input_errors)
+    summary["waivers"] = rules.waivers.section(evaluated.evaluator.waivers.covered, now)
+    summary["attestations"] = rules.attestations.section(settings.validity)
+    return summary
+
+
+def publish_reports(args, settings, rules, summary, timings):
+    """The gate, then the history and every report (publish keeps the two consistent)."""
+    warnings = problem_warnings(rules.waivers, rules.attestations)
+    gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"])
+    history_path = (args["history_path"] or default_path(args["report_dir"])) if args["history"] else None
+    try:
+        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history_path,
+                                          keep_runs=args["history_keep_runs"], timings=timings)
+    except (InvalidSummary, SchemaUnavailable, OSError) as exc:
+        raise RunError("cannot write the compliance summary to %s (the run is not added to the history): %s"
+                       % (args["report_dir"], exc))
+    return Published(gate=gate, paths=paths, warnings=warnings + history_warnings)
+
+
+def run_result(args, summary, collected, published, stopwatch):
+    """What the caller gets back: the figures, the gate, where the reports are, the console table, the artifact."""
+    sources = collected.sources
+    result = {
+        "changed": False,
+        "compliance_pct": summary["compliance"]["pct"],
+        "threshold_pct": args["threshold_pct"],
+        "threshold_met": published.gate["compliance"]["met"],
+        "gate": published.gate,
+        "totals": summary["totals"],
+        "subjects": summary["compliance"]["subjects"],
+        "subjects_compliant": summary["compliance"]["subjects_compliant"],
+        "incomplete_sources": [s["name"] for s in sources if s["type"] != "ansible" and s["status"] != "complete"],
+        "remediation_failures": collected.remediation_failures,
+        "input_errors": len(collected.input_errors),
+        "waivers": summary["waivers"]["counts"],
+        "history": {key: summary["history"][key] for key in ("enabled", "path", "run_id", "runs", "error")},
+        "changes": None if summary["changes"] is None else {
+            "newly_failing": summary["changes"]["newly_failing"]["count"], "fixed": summary["changes"]["fixed"]["count"]},
+        "reports": published.paths,
+        "table": render_text(summary, published.paths) + governance_lines(summary),
+        "seconds": stopwatch.total(),
+        "timings": stopwatch.timings,
+        "artifact": awx_artifact(summary),
+    }
+    if published.warnings:
+        result["warnings"] = published.warnings
+    return result
+
+
+def judge_fleet(args, workstations, check_mode=False, progress=None, now=None):
+    """One whole run: the result dict (run_result), or RunError.
+
+    args: the judge's arguments, checked and completed (with_defaults); workstations: {host: Workstation};
+    progress: called as progress(source name, pages, devices, seconds) during long MDM pulls; now: the clock's
+    moment to judge as of when args name no evaluation_time (default: the time the phones were collected).
+    """
+    stopwatch = Stopwatch()
+    settings = check_settings(args)
+    stopwatch.lap("catalogue")
+    collected = collect(args, workstations, progress)
+    stopwatch.lap("collect")
+    moment = settings.moment or evaluation_moment(None, now)
+    rules = governance(args, settings, moment, collected)
+    stopwatch.lap("governance")
+    evaluated = evaluate(args, settings, rules, moment, collected.subjects)
+    stopwatch.lap("evaluate")
+    summary = summarize(args, settings, rules, moment, collected, evaluated, check_mode)
+    stopwatch.lap("summarize")
+    published = publish_reports(args, settings, rules, summary, stopwatch.timings)
+    stopwatch.restart()
+    return run_result(args, summary, collected, published, stopwatch)

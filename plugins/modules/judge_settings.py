@@ -1,0 +1,82 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to hardening.signal
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# The work is done by the action plugin of the same name, on the controller.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: judge_settings
+short_description: Check the settings of the fleet judge before any host is touched
+version_added: 0.1.0
+description:
+  - Runs on the controller (action plugin). Loads the control catalogue and checks the settings that
+    M(hardening.signal.fleet_summary) judges with, using the same checks it runs itself, so that a mistake stops
+    the run before any workstation is probed or changed.
+  - Fails naming the setting when the catalogue cannot be loaded or refers to an organisation value not given, when
+    an attestation validity override names no attestation control or is out of range, when a failure limit is not
+    null or a whole number from 0, when O(history_keep_runs) is negative, or when O(evaluation_time) is not an
+    ISO 8601 date-time.
+  - The role runs it in its default entry point (C(tasks/main.yml)).
+author:
+  - hardening.signal contributors (@hardening-signal)
+options:
+  controls_dir:
+    description: Folder of the control catalogue.
+    type: path
+    required: true
+  org:
+    description: Organisation values, as for M(hardening.signal.fleet_summary).
+    type: dict
+    required: true
+  attestation_validity_days:
+    description: Per attestation control id, how many days an answer stays valid (1 to 730).
+    type: dict
+    default: {}
+  max_failures:
+    description: Most failing results allowed per severity (C(high), C(medium), C(low)); null is no limit.
+    type: dict
+    default: {}
+  history_keep_runs:
+    description: How many runs' results the history keeps (0 keeps every run).
+    type: int
+    default: 90
+  evaluation_time:
+    description: The ISO 8601 moment to judge as of; empty or omitted means now.
+    type: str
+  variable_prefix:
+    description:
+      - Put in front of each setting's name in an error, so the message names the variable the user set
+        (the role passes C(signal_hardening_)).
+    type: str
+    default: ""
+attributes:
+  check_mode:
+    support: full
+    details: Only reads the catalogue; the same in check mode.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - hardening.signal.controller_action
+"""
+
+EXAMPLES = r"""
+- name: Check the judge's settings before any host is touched
+  hardening.signal.judge_settings:
+    controls_dir: "{{ role_path }}/controls"
+    org: {screen_lock_timeout_minutes: 5, disappearing_messages_timer_days: 7, reboot_interval_hours: 24,
+          max_minor_versions_behind: 2, require_signal_on_phones: false}
+    attestation_validity_days: {sh-3.5-registration-lock: 180}
+    max_failures: {high: 0, medium: null, low: null}
+    variable_prefix: signal_hardening_
+"""
+
+RETURN = r"""
+controls:
+  description: How many controls the catalogue holds.
+  returned: success
+  type: int
+  sample: 32
+"""
