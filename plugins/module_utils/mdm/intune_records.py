@@ -346,7 +346,9 @@ def _resolve(profiles, kind, device, getter, what):
             return None, None, "no %s profile is assigned in Intune (%s)" % (kind, _NOT_READ), None
         return None, None, ("no assigned %s profile that applies to this device sets %s (%s)"
                             % (kind, what, _NOT_READ)), None
-    return values.pop(), sure[0][1][2], None, None
+    # Every profile left in sure agrees and said ("ok", value, evidence): the first one's evidence is shown.
+    _profile, (_ok, _value, evidence) = sure[0]
+    return values.pop(), evidence, None, None
 
 
 def _apply(record, path, result, raw_key=True):
