@@ -324,42 +324,55 @@ def _compile_test(spec):
     return _compile_fact_test(spec)
 
 
+# What a condition gives when a value it reads is malformed at the source (not merely unreported): the control
+# is then error, naming the field, as every other check on a malformed value is; never unknown, never waivable.
+MALFORMED = "malformed"
+
+
+def _undecided(verdicts):
+    """(MALFORMED or None, reason) of the first malformed part, else of the last part that could not tell."""
+    for holds, reason in verdicts:
+        if holds == MALFORMED:
+            return MALFORMED, reason
+    return None, [reason for holds, reason in verdicts if holds is None][-1]
+
+
 def _compile_condition(spec):
-    """A predicate (run) -> (True|False|None, reason), judged on the subject's facts."""
+    """A predicate (run) -> (True|False|None|MALFORMED, reason), judged on the subject's facts."""
     if spec is None:
         return None
     if "any_of" in spec:
         parts = [_compile_condition(sub) for sub in spec["any_of"]]
 
         def any_of(run):
-            unknown = None
+            undecided = []
             reasons = []
             for part in parts:
                 holds, reason = part(run)
-                if holds:
+                if holds is True:
                     return True, reason
-                if holds is None:
-                    unknown = reason
+                if holds is not False:
+                    undecided.append((holds, reason))
                 reasons.append(reason)
-            if unknown is not None:
-                return None, unknown
+            if undecided:
+                return _undecided(undecided)
             return False, "; ".join(reasons)
         return any_of
     if "all_of" in spec:
         parts = [_compile_condition(sub) for sub in spec["all_of"]]
 
         def all_of(run):
-            unknown = None
+            undecided = []
             reasons = []
             for part in parts:
                 holds, reason = part(run)
                 if holds is False:
                     return False, reason
-                if holds is None:
-                    unknown = reason
+                if holds is not True:
+                    undecided.append((holds, reason))
                 reasons.append(reason)
-            if unknown is not None:
-                return None, unknown
+            if undecided:
+                return _undecided(undecided)
             return True, "; ".join(reasons)
         return all_of
     if "platform_in" in spec:
@@ -383,6 +396,8 @@ def _compile_condition(spec):
             return True, reason
         if status == S.FAIL:
             return False, reason
+        if status == S.ERROR:
+            return MALFORMED, reason
         return None, reason
     return fact_condition
 
@@ -523,6 +538,10 @@ class Evaluator(object):
             if holds is None:
                 return {"control": control.id, "status": S.UNKNOWN,
                         "reason": reason if control.applies_worded else "cannot tell whether it applies: " + reason}
+            if holds == MALFORMED:
+                return {"control": control.id, "status": S.ERROR,
+                        "reason": reason if control.applies_worded else
+                        "cannot tell whether it applies, as a value it depends on is malformed: " + reason}
         if control.attestation is not None:
             return self.attestations.judge(control.id, control.attestation, subject.get("owner"))
         looked_at = {}

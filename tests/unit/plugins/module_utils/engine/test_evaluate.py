@@ -104,6 +104,44 @@ def test_applies_when_false_is_not_applicable_and_missing_is_unknown():
     assert one([org_ctl], facts, org=dict(ORG, require_signal_on_phones=True))["status"] == "fail"
 
 
+def test_a_malformed_field_that_decides_whether_a_control_applies_is_error_naming_it():
+    ctl = control(LOCK, applies_when={"fact": "signal.installed", "op": "is_true"})
+    # The record reader dropped signal.installed ("yes" is not a boolean) and explained it in errors.
+    malformed = {"errors": {"signal.installed": "malformed in the source record: 'yes' is not of type 'boolean'"},
+                 "screen_lock": {"idle_delay_seconds": 60}}
+    result = one([ctl], malformed)
+    assert result["status"] == "error"
+    assert result["reason"] == ("cannot tell whether it applies, as a value it depends on is malformed: signal.installed: "
+                                "malformed in the source record: 'yes' is not of type 'boolean'")
+    # Merely not reported stays unknown; a wrongly typed value the operator meets is error too.
+    assert one([ctl], {"screen_lock": {"idle_delay_seconds": 60}})["status"] == "unknown"
+    typed = control(LOCK, applies_when={"fact": "signal.installed", "op": "is_true"})
+    assert one([typed], {"signal": {"installed": "yes"}, "screen_lock": {"idle_delay_seconds": 60}})["status"] == "error"
+
+
+def test_a_malformed_condition_part_outweighs_an_unknown_one_but_not_a_decisive_one():
+    installed = {"fact": "signal.installed", "op": "is_true"}
+    visible = {"fact": "signal.visible", "op": "is_true"}
+    malformed = {"errors": {"signal.installed": "malformed in the source record: bad"}, "screen_lock": {"idle_delay_seconds": 60}}
+    either = control(LOCK, applies_when={"any_of": [visible, installed]})
+    both = control(LOCK, applies_when={"all_of": [visible, installed]})
+    assert one([either], malformed)["status"] == "error"           # visible unknown, installed malformed
+    assert one([both], malformed)["status"] == "error"
+    assert one([either], dict(malformed, signal={"visible": True}))["status"] == "pass"  # applies anyway
+    assert one([both], dict(malformed, signal={"visible": False}))["status"] == "not_applicable"  # cannot apply
+    required = control(LOCK, applies_when={"any_of": [installed, {"org": "require_signal_on_phones", "op": "is_true"}]})
+    assert one([required], malformed, org=dict(ORG, require_signal_on_phones=True))["status"] == "pass"
+
+
+def test_a_malformed_applicability_is_never_waived():
+    ctl = control(LOCK, applies_when={"fact": "signal.installed", "op": "is_true"})
+    waivers, errors = normalize_waivers([{"id": "W1", "control": ctl["id"], "scope": {"platforms": ["linux"]},
+                                          "owner": "ciso", "justification": "j", "expires": "2027-01-01"}])
+    assert errors == []
+    result = one([ctl], {"errors": {"signal.installed": "malformed in the source record: bad"}}, waivers=waivers)
+    assert result["status"] == "error"
+
+
 def test_controls_apply_by_platform_only():
     ctl = control(LOCK, platforms=("macos",))
     assert Evaluator([ctl], ORG, now=NOW).evaluate(subject({}, platform="linux")) == []
