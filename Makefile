@@ -13,11 +13,26 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.build/ansible-home/tmp
 
-.PHONY: setup setup-test system-deps demo test unit integration unit-and-integration lint sanity molecule bench clean
+.PHONY: setup setup-test system-deps consumer-deps demo test unit integration unit-and-integration lint sanity molecule bench clean
 
 setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 
-setup-test: setup $(VENV)/.test-installed system-deps
+setup-test: setup $(VENV)/.test-installed system-deps consumer-deps
+
+# The real consumers of the HDF and OSCAL reports, pinned, for the tests: MITRE's SAF CLI and Heimdall Lite (and a
+# Chromium driver) from npm by tests/consumers/package-lock.json (integrity hashes), and NIST's OSCAL JSON schema.
+NPM_DIR := .build/npm
+OSCAL_SCHEMA := .build/oscal/oscal_complete_schema.json
+consumer-deps: $(NPM_DIR)/.installed $(OSCAL_SCHEMA)
+
+$(NPM_DIR)/.installed: tests/consumers/package.json tests/consumers/package-lock.json
+	mkdir -p $(NPM_DIR)
+	cp tests/consumers/package.json tests/consumers/package-lock.json $(NPM_DIR)/
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --prefer-offline --ignore-scripts --loglevel=error
+	touch $@
+
+$(OSCAL_SCHEMA): tests/consumers/oscal-schema.txt tests/consumers/oscal_schema.py $(VENV)/.test-installed
+	$(BIN)/python tests/consumers/oscal_schema.py $@
 
 # Programs the tests need from the system. As root they are installed; otherwise say exactly what is missing.
 SYSTEM_PROGRAMS := shellcheck chromium
