@@ -138,7 +138,7 @@ options:
     description: Report formats to write.
     type: list
     elements: str
-    choices: [json, md, html, junit, csv]
+    choices: [json, md, html, junit, csv, hdf, oscal]
     default: [json, md, html]
   threshold_pct:
     description: Minimum compliance percentage; the result says whether it is met (the role fails the run when not).

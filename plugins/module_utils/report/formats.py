@@ -20,10 +20,12 @@ from __future__ import annotations
 import collections
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_csv import CSV_FILE, iter_csv, render_csv
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_hdf import HDF_FILE, iter_hdf, render_hdf
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_json import JSON_FILE, iter_json, render_json
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_junit import JUNIT_FILE, iter_junit, render_junit
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import render_markdown
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_oscal import OSCAL_FILE, iter_oscal, render_oscal
 
 Format = collections.namedtuple('Format', ('name', 'filename', 'render', 'stream', 'forked'))
 
@@ -33,6 +35,9 @@ FORMATS = (
     Format('html', 'fleet-summary.html', render_html, None, False),
     Format('junit', JUNIT_FILE, render_junit, iter_junit, True),
     Format('csv', CSV_FILE, render_csv, iter_csv, True),
+    # For other tools (opt-in): Heimdall / the SAF CLI, and OSCAL assessment results.
+    Format('hdf', HDF_FILE, render_hdf, iter_hdf, True),
+    Format('oscal', OSCAL_FILE, render_oscal, iter_oscal, True),
 )
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 NAMES = tuple(fmt.name for fmt in FORMATS)

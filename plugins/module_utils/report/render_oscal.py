@@ -77,7 +77,8 @@ _NAMESPACE = bytes.fromhex('6ba7b8119dad11d180b400c04fd430c8')  # RFC 4122's URL
 # CommonMark: any ASCII punctuation may be backslash-escaped; these are the ones that can start markup anywhere.
 _MARKDOWN_INLINE = re.compile(r'([\\`*_\[\]<>&!|~{}#])')
 # ... and these only at the start of a line (lists, headings, block quotes, setext underlines).
-_MARKDOWN_LINE_START = re.compile(r'(?m)^(\s*)([-+=]|\d+[.)])')
+# (A backslash escapes punctuation only: in "1." it goes before the dot.)
+_MARKDOWN_LINE_START = re.compile(r'(?m)^(\s*(?:\d+)?)([-+=.)])')
 _STRING_TYPE = re.compile(r'^\S(.*\S)?$')  # OSCAL's StringDatatype (Python's . does not match a line break either)
 
 
