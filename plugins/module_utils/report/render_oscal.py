@@ -89,10 +89,19 @@ def uuid5(name):
     return '%s-%s-5%s-%s%s-%s' % (digest[:8], digest[8:12], digest[13:16], variant, digest[17:20], digest[20:32])
 
 
+_CACHE_LIMIT = 20000  # distinct escaped texts kept (reasons repeat across a fleet); past it, escaped each time
+_escaped = {}
+
+
 def markdown(text):
     """Text shown as written in an OSCAL markup field (its Markdown specials escaped)."""
     text = '' if text is None else text if isinstance(text, str) else str(text)
-    return _MARKDOWN_LINE_START.sub(r'\1\\\2', _MARKDOWN_INLINE.sub(r'\\\1', text))
+    done = _escaped.get(text)
+    if done is None:
+        done = _MARKDOWN_LINE_START.sub(r'\1\\\2', _MARKDOWN_INLINE.sub(r'\\\1', text))
+        if len(_escaped) < _CACHE_LIMIT:
+            _escaped[text] = done
+    return done
 
 
 def markdown_line(text, fallback):
@@ -124,8 +133,8 @@ class _Writer(object):
     def __init__(self, summary):
         self.generated_at = summary.get('generated_at')
         tool = summary.get('tool') or {}
-        self.run_key = 'hardening.signal run %s %s %s' % (tool.get('version'), self.generated_at,
-                                                         (summary.get('history') or {}).get('run_id'))
+        run_id = (summary.get('history') or {}).get('run_id')
+        self.run_key = 'hardening.signal run %s %s %s' % (tool.get('version'), self.generated_at, run_id)
         self.controls = {}
         for control in summary.get('controls') or ():
             self.controls.setdefault(control.get('id'), control)

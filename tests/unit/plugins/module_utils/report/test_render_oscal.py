@@ -141,6 +141,9 @@ def test_the_same_summary_gives_the_same_uuids_and_subjects_keep_theirs():
     assert first == second
     later = copy.deepcopy(summary)
     later['generated_at'] = '2025-12-03T10:00:00Z'
-    items = lambda text: [i['uuid'] for i in _result(json.loads(text))['local-definitions']['inventory-items']]
+
+    def items(text):
+        return [i['uuid'] for i in _result(json.loads(text))['local-definitions']['inventory-items']]
+
     assert items(render_oscal(later)) == items(first)
     assert _result(json.loads(render_oscal(later)))['uuid'] != _result(json.loads(first))['uuid']
