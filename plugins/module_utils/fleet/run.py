@@ -44,6 +44,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.attest
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
+from ansible_collections.hardening.signal.plugins.module_utils.report.formats import NAMES as FORMAT_NAMES
 from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
@@ -53,7 +54,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.version import CO
 ORG_VALUES = ("screen_lock_timeout_minutes", "disappearing_messages_timer_days", "reboot_interval_hours",
               "max_minor_versions_behind", "require_signal_on_phones")
 DESKTOP_PLATFORMS = ("linux", "macos", "windows")
-REPORT_FORMATS = ("json", "md", "html", "junit", "csv")
+REPORT_FORMATS = FORMAT_NAMES  # the format table (report/formats.py) is the one list of them
 
 # How many failing subjects the AWX artifact names (set_stats data must stay small).
 ARTIFACT_SUBJECTS = 100
