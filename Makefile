@@ -12,8 +12,17 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_HOME := $(CURDIR)/.build/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.build/ansible-home/tmp
+# Publishing tools (galaxy-importer, ansible-builder) pin their own ansible-core and ansible-lint: their own venv.
+TOOLS_VENV ?= .build/tools-venv
+TOOLS := $(TOOLS_VENV)/bin
+COLLECTION_VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+COLLECTION_TARBALL := .build/dist/hardening-signal-$(COLLECTION_VERSION).tar.gz
+EE_CONTEXT ?= .build/ee-context
+# The source repository's URL, for the artifact uploaded to Galaxy (galaxy.yml names none: none is published yet).
+COLLECTION_REPOSITORY ?=
 
-.PHONY: setup setup-test system-deps consumer-deps demo test unit integration unit-and-integration lint sanity molecule bench clean
+.PHONY: setup setup-test system-deps consumer-deps demo test unit integration unit-and-integration lint sanity molecule bench clean \
+	collection publishable ee-context
 
 setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 
@@ -52,6 +61,11 @@ $(VENV)/.test-installed: requirements-test.txt requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+$(TOOLS_VENV)/.installed: requirements-tools.txt
+	test -x $(TOOLS)/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS)/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $@
+
 $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(CURDIR) $@
@@ -64,6 +78,7 @@ demo: setup
 test: setup-test
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory publishable
 	$(MAKE) --no-print-directory unit-and-integration
 	$(MAKE) --no-print-directory molecule
 
@@ -78,6 +93,7 @@ integration:
 
 lint: setup-test
 	$(BIN)/yamllint -s .
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog lint
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --offline
 
 sanity: setup-test
@@ -94,6 +110,24 @@ bench: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_history.py
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_workstations.py
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/bench_mdm.py
+
+# The collection artifact, built from the tree as it is (a clean clone needs nothing built before).
+collection: setup
+	rm -f .build/dist/hardening-signal-*.tar.gz
+	$(BIN)/ansible-galaxy collection build --output-path .build/dist .
+
+# galaxy-importer (what Galaxy and Automation Hub run on every upload) on the artifact; fails on its errors.
+publishable: setup $(TOOLS_VENV)/.installed
+	$(BIN)/python scripts/publishable.py --tools $(TOOLS) --repository "$(COLLECTION_REPOSITORY)"
+
+# The execution environment's build context (ansible-builder create), with the collection artifact inside it:
+# podman build -f $(EE_CONTEXT)/Containerfile $(EE_CONTEXT) (or ansible-builder build) builds the image from it.
+ee-context: collection $(TOOLS_VENV)/.installed
+	rm -rf $(EE_CONTEXT)
+	$(TOOLS)/ansible-builder create --file execution-environment.yml --context $(EE_CONTEXT)
+	@test -f $(EE_CONTEXT)/_build/collections/$(notdir $(COLLECTION_TARBALL)) || \
+		{ echo "$(EE_CONTEXT) lacks the collection artifact $(notdir $(COLLECTION_TARBALL))"; exit 1; }
+	@echo "Build context with $(notdir $(COLLECTION_TARBALL)): $(EE_CONTEXT)"
 
 clean:
 	rm -rf .build reports tests/output
