@@ -5,8 +5,15 @@
 attested_by), or YAML/JSON (schemas/attestations.schema.json); and signal_hardening_attestations.
 
 Every mistake is reported with the file, the line (CSV) or record (YAML) and the field: an unknown control, a
-control that is not answered by people, an unknown answer, a bad or future date, the same person, control and
-date twice. A row with any mistake is left out: the result it would have decided stays manual.
+control that is not answered by people, an unknown answer, a bad date or one after the evaluation time, text that
+is not valid Unicode, the same person, control, moment and answer twice. A row with any mistake is left out: the
+result it would have decided stays manual. The date may hold a time (ISO 8601; UTC when it names no zone); a
+date alone stands for its whole UTC day (engine/attestations.py). Two answers of the same person and control
+that differ and cannot be ordered (the same moment, or a date alone whose day holds the other's time) are both
+kept and named as a conflict: the engine then gives fail, never pass.
+
+A CSV row whose answer and date are both empty is a question not answered yet (a questionnaire's template row): it
+is counted as unanswered, not as a mistake.
 
 Also: the organisation's per-control validity (signal_hardening_attestation_validity_days).
 
@@ -19,6 +26,13 @@ import csv
 import datetime
 import io
 
+from ansible_collections.hardening.signal.plugins.module_utils import text_checks
+from ansible_collections.hardening.signal.plugins.module_utils.engine.attestations import (
+    attestation,
+    cannot_be_ordered,
+    where_given,
+)
+from ansible_collections.hardening.signal.plugins.module_utils.engine.dates import parse_moment
 from ansible_collections.hardening.signal.plugins.module_utils.governance.documents import (
     FileProblem,
     check_size,
@@ -111,37 +125,16 @@ def read_attestation_file(path):
     return candidates, status, []
 
 
-def parse_when(value):
-    """The date of an answer: a date, YYYY-MM-DD, or an ISO 8601 date and time (its UTC date); ValueError otherwise."""
-    if isinstance(value, datetime.datetime):
-        moment = value
-    elif isinstance(value, datetime.date):
-        return value
-    elif isinstance(value, str):
-        text = value.strip()
-        if len(text) == 10:
-            try:
-                return datetime.date.fromisoformat(text)
-            except ValueError:
-                pass
-            raise ValueError("%r is not a date YYYY-MM-DD" % (value,))
-        try:
-            moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-        except ValueError:
-            raise ValueError("%r is not a date YYYY-MM-DD or an ISO 8601 date and time" % (value,))
-    else:
-        raise ValueError("%r is not a date YYYY-MM-DD" % (value,))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc)
-    return moment.date()
-
-
 def _answer(value):
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ANSWERS:
         return ANSWERS[value.strip().lower()]
     return None
+
+
+def _word(answer):
+    return "yes" if answer else "no"
 
 
 def _text(value):
@@ -179,14 +172,16 @@ def apply_validity_overrides(controls, overrides):
 class AttestationCollector(object):
     """Collects answers from every file and the inline list, leaving out each mistaken one with its reasons."""
 
-    def __init__(self, controls, today):
+    def __init__(self, controls, now):
         self.methods = {control["id"]: control["check"]["method"] for control in controls}
-        self.today = today.date() if isinstance(today, datetime.datetime) else today
+        # Answers after this moment are refused: signal_hardening_evaluation_time, or now.
+        self.now = now if isinstance(now, datetime.datetime) else datetime.datetime(
+            now.year, now.month, now.day, 23, 59, 59, tzinfo=datetime.timezone.utc)
         self.valid = []    # normalized attestations for the engine
         self.errors = []   # input errors
         self.files = []    # one status per file
         self.invalid = 0
-        self._seen = {}
+        self._by_key = {}  # (person, control) -> the valid answers so far
 
     def add_inline(self, records):
         for index, raw in enumerate(records or ()):
@@ -196,15 +191,39 @@ class AttestationCollector(object):
     def add_file(self, path):
         candidates, status, errors = read_attestation_file(path)
         self.errors.extend(errors)
+        unanswered = 0
         for candidate in candidates:
-            if not self.add(candidate):
+            counted = self.add(candidate)
+            if counted is None:
+                unanswered += 1
+            elif not counted:
                 status["invalid"] += 1
+        status["records"] -= unanswered
         if status["status"] == "read":
             status["detail"] = "%d answer(s), %d left out" % (status["records"], status["invalid"])
+            if unanswered:
+                status["detail"] += ", %d question(s) not answered yet" % unanswered
         self.files.append(status)
 
+    def _when(self, value, found):
+        """The Moment of an answer, or None with the problem added to found."""
+        try:
+            moment = parse_moment(value)
+        except ValueError as exc:
+            found.append(("date", str(exc)))
+            return None
+        now_text = self.now.isoformat().replace("+00:00", "Z")
+        if moment.timed and moment.at > self.now:
+            found.append(("date", "%s is after the evaluation time %s (signal_hardening_evaluation_time, or now): an "
+                                  "answer cannot come from the future" % (moment.text(), now_text)))
+        elif not moment.timed and moment.day > self.now.date():
+            found.append(("date", "%s is in the future (the evaluation time is %s, UTC)" % (moment.text(), now_text)))
+        else:
+            return moment
+        return None
+
     def _field_problems(self, raw, name):
-        """[(field as written, problem)] and the parsed (person, answer, date) of one row."""
+        """[(field as written, problem)] and the parsed (person, answer, moment) of one row."""
         found = []
         person = raw.get(name("person"))
         if person in (None, ""):
@@ -226,52 +245,68 @@ class AttestationCollector(object):
             found.append(("answer", "is required (yes or no)"))
         elif answer is None:
             found.append(("answer", "unknown answer %r; use yes, no, true or false" % (raw.get("answer"),)))
-        date = None
+        moment = None
         if raw.get("date") in (None, ""):
-            found.append(("date", "is required (YYYY-MM-DD)"))
+            found.append(("date", "is required (YYYY-MM-DD, or an ISO 8601 date and time)"))
         else:
-            try:
-                date = parse_when(raw["date"])
-            except ValueError as exc:
-                found.append(("date", str(exc)))
-            else:
-                if date > self.today:
-                    found.append(("date", "%s is in the future (today is %s, UTC)" % (date.isoformat(), self.today.isoformat())))
+            moment = self._when(raw["date"], found)
         by = raw.get(name("attested_by"))
         if by is not None and not _text(by):
             found.append((name("attested_by"), "must be a non-empty string, got %r" % (by,)))
-        return found, person, answer, date
+        return found, person, answer, moment
 
     def add(self, candidate):
-        """True when the answer is valid and counts."""
+        """True when the answer is valid and counts, False when it is left out, None for a question not answered."""
         raw = candidate["raw"]
         inline = candidate["inline"]
 
         def name(field):
             return INLINE_NAMES.get(field, field) if inline else field
 
+        conflicts = []
         if not isinstance(raw, dict):
             found = [(None, "an attestation must be a mapping")]
+        elif not inline and raw.get("answer") in (None, "") and raw.get("date") in (None, "") and not candidate["schema"]:
+            return None
         else:
-            found, person, answer, date = self._field_problems(raw, name)
-            named = {field for field, _problem in found}
-            found.extend((field, message) for field, message in candidate["schema"] if field not in named)
+            # Text that is not valid Unicode first: the other checks would quote it.
+            found = [(field, message) for field, _keys, message in text_checks.surrogate_fields(raw)]
             if not found:
-                key = (person.strip().lower(), raw["control"], date)
-                first = self._seen.get(key)
-                if first is not None:
-                    found.append(("%s, control, date" % name("person"),
-                                  "duplicate of %s: the same person, control and date" % first["record"]))
+                found, person, answer, moment = self._field_problems(raw, name)
+            named = {field for field, _problem in found}
+            found.extend((text_checks.escaped(field), text_checks.escaped(message)) for field, message in candidate["schema"]
+                         if text_checks.escaped(field) not in named)
+            if not found:
+                answers = self._by_key.setdefault((person.strip().lower(), raw["control"]), [])
+                for earlier in answers:
+                    if earlier["moment"] != moment:
+                        continue
+                    if earlier["answer"] == answer:
+                        found.append(("%s, control, date" % name("person"), "duplicate of %s: the same person, control, "
+                                      "moment and answer" % earlier["record"]))
+                        break
+                if not found:
+                    row = attestation(person, raw["control"], answer, moment,
+                                      str(raw.get(name("attested_by")) or person).strip(),
+                                      text_checks.escaped(candidate["source"]), candidate["record"])
+                    conflicts = [earlier for earlier in answers if earlier["answer"] != answer
+                                 and cannot_be_ordered(earlier, row)]
+        source = text_checks.escaped(candidate["source"])
         if found:
             self.invalid += 1
             for field, problem in found:
                 message = problem if field is None else "%s: %s" % (field, problem)
-                self.errors.append(input_error(candidate["source"], candidate["record"], field, message))
+                self.errors.append(input_error(source, candidate["record"], field, message))
             return False
-        self._seen[key] = candidate
-        self.valid.append({"owner": key[0], "control": raw["control"], "answer": answer, "date": date,
-                           "by": str(raw.get(name("attested_by")) or person).strip(),
-                           "source": candidate["source"], "record": candidate["record"]})
+        for earlier in conflicts:
+            # Both answers stay: the engine decides (a conflict is never a pass); the rows are named to be fixed.
+            self.errors.append(input_error(source, candidate["record"], "answer, date", (
+                "answer, date: %s at %s conflicts with %s (%s at %s): the same person and control, and which came "
+                "last cannot be told (the same moment, or a date without a time that covers the other); the result "
+                "is fail until one is corrected" % (_word(answer), moment.text(), where_given(earlier),
+                                                    _word(earlier["answer"]), earlier["moment"].text()))))
+        answers.append(row)
+        self.valid.append(row)
         return True
 
     def section(self, overrides):

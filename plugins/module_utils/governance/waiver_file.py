@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 
+from ansible_collections.hardening.signal.plugins.module_utils import text_checks
 from ansible_collections.hardening.signal.plugins.module_utils.engine.dates import parse_date
 from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers import SCOPE_KEYS, normalize_waiver
 from ansible_collections.hardening.signal.plugins.module_utils.governance.documents import (
@@ -36,7 +37,7 @@ STATES = ("active", "unmatched", "expired", "invalid")
 
 def _label(index, raw):
     if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
-        return "waivers[%d] (id %s)" % (index, raw["id"].strip())
+        return "waivers[%d] (id %s)" % (index, text_checks.escaped(raw["id"].strip()))
     return "waivers[%d]" % index
 
 
@@ -173,9 +174,16 @@ class WaiverCollector(object):
 
     def add(self, candidate):
         """True when the waiver is valid and will be applied."""
-        found = _field_problems(candidate, self.control_ids)
+        # Text that is not valid Unicode first: the other checks would quote it, and no report could hold it.
+        found = [(field, message) for field, _keys, message in text_checks.surrogate_fields(candidate["raw"])]
+        if found:
+            candidate = dict(candidate, source=text_checks.escaped(candidate["source"]),
+                             raw=text_checks.escaped_all(candidate["raw"]))
+        else:
+            found = _field_problems(candidate, self.control_ids)
         named = {field for field, _problem in found}
-        found.extend((field, message) for field, message in candidate["schema"] if field not in named)
+        found.extend((text_checks.escaped(field), text_checks.escaped(message)) for field, message in candidate["schema"]
+                     if text_checks.escaped(field) not in named)
         waiver = None
         if not found:
             # An inline waiver without an id is named after its place in the list.

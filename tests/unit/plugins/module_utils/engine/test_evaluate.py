@@ -223,6 +223,43 @@ class TestAttestations:
         future = {"owner": "alice@example.org", "control": "sh-3.5-registration-lock", "answer": "yes", "date": "2027-01-01"}
         assert self.judge([future])["status"] == "error"
 
+    def answer(self, answer, date, **extra):
+        return dict({"owner": "alice@example.org", "control": "sh-3.5-registration-lock", "answer": answer,
+                     "date": date}, **extra)
+
+    def test_the_time_is_kept_and_a_later_no_the_same_day_counts(self):
+        # The bug this guards against: the "no" was refused as a duplicate because times were cut to the day.
+        yes, no = self.answer("yes", "2026-11-20T09:00Z"), self.answer("no", "2026-11-20T17:00:00Z")
+        for order in ([yes, no], [no, yes]):
+            result = self.judge(order)
+            assert result["status"] == "fail"
+            assert result["reason"] == "alice@example.org answered no at 2026-11-20T17:00:00Z (valid until 2027-02-18)"
+        assert self.judge([self.answer("no", "2026-11-20T09:00Z"), self.answer("yes", "2026-11-20T17:00Z")])["status"] == "pass"
+
+    def test_different_answers_at_the_same_moment_conflict_and_fail_naming_both(self):
+        result = self.judge([self.answer("yes", "2026-11-20T09:00Z"), self.answer("no", "2026-11-20T10:00:00+01:00")])
+        assert result["status"] == "fail" and result["observed"] == "yes and no"
+        assert result["reason"].startswith("the answers conflict: ")
+        assert "attestations[0]" in result["reason"] and "attestations[1]" in result["reason"]
+        assert [c["answer"] for c in result["evidence"]["attestation"]["conflicts_with"]] == ["yes"]
+
+    def test_a_date_alone_covers_its_day_a_timed_answer_that_day_cannot_be_ordered_against_it(self):
+        day_yes, day_no = self.answer("yes", "2026-11-20"), self.answer("no", "2026-11-20")
+        assert self.judge([day_yes, self.answer("no", "2026-11-20T17:00Z")])["status"] == "fail"   # the no is not lost
+        assert self.judge([day_no, self.answer("yes", "2026-11-20T17:00Z")])["status"] == "fail"   # never a pass
+        assert self.judge([day_no, day_yes])["reason"].startswith("the answers conflict")
+        assert self.judge([day_yes, self.answer("yes", "2026-11-20T17:00Z")])["status"] == "pass"  # they agree
+        # The next day is clearly later, both ways.
+        assert self.judge([day_no, self.answer("yes", "2026-11-21T00:00Z")])["status"] == "pass"
+        assert self.judge([day_yes, self.answer("no", "2026-11-21T00:00Z")])["status"] == "fail"
+        assert self.judge([self.answer("no", "2026-11-19T23:59:59Z"), day_yes])["status"] == "pass"
+
+    def test_a_timed_answer_after_the_evaluation_time_is_error_even_the_same_day(self):
+        result = self.judge([self.answer("yes", "2026-11-26T12:05:00Z")])
+        assert result["status"] == "error" and "after the evaluation time 2026-11-26T12:00:00Z" in result["reason"]
+        assert self.judge([self.answer("yes", "2026-11-26T11:55:00Z")])["status"] == "pass"
+        assert self.judge([self.answer("yes", "2026-11-26")])["status"] == "pass"  # the start of today
+
     def test_malformed_records_are_reported_with_field(self):
         valid, errors = normalize_attestations([{"owner": "a", "control": "c", "answer": "maybe", "date": "2026-01-01"},
                                                 {"owner": "a", "control": "c", "answer": "yes", "date": "1 Jan"},

@@ -185,3 +185,18 @@ def test_an_expired_waiver_is_never_applied(tmp_path):
     result = evaluator.evaluate(facts())[0]
     assert result["status"] == "unknown" and "waiver W-1 expired on 2026-11-25" in result["reason"]
     assert collector.section(evaluator.waivers.covered, TODAY)["items"][0]["state"] == "expired"
+
+
+def test_text_that_is_not_valid_unicode_makes_the_waiver_invalid_named_and_escaped(tmp_path):
+    waivers = [waiver(id="W-\udc80", justification="kiosk \udc81"), waiver(id="W-2", scope={"owners": ["b\udc82@x.org"]}),
+               waiver(id="W-3")]
+    collector, path = collect(tmp_path, waivers, name="waivers.json",
+                              inline=[dict(GOOD, id="W-in", ticket="T-\udc83")])
+    assert [w["id"] for w in collector.valid] == ["W-3"]
+    assert named(collector) == [("waivers[0] (id W-in)", "ticket"), ("waivers[0] (id W-\\udc80)", "id"),
+                                ("waivers[0] (id W-\\udc80)", "justification"), ("waivers[1] (id W-2)", "scope.owners[0]")]
+    assert all("not valid Unicode text" in e["message"] for e in collector.errors)
+    section = collector.section({}, NOW)
+    assert {item["id"]: item["state"] for item in section["items"]} == {
+        "W-in": "invalid", "W-\\udc80": "invalid", "W-2": "invalid", "W-3": "unmatched"}
+    json.dumps([collector.errors, section], ensure_ascii=False).encode("utf-8")
