@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
+from ansible.release import __version__ as ansible_core_version
+
+from ansible_collections.hardening.signal.plugins.plugin_utils.core_support import unsupported_core
 
 
 class ControllerAction(ActionBase):
@@ -15,3 +19,10 @@ class ControllerAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
     _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        # A playbook may call these actions without the role's first check: stop here with the same message.
+        problem = unsupported_core(ansible_core_version)
+        if problem:
+            raise AnsibleActionFail(problem)
+        return super(ControllerAction, self).run(tmp, task_vars)
