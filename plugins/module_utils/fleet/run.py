@@ -26,6 +26,7 @@ import gc
 import time
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
+from ansible_collections.hardening.signal.plugins.module_utils import text_checks
 from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import (
     CatalogError,
     load_catalog,
@@ -255,12 +256,30 @@ def _whole_numbers(mapping):
             for key, value in (mapping or {}).items()}
 
 
+# Arguments that carry records: each record's text is checked where it is read (a bad record is left out and
+# named, the run goes on).
+_RECORD_ARGUMENTS = frozenset(("mdm_sources", "waivers", "attestations", "collected", "targeted_hosts"))
+
+
+def check_text(args, prefix=""):
+    """RunError naming the first setting whose text is not valid Unicode (a lone surrogate: no report could hold it,
+    and a path or a name would be used other than it was written)."""
+    for name in sorted(args):
+        if name in _RECORD_ARGUMENTS:
+            continue
+        for field, _keys, message in text_checks.surrogate_fields(args[name], name):
+            # The organisation's values are variables of their own (signal_hardening_screen_lock_...).
+            shown = field[len("org."):] if name == "org" and field.startswith("org.") else field
+            raise RunError("%s%s: %s" % (prefix, shown, message.replace("so it is not used", "so the run cannot start")))
+
+
 def check_settings(args, prefix=""):
     """Settings from the arguments, or RunError naming the first argument that is wrong.
 
     The one place these arguments are checked: the role's validate play calls it (action judge_settings, with the
     role's variable names as prefix) before any host is touched, and the judge calls it again before it judges.
     """
+    check_text(args, prefix)
     org = dict(args["org"])
     missing = [name for name in ORG_VALUES if name not in org]
     if missing:
@@ -291,7 +310,7 @@ def check_settings(args, prefix=""):
                     max_failures=max_failures, moment=moment)
 
 
-def workstation_subjects(workstations, collected):
+def workstation_subjects(workstations, collected, owner_field="signal_hardening_owner"):
     """The workstations' subjects, sorted by host name, with the desktop_info source line (none without hosts)."""
     subjects = []
     # Sorted by name: the same order whether the fleet was probed in one run or in slices.
@@ -299,8 +318,9 @@ def workstation_subjects(workstations, collected):
         handed = workstations[host] or Workstation()
         # Set by the playbook's rescue when remediation failed on the host; the gate fails the run for it.
         if handed.remediation_error:
-            collected.remediation_failures.append(str(handed.remediation_error))
-        subject, errors = workstation_subject(host, handed.probe, str(handed.owner) if handed.owner else None)
+            collected.remediation_failures.append(text_checks.escaped(str(handed.remediation_error)))
+        subject, errors = workstation_subject(host, handed.probe, str(handed.owner) if handed.owner else None,
+                                              owner_field=owner_field)
         subjects.append(subject)
         collected.input_errors.extend(errors)
     if subjects:
@@ -315,7 +335,7 @@ def workstation_subjects(workstations, collected):
 def collect(args, workstations, progress=None):
     """Every subject: the workstations handed in ({host: Workstation}), then each MDM source's phones."""
     collected = Collected(subjects=[], input_errors=[], sources=[], remediation_failures=[])
-    workstation_subjects(workstations, collected)
+    workstation_subjects(workstations, collected, args.get("owner_var") or "signal_hardening_owner")
     if args["mdm_sources"]:
         # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
         # run about 0.1 s.

@@ -96,6 +96,10 @@ def test_progress_of_an_api_pull_reaches_the_callback(tmp_path):
     ({"evaluation_time": "yesterday"}, "signal_hardening_evaluation_time 'yesterday' is not an ISO 8601 date-time"),
     ({"org": {"screen_lock_timeout_minutes": 5}},
      "org is missing value\\(s\\): disappearing_messages_timer_days"),
+    # A lone surrogate (from a file lookup of bytes that are not UTF-8) in a setting: named, never written out.
+    ({"report_dir": "/tmp/reports-\udc80"},
+     "signal_hardening_report_dir: the value is not valid Unicode text: a lone surrogate \\(U\\+DC80\\) at character 14"),
+    ({"max_failures": {"high": "\udc80"}}, "signal_hardening_max_failures.high: the value is not valid Unicode text"),
 ])
 def test_each_setting_is_checked_in_one_place_and_named(tmp_path, given, words):
     with pytest.raises(RunError, match=words):

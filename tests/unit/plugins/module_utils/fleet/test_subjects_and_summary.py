@@ -65,3 +65,19 @@ def test_compliance_excludes_not_applicable_and_waived():
     counts = {"pass": 2, "fail": 1, "unknown": 0, "not_applicable": 50, "manual": 0, "waived": 7, "error": 1}
     assert compliance_pct(counts) == (50.0, 4)
     assert compliance_pct(dict.fromkeys(counts, 0)) == (None, 0)
+
+
+def test_text_that_is_not_valid_unicode_in_a_host_name_owner_or_facts_is_named():
+    facts = dict(FACTS, signal={"installed": True, "version": "7.80.0",
+                                "profiles": [{"user": "bob", "path": "/home/bob/.config/Signal"}]})
+    subject, errors = workstation_subject("h\udc80st", {"changed": False, "facts": facts}, "al\udce9ice@example.org")
+    assert subject["id"] == "h\\udc80st" and subject["state"] == "ok"
+    # The owner given is refused, and not replaced by a guess from the profiles.
+    assert subject["owner"] is None and subject["owner_source"] is None
+    assert [(e["source"], e["record"], e["field"]) for e in errors] == [
+        ("inventory", "h\\udc80st", "inventory_hostname"), ("inventory", "h\\udc80st", "signal_hardening_owner")]
+    bad, errors = workstation_subject("h6", {"facts": dict(FACTS, os={"distribution": "Deb\udc80ian"})})
+    assert bad["state"] == "invalid" and bad["platform"] == "linux" and "os.distribution" in bad["error"]
+    assert [(e["record"], e["field"]) for e in errors] == [("h6", "os.distribution")]
+    down = workstation_subject("h7", {"unreachable": True, "msg": "ssh: \udc80"})[0]
+    assert down["error"] == "ssh: \\udc80"
