@@ -11,32 +11,13 @@ ones the compliance run uses.
 from __future__ import annotations
 
 
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import SUPPORTED_TYPES, pull_source
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.options import argument_spec
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from ansible_collections.hardening.signal.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
 
-ARGUMENT_SPEC = {
-    "name": {"type": "str"},
-    "source": {"type": "str", "required": True, "choices": list(SUPPORTED_TYPES)},
-    "api_url": {"type": "str"},
-    "token_url": {"type": "str"},
-    "tenant_id": {"type": "str"},
-    "client_id": {"type": "str"},
-    "client_secret": {"type": "str", "no_log": True},
-    "username": {"type": "str"},
-    "password": {"type": "str", "no_log": True},
-    "enterprise_id": {"type": "str"},
-    "service_account_file": {"type": "path"},
-    "tenant_code": {"type": "str", "no_log": True},
-    "path": {"type": "path"},
-    "format": {"type": "str", "choices": ["json", "csv"]},
-    "validate_certs": {"type": "bool", "default": True},
-    "ca_path": {"type": "path"},
-    "timeout": {"type": "float", "default": 30.0},
-    "max_retries": {"type": "int", "default": 5},
-    "deadline_seconds": {"type": "float", "default": 1800.0},
-    "allow_incomplete": {"type": "bool", "default": False},
-}
+# The source's options as declared once in mdm/options.py, plus what only this action has.
+ARGUMENT_SPEC = dict(argument_spec(source_key="source"), allow_incomplete={"type": "bool", "default": False})
 
 
 class ActionModule(ControllerAction):

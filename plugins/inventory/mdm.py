@@ -28,8 +28,10 @@ description:
     for records the source holds but that cannot be used (no usable id or platform); their C(signal_mdm_error)
     says why. O(compose), O(groups) and O(keyed_groups) add more.
   - The configuration file name must end in C(.mdm.yml) or C(.mdm.yaml) (or be C(mdm.yml) / C(mdm.yaml)).
-  - Every option can come from the environment variable named below, which is how an AWX credential type injects
-    secrets. A relative O(path), O(ca_path) or O(service_account_file) is relative to the directory of the
+  - Every option can come from the environment variable named below (C(HARDENING_SIGNAL_MDM_<OPTION>)). Credentials
+    and URLs are read from the source's own variables first (C(HARDENING_SIGNAL_INTUNE_CLIENT_SECRET),
+    C(HARDENING_SIGNAL_JAMF_API_URL)...), which is what the AWX credential types inject; the generic name is the
+    fallback. A relative O(path), O(ca_path) or O(service_account_file) is relative to the directory of the
     inventory file.
   - A source that fails (or stops part-way, unless O(allow_incomplete)) fails the inventory with the reason;
     secrets never appear in the message.
@@ -38,6 +40,7 @@ author:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
+  - hardening.signal.mdm_source
 options:
   plugin:
     description: The name of this plugin; it makes the file an inventory configuration for it.
@@ -56,100 +59,59 @@ options:
     type: str
     env:
       - name: HARDENING_SIGNAL_MDM_NAME
+  # Description, type and default of the options below come from the doc fragment hardening.signal.mdm_source.
   api_url:
-    description:
-      - Base URL of the API. Defaults to the vendor's public endpoint (C(https://graph.microsoft.com) for Intune,
-        C(https://androidmanagement.googleapis.com) for the Android Management API); required for Jamf Pro and
-        Workspace ONE (your tenant's host).
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_API_URL
   token_url:
-    description: OAuth token endpoint, when not the vendor's default (national clouds, Workspace ONE regions).
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_TOKEN_URL
   tenant_id:
-    description: Intune (Entra ID) tenant.
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_TENANT_ID
   client_id:
-    description: OAuth client id (Intune, Jamf Pro API client, Workspace ONE).
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_CLIENT_ID
   client_secret:
-    description: OAuth client secret. A secret; prefer the environment variable.
-    type: str
     secret: true
     env:
       - name: HARDENING_SIGNAL_MDM_CLIENT_SECRET
   username:
-    description: User for basic authentication (Jamf Pro, Workspace ONE).
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_USERNAME
   password:
-    description: Password for basic authentication. A secret; prefer the environment variable.
-    type: str
     secret: true
     env:
       - name: HARDENING_SIGNAL_MDM_PASSWORD
   enterprise_id:
-    description: Android Management API enterprise id.
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_ENTERPRISE_ID
   service_account_file:
-    description: Google service-account key file (JSON) for the Android Management API. It holds a secret.
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_SERVICE_ACCOUNT_FILE
   tenant_code:
-    description: Workspace ONE API key (C(aw-tenant-code) header). A secret; prefer the environment variable.
-    type: str
     secret: true
     env:
       - name: HARDENING_SIGNAL_MDM_TENANT_CODE
   path:
-    description: The export file to read (O(source=file)); see C(docs/mdm-export-csv.md) for CSV.
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_PATH
   format:
-    description: Format of the export file; by default from its extension (C(.csv), otherwise JSON).
-    type: str
-    choices: [json, csv]
     env:
       - name: HARDENING_SIGNAL_MDM_FORMAT
   validate_certs:
-    description: Verify TLS certificates.
-    type: bool
-    default: true
     env:
       - name: HARDENING_SIGNAL_MDM_VALIDATE_CERTS
   ca_path:
-    description: CA bundle to verify the API's certificate with (an internal CA or a TLS-inspecting proxy).
-    type: str
     env:
       - name: HARDENING_SIGNAL_MDM_CA_PATH
   timeout:
-    description: Seconds to wait for one response.
-    type: float
-    default: 30.0
     env:
       - name: HARDENING_SIGNAL_MDM_TIMEOUT
   max_retries:
-    description: Retries of one request after 429, 5xx, time-outs and connection errors.
-    type: int
-    default: 5
     env:
       - name: HARDENING_SIGNAL_MDM_MAX_RETRIES
   deadline_seconds:
-    description: Hard ceiling on the whole pull, waits included.
-    type: float
-    default: 1800.0
     env:
       - name: HARDENING_SIGNAL_MDM_DEADLINE_SECONDS
   allow_incomplete:
@@ -191,12 +153,15 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.template import trust_as_template
 
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.options import GENERIC_ENV_PREFIX, OPTIONS
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 
-SOURCE_OPTIONS = ("api_url", "token_url", "tenant_id", "client_id", "client_secret", "username", "password",
-                  "enterprise_id", "tenant_code", "format", "validate_certs", "timeout", "max_retries",
-                  "deadline_seconds")
-PATH_OPTIONS = ("path", "ca_path", "service_account_file")
+# The source's options (plugins/module_utils/mdm/options.py), paths apart: they are relative to the inventory file.
+PATH_OPTIONS = tuple(o.name for o in OPTIONS if o.type == "path")
+SOURCE_OPTIONS = tuple(o.name for o in OPTIONS if o.type != "path" and o.name != "name")
+# Options Ansible may fill from the generic HARDENING_SIGNAL_MDM_<OPTION>: the source's own variable
+# (HARDENING_SIGNAL_<SOURCE>_<OPTION>) must win over that, so such a value is left to the source to resolve.
+_RESOLVED_BY_SOURCE = tuple(o.name for o in OPTIONS if o.env)
 CONFIG_SUFFIXES = (".mdm.yml", ".mdm.yaml")
 CONFIG_NAMES = ("mdm.yml", "mdm.yaml")
 OWNERSHIP_GROUPS = {"corporate": "signal_corporate", "personal": "signal_personal"}
@@ -264,15 +229,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         base = os.path.dirname(os.path.abspath(path))
         spec = {"name": self.get_option("name") or os.path.basename(path), "type": self.get_option("source")}
         for key in SOURCE_OPTIONS:
-            spec[key] = self.get_option(key)
+            spec[key] = self._own_value(key)
         for key in PATH_OPTIONS:
-            value = self.get_option(key)
+            value = self._own_value(key)
             if value:
                 value = os.path.expanduser(os.path.expandvars(str(value)))
                 spec[key] = value if os.path.isabs(value) else os.path.normpath(os.path.join(base, value))
             else:
                 spec[key] = None
         return spec
+
+    def _own_value(self, key):
+        """The option's value, unless Ansible took it from a generic HARDENING_SIGNAL_MDM_* variable for an option
+        the source reads from its own variable first (then the source decides, with the generic one as fallback)."""
+        value, origin = self.get_option_and_origin(key)
+        if key in _RESOLVED_BY_SOURCE and str(origin or "").startswith("env: " + GENERIC_ENV_PREFIX):
+            return None
+        return value
 
     def _progress(self, name, pages, devices, seconds):
         if self.display.verbosity >= 1:  # on stderr: stdout may be ansible-inventory's JSON

@@ -26,76 +26,11 @@ description:
 author:
   - hardening.signal contributors (@hardening-signal)
 options:
-  name:
-    description: A name for the source, used in messages.
-    type: str
   source:
     description: Which MDM to read.
     type: str
     required: true
     choices: [file, intune, jamf, android_management, workspace_one]
-  api_url:
-    description:
-      - Base URL of the API. Defaults to the vendor's public endpoint (C(https://graph.microsoft.com) for Intune,
-        C(https://androidmanagement.googleapis.com) for the Android Management API); required for Jamf Pro and
-        Workspace ONE (your tenant's host). Override for national clouds, proxies and mirrors.
-    type: str
-  token_url:
-    description:
-      - OAuth token endpoint. Defaults to the vendor's (Intune C(https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token),
-        Android Management API C(https://oauth2.googleapis.com/token), Jamf Pro C({api_url}/api/oauth/token)); required for
-        Workspace ONE OAuth (regional).
-    type: str
-  tenant_id:
-    description: Intune (Entra ID) tenant. Falls back to the environment variable E(HARDENING_SIGNAL_MDM_TENANT_ID).
-    type: str
-  client_id:
-    description: OAuth client id (Intune, Jamf Pro API client, Workspace ONE). Falls back to E(HARDENING_SIGNAL_MDM_CLIENT_ID).
-    type: str
-  client_secret:
-    description: OAuth client secret. Falls back to E(HARDENING_SIGNAL_MDM_CLIENT_SECRET).
-    type: str
-  username:
-    description: User for basic authentication (Jamf Pro, Workspace ONE). Falls back to E(HARDENING_SIGNAL_MDM_USERNAME).
-    type: str
-  password:
-    description: Password for basic authentication. Falls back to E(HARDENING_SIGNAL_MDM_PASSWORD).
-    type: str
-  enterprise_id:
-    description: Android Management API enterprise id. Falls back to E(HARDENING_SIGNAL_MDM_ENTERPRISE_ID).
-    type: str
-  service_account_file:
-    description: Google service-account key file (JSON) for the Android Management API. Falls back to E(HARDENING_SIGNAL_MDM_SERVICE_ACCOUNT_FILE).
-    type: path
-  tenant_code:
-    description: Workspace ONE API key (C(aw-tenant-code) header). Falls back to E(HARDENING_SIGNAL_MDM_TENANT_CODE).
-    type: str
-  path:
-    description: Export file to read (O(source=file)).
-    type: path
-  format:
-    description: Format of the export file; by default from its extension (C(.csv) or JSON).
-    type: str
-    choices: [json, csv]
-  validate_certs:
-    description: Verify TLS certificates.
-    type: bool
-    default: true
-  ca_path:
-    description: CA bundle to verify the API's certificate with (an internal CA or a TLS-inspecting proxy).
-    type: path
-  timeout:
-    description: Seconds to wait for one response.
-    type: float
-    default: 30.0
-  max_retries:
-    description: Retries of one request after 429, 5xx, time-outs and connection errors.
-    type: int
-    default: 5
-  deadline_seconds:
-    description: Hard ceiling on the whole pull, waits included.
-    type: float
-    default: 1800.0
   allow_incomplete:
     description: Return what was read instead of failing when the pull stopped part-way (the result says where).
     type: bool
@@ -108,6 +43,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - hardening.signal.controller_action
+  - hardening.signal.mdm_source
 notes:
   - Credentials are read from the options first, then from the environment (the variables named above), which is how
     an AWX credential type injects them.

@@ -24,6 +24,12 @@ from ansible_collections.hardening.signal.plugins.module_utils import text_check
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import export_file, forked_pull
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.options import (
+    FROM_ENVIRONMENT,
+    SECRET_OPTIONS,
+    env_names,
+    from_environment,
+)
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 
 # Source type -> module under plugins/module_utils/mdm/ whose VENDOR follows the contract of mdm/contract.py.
@@ -34,12 +40,6 @@ API_MODULES = {
     "workspace_one": "workspace_one",
 }
 SUPPORTED_TYPES = ("file",) + tuple(API_MODULES)
-
-# Options a source may carry; credentials also come from HARDENING_SIGNAL_MDM_<NAME> when not set.
-CREDENTIALS = ("tenant_id", "client_id", "client_secret", "username", "password", "enterprise_id",
-               "service_account_file", "tenant_code")
-SECRET_OPTIONS = ("client_secret", "password", "tenant_code")
-ENV_PREFIX = "HARDENING_SIGNAL_MDM_"
 
 # Progress is reported at most this often (seconds).
 PROGRESS_EVERY = 2.0
@@ -149,27 +149,54 @@ def _pull_file(spec, name):
 
 
 def resolve_options(spec, api, environ):
-    """The options a vendor module gets: credentials from the spec or the environment, URLs defaulted."""
+    """The options a vendor module gets: credentials and URLs from the spec or the environment, URLs defaulted.
+
+    (options, problem): problem names every option that is missing, with the environment variables it may come from.
+    """
     options = dict(spec)
-    for key in CREDENTIALS:
+    for key in FROM_ENVIRONMENT:
         if not options.get(key):
-            options[key] = environ.get(ENV_PREFIX + key.upper()) or None
+            options[key] = from_environment(api.type, key, environ)[0]
     missing = []
     for need in api.required:
         alternatives = need if isinstance(need, tuple) else (need,)
         if not any(options.get(k) for k in alternatives):
-            missing.append(" or ".join(alternatives))
+            missing.append(alternatives)
     if not options.get("api_url"):
         options["api_url"] = api.default_api_url
     if not options.get("api_url"):
-        missing.append("api_url")
+        missing.append(("api_url",))
     if missing:
-        return options, "missing option(s): %s (or the environment variables %s)" % (
-            ", ".join(missing), ", ".join(ENV_PREFIX + m.split(" ")[0].upper() for m in missing))
+        return options, "missing option(s): %s" % "; ".join(
+            "%s (or the environment variable %s)" % (" or ".join(alternatives), " or ".join(
+                name for key in alternatives for name in env_names(api.type, key)))
+            for alternatives in missing)
     options["api_url"] = str(options["api_url"]).rstrip("/")
     if not options.get("token_url") and api.default_token_url:
         options["token_url"] = api.default_token_url.format(**{k: v or "" for k, v in options.items() if isinstance(k, str)})
     return options, None
+
+
+def preflight(spec, environ=None):
+    """Why a configured source cannot be pulled, found without any request (None when nothing is missing): an
+    unknown type, a missing option or credential, a service-account key file that is not there. The validate play
+    runs it so that a source without its credentials stops the run before any workstation is probed. (An export file
+    that cannot be read still only marks its source failed in the summary, as a vendor that cannot be reached does.)"""
+    environ = os.environ if environ is None else environ
+    source_type = spec.get("type")
+    name = source_name(spec)
+    if source_type not in SUPPORTED_TYPES:
+        return "%s: source type %r is not supported (supported: %s)" % (name, source_type, ", ".join(SUPPORTED_TYPES))
+    if source_type == "file":
+        path = spec.get("path")
+        return None if path else "%s: a file source needs path" % name
+    options, problem = resolve_options(spec, vendor(source_type), environ)
+    if problem:
+        return "%s (%s): %s" % (name, source_type, problem)
+    key_file = options.get("service_account_file")
+    if key_file and not os.path.isfile(str(key_file)):
+        return "%s (%s): service_account_file %s is not a file on the controller" % (name, source_type, key_file)
+    return None
 
 
 def _redact(text, options):

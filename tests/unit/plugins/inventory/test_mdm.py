@@ -319,3 +319,18 @@ def test_every_option_has_its_environment_variable():
     for name, option in options.items():
         if name != "plugin":
             assert {"name": "HARDENING_SIGNAL_MDM_" + name.upper()} in option["env"], name
+
+
+def test_a_sources_own_variable_wins_over_the_generic_one_ansible_reads(tmp_path):
+    """AWX can attach a Jamf Pro and a Workspace ONE credential to one inventory sync: the old generic variables
+    (which Ansible reads for the options) must not override the source's own HARDENING_SIGNAL_JAMF_*."""
+    from tests.fakes.jamf_api import JamfFake, make_device
+    fake = JamfFake([make_device(1), make_device(2)], client_id="jamf-client", client_secret="jamf-Secret~1")
+    with fake.serve() as server:
+        text = "plugin: hardening.signal.mdm\nsource: jamf\nmax_retries: 0\n"
+        result = run_driver({"source": config(tmp_path, text)},
+                            env={"HARDENING_SIGNAL_MDM_CLIENT_ID": "ws1-client", "HARDENING_SIGNAL_MDM_CLIENT_SECRET": "ws1",
+                                 "HARDENING_SIGNAL_JAMF_CLIENT_ID": "jamf-client",
+                                 "HARDENING_SIGNAL_JAMF_CLIENT_SECRET": "jamf-Secret~1",
+                                 "HARDENING_SIGNAL_JAMF_API_URL": server.url})
+    assert sorted(result["groups"]["signal_phones"]) == ["1", "2"]
