@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The options of one MDM source, as plugins/module_utils/mdm/options.py declares them (checked by
-tests/unit/plugins/module_utils/mdm/test_options.py): for hardening.signal.mdm_inventory."""
+"""The options of one MDM source, generated from plugins/module_utils/mdm/options.py by scripts/mdm_options.py
+(tests/unit/plugins/module_utils/mdm/test_options.py checks it is current)."""
 
 from __future__ import annotations
 
@@ -91,6 +91,17 @@ options:
       - When not set, read from the environment variable of the source's type
         (E(HARDENING_SIGNAL_ANDROID_MANAGEMENT_SERVICE_ACCOUNT_FILE)), then from
         E(HARDENING_SIGNAL_MDM_SERVICE_ACCOUNT_FILE).
+    type: path
+  owners:
+    description:
+      - For the Android Management API, the person (UPN or e-mail address) each device user is, by
+        C(user.accountIdentifier) (an id the EMM made, never a person's address). Without an entry the
+        phone's owner is unknown, and its result says so.
+    type: dict
+  owners_file:
+    description:
+      - For the Android Management API, a JSON or YAML file holding such a mapping (an object of account
+        identifier to person), e.g. exported from the directory; O(owners) adds to it and wins.
     type: path
   tenant_code:
     description:

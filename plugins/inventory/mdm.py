@@ -87,13 +87,22 @@ options:
     env:
       - name: HARDENING_SIGNAL_MDM_ENTERPRISE_ID
   service_account_file:
+    type: str  # resolved against the inventory file's folder here, not Ansible's working folder
     env:
       - name: HARDENING_SIGNAL_MDM_SERVICE_ACCOUNT_FILE
+  owners:
+    env:
+      - name: HARDENING_SIGNAL_MDM_OWNERS
+  owners_file:
+    type: str  # resolved against the inventory file's folder here, not Ansible's working folder
+    env:
+      - name: HARDENING_SIGNAL_MDM_OWNERS_FILE
   tenant_code:
     secret: true
     env:
       - name: HARDENING_SIGNAL_MDM_TENANT_CODE
   path:
+    type: str  # resolved against the inventory file's folder here, not Ansible's working folder
     env:
       - name: HARDENING_SIGNAL_MDM_PATH
   format:
@@ -103,6 +112,7 @@ options:
     env:
       - name: HARDENING_SIGNAL_MDM_VALIDATE_CERTS
   ca_path:
+    type: str  # resolved against the inventory file's folder here, not Ansible's working folder
     env:
       - name: HARDENING_SIGNAL_MDM_CA_PATH
   timeout:

@@ -34,6 +34,8 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
+
 from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.android_management_records import kind_of, normalize
@@ -55,10 +57,11 @@ MAX_PAGE_SIZE = 100
 # Partial response: only what _normalize reads (Google APIs' standard `fields` parameter).
 DEVICE_FIELDS = (
     "nextPageToken,devices(name,appliedPolicyName,appliedPolicyVersion,appliedPasswordPolicies,policyCompliant,"
-    "nonComplianceDetails,ownership,managementMode,lastStatusReportTime,hardwareInfo(model,serialNumber),"
+    "nonComplianceDetails,state,ownership,managementMode,lastStatusReportTime,hardwareInfo(model,serialNumber),"
     "softwareInfo(androidVersion),deviceSettings(isDeviceSecure),user(accountIdentifier),"
     "powerManagementEvents(eventType,createTime),"
-    "applicationReports(packageName,versionName,state,installerPackageName,applicationSource))"
+    "applicationReports(packageName,versionName,state,installerPackageName,applicationSource,"
+    "signingKeyCerts(signingKeyCertFingerprintSha256)))"
 )
 
 _ENTERPRISE_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -165,6 +168,34 @@ def connect(options, policy, stats):
     return client
 
 
+def owner_mapping(client, options):
+    """The organisation's mapping of user.accountIdentifier to a person: owners_file, then the owners option on top.
+    A file that cannot be read, or an entry that is not text to text, fails the source naming the option."""
+    owners = {}
+    path = options.get("owners_file")
+    if path:
+        try:
+            with open(str(path), "rb") as handle:
+                loaded = yaml.safe_load(handle.read(16 * 1024 * 1024))  # JSON is YAML
+        except (OSError, yaml.YAMLError) as exc:
+            raise client.fail("option owners_file: %s cannot be read as JSON or YAML: %s"
+                              % (path, getattr(exc, "strerror", None) or type(exc).__name__))
+        owners.update(_checked_owners(client, "owners_file %s" % path, loaded))
+    if options.get("owners"):
+        owners.update(_checked_owners(client, "owners", options["owners"]))
+    return owners
+
+
+def _checked_owners(client, where, mapping):
+    if not isinstance(mapping, dict):
+        raise client.fail("option %s: expected an object of account identifier to person, got a %s"
+                          % (where, kind_of(mapping)))
+    for key, value in mapping.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+            raise client.fail("option %s: the entry for %r must name a person (a UPN or e-mail address)" % (where, key))
+    return {key: value.strip() for key, value in mapping.items()}
+
+
 def _page_size(client, options):
     value = options.get("page_size")
     if value is None:
@@ -193,6 +224,7 @@ def iter_records(client, options):
     api_url = (options.get("api_url") or DEFAULT_API_URL).rstrip("/")
     page_size = _page_size(client, options)
     policies = _PolicyCache(client, api_url)
+    owners = owner_mapping(client, options)
     seen_tokens = set()
     page_token = None
     page = 0
@@ -209,8 +241,10 @@ def iter_records(client, options):
         if not isinstance(devices, list):
             raise client.fail("GET %s answered devices as a %s, not a list" % (url, kind_of(devices)), url=url)
         for index, device in enumerate(devices):
-            pulled = normalize(device, "devices page %d item %d" % (page + 1, index + 1), policies)
-            if not isinstance(pulled, NotAPhone):
+            pulled = normalize(device, "devices page %d item %d" % (page + 1, index + 1), policies, owners)
+            if isinstance(pulled, NotAPhone):
+                client.stats.skip(pulled.why)
+            else:
                 yield pulled
         page_token = body.get("nextPageToken")
         if page_token in (None, ""):

@@ -85,7 +85,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.constants imp
     SIGNAL_ANDROID_PACKAGE,
     VERSION_RE,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.contract import Pulled
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.contract import NotAPhone, Pulled
 
 SIGNAL_PACKAGE = SIGNAL_ANDROID_PACKAGE
 PLAY_STORE_INSTALLER = "com.android.vending"
@@ -93,9 +93,22 @@ PLAY_STORE_INSTALLER = "com.android.vending"
 _POLICY_NAME = re.compile(r"^enterprises/[A-Za-z0-9_-]{1,128}/policies/[A-Za-z0-9._~-]{1,256}$")
 _VERSION = VERSION_RE
 _RFC3339 = DATE_TIME_RE
+# base64 (standard or URL-safe alphabet) of 32 bytes: 43 characters and one '=' of padding, or 43 without.
+_BASE64_SHA256 = re.compile(r"^[A-Za-z0-9+/_-]{43}=?$")
 _MILLISECONDS = re.compile(r"^[0-9]{1,18}$")
 
 _OWNERSHIP = {"COMPANY_OWNED": "corporate", "PERSONALLY_OWNED": "personal"}
+# Device.state: only a device in use is judged. The others are skipped and counted in the source's detail, with why.
+# A device without a state (the API leaves out a default) is judged.
+IN_USE_STATES = ("ACTIVE",)
+NOT_IN_USE = {
+    "DISABLED": "disabled by the organisation; it cannot be used until it is enabled again",
+    "DELETED": "deleted from the enterprise",
+    "PROVISIONING": "still being provisioned, not yet in use",
+    "LOST": "marked lost; it is locked and its location reported",
+    "PREPARING_FOR_MIGRATION": "being migrated to another management system",
+    "DEACTIVATED_BY_DEVICE_FINANCE": "locked by a device financing app",
+}
 _APP_AUTO_UPDATE = {"CHOICE_TO_THE_USER": "user_choice", "APP_AUTO_UPDATE_POLICY_UNSPECIFIED": "user_choice",
                     "NEVER": "never", "WIFI_ONLY": "wifi_only", "ALWAYS": "always"}
 _APP_UPDATE_MODE = {"AUTO_UPDATE_HIGH_PRIORITY": "always", "AUTO_UPDATE_POSTPONED": "never"}
@@ -168,9 +181,11 @@ def _timestamp(text):
         return None
 
 
-def normalize(device, where, policies):
-    """A Pulled for one device of the list (where: its place in the walk). policies.get(appliedPolicyName) gives
-    (policy or None, why it is missing): the client's cache of the policies it read, or a PolicyTable."""
+def normalize(device, where, policies, owners=None):
+    """A Pulled for one device of the list (where: its place in the walk), or NotAPhone for a device that is not in
+    use (state LOST, DISABLED, PROVISIONING...). policies.get(appliedPolicyName) gives (policy or None, why it is
+    missing): the client's cache of the policies it read, or a PolicyTable. owners: the organisation's mapping of
+    user.accountIdentifier to a person (UPN or e-mail address), or None."""
     if not isinstance(device, dict):
         message = "a device must be a JSON object, got a %s" % kind_of(device)
         return Pulled(where, None, [(None, message)])
@@ -178,10 +193,14 @@ def normalize(device, where, policies):
     if not isinstance(name, str) or not name.strip() or len(name) > 256:
         message = "vendor field name: %s" % ("missing" if name is None else "not a usable device name (%s)" % kind_of(name))
         return Pulled(where, None, [("id", message)])
+    label = "devices name %s" % name
+    state = device.get("state")
+    if isinstance(state, str) and state not in IN_USE_STATES:
+        return NotAPhone(label, "not in use (state %s: %s)" % (state, NOT_IN_USE.get(state, "not a device in use")))
     record = RecordBuilder(name, "android", "devices.name")
-    _normalize(device, record, policies)
+    _normalize(device, record, policies, owners)
     data, errors = record.done()
-    return Pulled("devices name %s" % name, data, errors)
+    return Pulled(label, data, errors)
 
 
 class PolicyTable(object):
@@ -195,18 +214,18 @@ class PolicyTable(object):
         return (policy, None) if isinstance(policy, dict) else (None, "the policy %s is not known" % name)
 
 
-def _normalize(device, record, policies):
+def _normalize(device, record, policies, owners):
     hardware = _object(record, device, "hardwareInfo", ("model", "serial"))
     software = _object(record, device, "softwareInfo", ("os_version",))
     settings = _object(record, device, "deviceSettings", ("screen_lock.passcode_present",))
-    user = _object(record, device, "user", ("owner.upn",))
+    user = _object(record, device, "user", ("owner.account_id",))
 
     _string(record, software, "androidVersion", "os_version", "softwareInfo.androidVersion",
             "softwareInfo is not reported (statusReportingSettings.softwareInfoEnabled is off in the policy)", 64)
     _string(record, hardware, "model", "model", "hardwareInfo.model", "hardwareInfo.model is not reported", 256)
     _string(record, hardware, "serialNumber", "serial", "hardwareInfo.serialNumber",
             "hardwareInfo.serialNumber is not reported", 128)
-    _owner(record, user)
+    _owner(record, user, owners)
     _ownership(record, device)
     _checkin(record, device)
 
@@ -260,21 +279,35 @@ def _string(record, container, key, path, vendor, missing_reason, limit):
         record.put(path, value, vendor)
 
 
-def _owner(record, user):
+def _owner(record, user, owners):
+    """user.accountIdentifier is an id the EMM made ("must not contain personally identifiable information"): it
+    is kept as owner.account_id, and the person comes only from the organisation's mapping (owners)."""
     if user is _BAD:
         return
-    account = _typed(record, user, "accountIdentifier", (str,), "user.accountIdentifier", ("owner.upn",))
+    account = _typed(record, user, "accountIdentifier", (str,), "user.accountIdentifier", ("owner.account_id",))
     if account is _BAD:
         return
-    if account and account.strip() and len(account) <= 320:
-        record.put("owner.upn", account, "user.accountIdentifier")
-    elif account and len(account) > 320:
-        record.error("owner.upn", "vendor field user.accountIdentifier: longer than 320 characters")
-    else:
-        record.unknown("owner.upn", "the device reports no user.accountIdentifier")
     record.unknown("owner.name", "the Android Management API reports no user name")
     record.unknown("owner.email", "the Android Management API reports no e-mail address (user.accountIdentifier "
                    "is an id chosen by the EMM)")
+    if not account or not account.strip():
+        record.unknown("owner.account_id", "the device reports no user.accountIdentifier")
+        record.unknown("owner.upn", "the device reports no user.accountIdentifier, so no owner mapping can name "
+                       "its user")
+        return
+    if len(account) > 320:
+        record.error("owner.account_id", "vendor field user.accountIdentifier: longer than 320 characters")
+        record.unknown("owner.upn", "user.accountIdentifier is malformed, so no owner mapping can name its user")
+        return
+    record.put("owner.account_id", account, "user.accountIdentifier")
+    person = owners.get(account) if owners else None
+    if person:
+        record.put("owner.upn", person, "user.accountIdentifier %s -> the source's owner mapping" % account)
+    elif owners:
+        record.unknown("owner.upn", "user.accountIdentifier %s is not in the source's owner mapping" % account)
+    else:
+        record.unknown("owner.upn", "user.accountIdentifier %s is an id the EMM made, not a person's address, and "
+                       "the source has no owner mapping (owners or owners_file)" % account)
 
 
 def _ownership(record, device):
@@ -361,6 +394,7 @@ def _signal(record, device, work_profile, mode_note):
         record.put("signal.installed", True, "%s.state INSTALLED (packageName %s)" % (vendor, SIGNAL_PACKAGE))
         _signal_version(record, report, vendor)
         _install_source(record, report, vendor)
+        _signing_certs(record, report, vendor)
         return True
     removed = [(p, r) for p, r in entries if r.get("state") == "REMOVED"]
     odd = [(p, r) for p, r in entries if r.get("state") not in ("INSTALLED", "REMOVED")]
@@ -401,9 +435,25 @@ def _signal_version(record, report, vendor):
 
 
 def _install_source(record, report, vendor):
+    """What the report says about where Signal came from: the installer package and the application source as they
+    are, and install_source in the record's words. Only supporting evidence: the signing certificate (signal.
+    signing_certs) is what tells Signal's own build, whether from Google Play or signal.org."""
     installer = _typed(record, report, "installerPackageName", (str,), vendor + ".installerPackageName",
-                       ("signal.install_source",))
-    source = _typed(record, report, "applicationSource", (str,), vendor + ".applicationSource", ("signal.install_source",))
+                       ("signal.install_source", "signal.installer"))
+    source = _typed(record, report, "applicationSource", (str,), vendor + ".applicationSource",
+                    ("signal.install_source", "signal.application_source"))
+    if installer is not _BAD:
+        if installer:
+            record.put("signal.installer", installer, vendor + ".installerPackageName")
+        else:
+            record.unknown("signal.installer", "Signal's application report names no installerPackageName")
+    if source is not _BAD:
+        if source:
+            record.put("signal.application_source", source, vendor + ".applicationSource")
+        else:
+            record.unknown("signal.application_source", "Signal's application report has no applicationSource: the "
+                           "API leaves out a field that holds its default (APPLICATION_SOURCE_UNSPECIFIED), so this "
+                           "does not tell a sideload from a store install")
     if installer is _BAD or source is _BAD:
         return
     if installer == PLAY_STORE_INSTALLER:
@@ -416,12 +466,39 @@ def _install_source(record, report, vendor):
         record.put("signal.install_source", "sideload", "%s.applicationSource %s (sideloaded)" % (vendor, source))
     elif source:
         record.put("signal.install_source", "unknown", "%s.applicationSource %s" % (vendor, source))
-        record.data["unknown_reasons"]["signal.install_source"] = (
-            "the device reports Signal's source as %s, not an install from Google Play or elsewhere" % source)
+        record.reason("signal.install_source",
+                      "the device reports Signal's source as %s, not an install from Google Play or elsewhere" % source)
     else:
         record.put("signal.install_source", "unknown", vendor)
-        record.data["unknown_reasons"]["signal.install_source"] = (
-            "Signal's application report names neither installerPackageName nor applicationSource")
+        record.reason("signal.install_source", "Signal's application report names neither installerPackageName nor "
+                      "applicationSource (the API leaves out applicationSource when it holds its default value)")
+
+
+def _standard_base64(text):
+    """The same bytes in the standard alphabet with padding (Google may send the URL-safe one, or leave out '=')."""
+    text = text.replace("-", "+").replace("_", "/")
+    return text + "=" * (-len(text) % 4)
+
+
+def _signing_certs(record, report, vendor):
+    """Signal's signing certificates as the device reports them: base64 of each certificate's SHA-256."""
+    path = "signal.signing_certs"
+    certs = _typed(record, report, "signingKeyCerts", (list,), vendor + ".signingKeyCerts", (path,))
+    if certs is _BAD:
+        return
+    if not certs:
+        record.unknown(path, "the device reports no signing certificate for Signal (applicationReports[]."
+                       "signingKeyCerts; older Android Device Policy versions send only the deprecated SHA-1 list)")
+        return
+    found = []
+    for position, cert in enumerate(certs):
+        digest = cert.get("signingKeyCertFingerprintSha256") if isinstance(cert, dict) else None
+        if not isinstance(digest, str) or not _BASE64_SHA256.match(digest):
+            record.error(path, "vendor field %s.signingKeyCerts[%d].signingKeyCertFingerprintSha256: not the base64 "
+                         "of a SHA-256 (%s)" % (vendor, position, kind_of(digest)))
+            return
+        found.append({"sha256": _standard_base64(digest)})
+    record.put(path, found, vendor + ".signingKeyCerts[].signingKeyCertFingerprintSha256")
 
 
 def _last_boot(record, device, policy):

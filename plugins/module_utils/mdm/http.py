@@ -72,6 +72,7 @@ class Stats(object):
         self.requests = 0
         self.pages = 0
         self.retries = 0
+        self.skipped = {}  # why -> how many vendor records were not judged (not phones, not in use)
         self.started = time.monotonic()
         self._lock = threading.Lock()
 
@@ -79,6 +80,11 @@ class Stats(object):
         with self._lock:
             self.requests += requests
             self.retries += retries
+
+    def skip(self, why):
+        """A vendor record that is not judged (an Apple TV, a lost phone): counted by why, for the source's detail."""
+        with self._lock:
+            self.skipped[why] = self.skipped.get(why, 0) + 1
 
     def as_dict(self):
         return {"requests": self.requests, "pages": self.pages, "retries": self.retries,

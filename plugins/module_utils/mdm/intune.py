@@ -65,6 +65,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.intune_record
     SIGNAL_DISPLAY_NAMES,
     Profile,
     SignalInventory,
+    is_signal_publisher,
     normalize,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.paging import MAX_PAGES
@@ -216,7 +217,8 @@ def _signal_inventory(client, api_url):
     apps = []
     base = api_url + "/v1.0/deviceManagement/detectedApps"
     for app in _filtered(client, base, api_url, "displayName", SIGNAL_DISPLAY_NAMES,
-                         [("$select", "id,displayName,version,platform")], "DeviceManagementManagedDevices.Read.All"):
+                         [("$select", "id,displayName,version,platform,publisher")],
+                         "DeviceManagementManagedDevices.Read.All"):
         if not isinstance(app, dict):
             continue
         name = app.get("displayName")
@@ -225,6 +227,9 @@ def _signal_inventory(client, api_url):
         platform = app.get("platform")
         if isinstance(platform, str) and platform.lower() in APP_PLATFORMS_OTHER:
             continue  # Signal Desktop on Windows or macOS
+        publisher = app.get("publisher")
+        if isinstance(publisher, str) and publisher.strip() and not is_signal_publisher(publisher):
+            continue  # another app that happens to be called Signal
         app_id = app.get("id")
         if not isinstance(app_id, str) or not app_id:
             signal.problem = "vendor field detectedApps.id: a Signal entry (%r) has no usable id" % name
@@ -232,8 +237,12 @@ def _signal_inventory(client, api_url):
         apps.append(app)
     for app in apps:
         platform = app.get("platform") or "not given"
-        evidence = ("detectedApps '%s' (platform %s, version %s) -> managedDevices; matched by display name, which "
-                    "is brittle: Graph lists no bundle or package id" % (app["displayName"], platform, app.get("version")))
+        publisher = app.get("publisher") if isinstance(app.get("publisher"), str) and app.get("publisher") else None
+        evidence = ("detectedApps '%s' (platform %s, version %s, %s) -> managedDevices; matched by display name%s: "
+                    "Graph lists no bundle or package id" % (
+                        app["displayName"], platform, app.get("version"),
+                        "publisher %s" % publisher if publisher else "no publisher given",
+                        " and publisher, still brittle" if publisher else ", which is brittle"))
         url = "%s/v1.0/deviceManagement/detectedApps/%s/managedDevices" % (api_url, quote(app["id"], safe=""))
         for page in _pages(client, url + _query([("$select", "id")]), api_url,
                            "DeviceManagementManagedDevices.Read.All"):
@@ -279,7 +288,9 @@ def iter_records(client, options):
     for device in _filtered(client, base, api_url, "operatingSystem", DEVICE_OS_PASSES, extra,
                             "DeviceManagementManagedDevices.Read.All"):
         pulled = normalize(device, signal, profiles)
-        if not isinstance(pulled, NotAPhone):
+        if isinstance(pulled, NotAPhone):
+            client.stats.skip(pulled.why)
+        else:
             yield pulled
 
 

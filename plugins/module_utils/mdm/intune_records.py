@@ -77,6 +77,8 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm.constants imp
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.contract import NotAPhone, Pulled
 
 SIGNAL_DISPLAY_NAMES = ("Signal", "Signal - Private Messenger")
+# detectedApp.publisher of Signal's apps ("Signal Messenger, LLC"): an app of another publisher called Signal is not it.
+SIGNAL_PUBLISHER = "signal messenger"
 SIGNAL_IOS_BUNDLE = SIGNAL_IOS_BUNDLE_ID
 _VERSION = VERSION_RE
 _DATE_TIME = DATE_TIME_RE
@@ -121,6 +123,10 @@ _REASONS = {
 
 
 # --------------------------------------------------------------------------- Signal inventory
+
+def is_signal_publisher(publisher):
+    return SIGNAL_PUBLISHER in " ".join(publisher.lower().replace(",", " ").split())
+
 
 class SignalInventory(object):
     """Which devices Intune lists Signal on, with the versions listed."""
@@ -450,7 +456,7 @@ def normalize(device, signal, profiles):
                                      % (operating_system,))])
     platform = _platform(operating_system)
     if platform is None:
-        return NotAPhone(label, "operatingSystem %s" % operating_system)
+        return NotAPhone(label, "not a phone (operatingSystem %s)" % operating_system)
     record = RecordBuilder(device_id, platform, "managedDevices.id", "managedDevices.operatingSystem")
     _string(record, device, "deviceName", "name", 256)
     _string(record, device, "osVersion", "os_version", 64)

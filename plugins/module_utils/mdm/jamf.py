@@ -86,6 +86,7 @@ def iter_records(client, options):
             # when both records hold the same values, and names both either way (mdm/duplicate_ids.py).
             pulled = normalize(device, "mobile-devices/detail page %d item %d" % (page, index))
             if isinstance(pulled, NotAPhone):
+                client.stats.skip(pulled.why)
                 continue
             yield pulled
 

@@ -144,7 +144,7 @@ def normalize(device, where):
                                                    "iPhone or iPad" % describe(device_type))])
     kind = device_type.strip().lower()
     if kind in NOT_PHONE_TYPES:
-        return NotAPhone(label, "deviceType %s" % device_type)
+        return NotAPhone(label, "not a phone (deviceType %s)" % device_type)
     if kind not in PHONE_TYPES:
         return Pulled(label, None, [("deviceType", "%r is not a device type this source knows (expected iOS; tvOS, "
                                                    "watchOS and visionOS are skipped)" % device_type)])
@@ -254,6 +254,10 @@ def _signal(record, device, enrollment):
     evidence = "applications[identifier=%s]" % SIGNAL_BUNDLE_ID
     if found is not None:
         record.put("signal.visible", True, "applications")
+        status = found.get("managementStatus")
+        if isinstance(status, str) and status.strip():
+            # Managed: Jamf installed it (App Store / Volume Purchase assignment); Unmanaged: the user did.
+            evidence += " (managementStatus %s)" % status.strip()
         record.put("signal.installed", True, evidence)
         _signal_version(record, found)
         record.put("signal.install_source", "unknown", None)

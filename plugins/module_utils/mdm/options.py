@@ -70,6 +70,12 @@ OPTIONS = (
             ("android_management",), env="credential"),
     _option("service_account_file", "path", "Google service-account key file (JSON) for the Android Management API. "
             "It holds a secret.", ("android_management",), env="credential"),
+    _option("owners", "dict", "For the Android Management API, the person (UPN or e-mail address) each device user is, by "
+            "C(user.accountIdentifier) (an id the EMM made, never a person's address). Without an entry the phone's "
+            "owner is unknown, and its result says so.", ("android_management",)),
+    _option("owners_file", "path", "For the Android Management API, a JSON or YAML file holding such a mapping (an object of "
+            "account identifier to person), e.g. exported from the directory; O(owners) adds to it and wins.",
+            ("android_management",)),
     _option("tenant_code", "str", "Workspace ONE REST API key (sent as the C(aw-tenant-code) header).",
             ("workspace_one",), secret=True, env="credential"),
     _option("validate_certs", "bool", "Verify TLS certificates.", API_TYPES, default=True),

@@ -258,6 +258,8 @@ def _pull_api(spec, name, api, progress, environ):
     if detail is None:
         detail = "%d device(s) in %d page(s), %d request(s), %d retr%s" % (
             len(subjects), stats.pages, stats.requests, stats.retries, "y" if stats.retries == 1 else "ies")
+    if stats.skipped:
+        detail += "; not judged: %s" % ", ".join("%d %s" % (count, why) for why, count in sorted(stats.skipped.items()))
     if progress is not None:
         progress(name, stats.pages, len(subjects), time.monotonic() - stats.started)
     return subjects, errors, _status(name, source_type, status, len(subjects), len(errors), detail, stats.as_dict())

@@ -133,6 +133,7 @@ def iter_records(client, options):
                 # records hold the same values, and names both either way (mdm/duplicate_ids.py).
                 started = start(device, where)
                 if isinstance(started, NotAPhone):
+                    client.stats.skip(started.why)
                     continue
                 if isinstance(started, Pulled):  # cannot be used: no app list to ask for
                     built.append((started, None))

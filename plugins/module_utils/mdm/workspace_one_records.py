@@ -43,6 +43,9 @@ PHONE_PLATFORMS = {"apple": "ios", "android": "android"}
 NOT_PHONE_PLATFORMS = ("appleosx", "appletv", "winrt", "windowspc", "windowsphone", "windowsmobile", "windowsphone8",
                        "chromeos", "linux", "qnx", "blackberry", "blackberry10", "symbian", "athena", "webos",
                        "watchos", "visionos")
+# DeviceApps[].Status comes as a word ("Installed") or, from real tenants, as a number: Omnissa's own sample scripts
+# take 2 for installed. Any other number is reported as it is, with installed unknown.
+INSTALLED_STATUS_NUMBER = 2
 OWNERSHIP = {"c": "corporate", "s": "corporate", "e": "personal",
              "corporatededicated": "corporate", "corporateowned": "corporate", "corporateshared": "corporate",
              "employeeowned": "personal"}
@@ -118,7 +121,7 @@ def start(device, where):
                                                  % describe(platform_value))])
     key = platform_value.strip().lower()
     if key in NOT_PHONE_PLATFORMS:
-        return NotAPhone(label, "Platform %s" % platform_value)
+        return NotAPhone(label, "not a phone (Platform %s)" % platform_value)
     if key not in PHONE_PLATFORMS:
         return Pulled(label, None, [("Platform", "%r is not a platform this source knows (expected Apple or Android)"
                                                  % platform_value)])
@@ -228,15 +231,22 @@ def add_apps(record, outcome):
             found = app
     if found is not None:
         status = found.get("Status")
-        if status is None or (isinstance(status, str) and status.strip().lower() == "installed"):
+        if status is None or status == INSTALLED_STATUS_NUMBER or (isinstance(status, str) and
+                                                                  status.strip().lower() == "installed"):
             record.signal(True, True, "DeviceApps")
             record.raw_fields["signal.installed"] = evidence + (".Status" if status is not None else "")
             _signal_version(record, found, evidence)
             record.put("signal.install_source", "unknown", None)
             record.unknown_reasons["signal.install_source"] = REASONS["signal.install_source"]
+        elif is_int(status):
+            record.signal(True, None, "DeviceApps")
+            record.reason("signal.installed", "Workspace ONE lists Signal with the status %d, not %d (Installed)"
+                          % (status, INSTALLED_STATUS_NUMBER))
+            record.raw_fields["signal.installed"] = evidence + ".Status"
         elif not isinstance(status, str):
             record.signal(True, None, "DeviceApps")
-            record.bad("signal.installed", evidence + ".Status", "expected a string, got %s" % describe(status))
+            record.bad("signal.installed", evidence + ".Status", "expected a string or a number, got %s"
+                       % describe(status))
         else:
             record.signal(True, None, "DeviceApps")
             record.unknown_reasons["signal.installed"] = ("Workspace ONE lists Signal with the status %r, not Installed"

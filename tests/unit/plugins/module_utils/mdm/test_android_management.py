@@ -35,6 +35,9 @@ AIKO = E + "/devices/b7d05e3c1a9f2864"
 LENA = E + "/devices/e19a6b2d70c4f358"
 OMAR = E + "/devices/5a0c7f3e8b21d946"
 KIOSK = E + "/devices/0d9e4b6a3c58f172"
+# Signal's two published signing certificates (SHA-256, base64), as the API reports them.
+SIGNAL_CERT_2023 = "S+T2zVvoRAg+kAJ53IIq9lpUf+zCarp/8fUgOkVRjNg="
+SIGNAL_CERT_LEGACY = "KfNOXyfyEbQkvFv51nFiwOr7oto1rzXBZBb8RGJ2uiY="
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +154,13 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
 
     carla = records[CARLA]
     assert carla["os_version"] == "16" and carla["model"] == "Pixel 9" and carla["serial"] == "4B281FDAQ00921"
-    assert carla["owner"] == {"upn": "carla.nunes@example.org", "name": None, "email": None}
+    # user.accountIdentifier is an id the EMM made: kept as such, never taken for a person without a mapping
+    assert carla["owner"] == {"account_id": "carla.nunes@example.org", "upn": None, "name": None, "email": None}
+    assert "no owner mapping" in carla["unknown_reasons"]["owner.upn"]
     assert carla["ownership"] == "corporate" and carla["last_checkin"] == "2026-11-25T07:55:12.318Z"
-    assert carla["signal"] == {"visible": True, "installed": True, "version": "7.80.2", "install_source": "play_store"}
+    assert carla["signal"] == {"visible": True, "installed": True, "version": "7.80.2", "install_source": "play_store",
+                               "installer": "com.android.vending", "application_source": "INSTALLED_FROM_PLAY_STORE",
+                               "signing_certs": [{"sha256": SIGNAL_CERT_2023}]}
     assert carla["raw_fields"]["signal.install_source"] == "applicationReports[2].installerPackageName com.android.vending"
     assert carla["app_auto_update_policy"] == "always"
     assert "autoUpdateMode AUTO_UPDATE_HIGH_PRIORITY" in carla["raw_fields"]["app_auto_update_policy"]
@@ -194,7 +201,8 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
 
     omar = records[OMAR]  # company phone with a work profile that holds Signal: the policy covers it
     assert omar["screen_lock"]["passcode_compliant"] is True
-    assert omar["signal"] == {"visible": True, "installed": True, "version": "7.79.1", "install_source": "play_store"}
+    assert {k: omar["signal"][k] for k in ("visible", "installed", "version", "install_source")} == {
+        "visible": True, "installed": True, "version": "7.79.1", "install_source": "play_store"}
     assert omar["lockscreen_notifications"]["enforced_by"] == "keyguardDisabledFeatures NOTIFICATIONS"
     assert omar["screen_lock"]["max_inactivity_minutes"] == 10
     assert omar["app_auto_update_policy"] == "always"  # AUTO_UPDATE_DEFAULT defers to appAutoUpdatePolicy ALWAYS
@@ -206,14 +214,14 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     assert kiosk["os_version"] is None and "softwareInfoEnabled" in kiosk["unknown_reasons"]["os_version"]
     assert kiosk["screen_lock"]["passcode_present"] is None
     assert kiosk["screen_lock"]["max_inactivity_minutes"] == 0
-    assert kiosk["owner"]["upn"] == "lobby-kiosk-01"
+    assert kiosk["owner"]["account_id"] == "lobby-kiosk-01" and kiosk["owner"]["upn"] is None
     assert client.stats.pages == 1
 
 
 def test_pulled_through_the_mdm_driver(api, key_file):
     from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
     spec = {"name": "android", "type": am.TYPE, "api_url": api.url, "enterprise_id": ENTERPRISE,
-            "service_account_file": key_file}
+            "service_account_file": key_file, "owners": {"lena.schmidt@example.org": "lena.schmidt@example.org"}}
     subjects, errors, status = pull_source(spec, environ={})
     assert status["status"] == "complete" and errors == [] and len(subjects) == 6
     assert {s["state"] for s in subjects} == {"ok"} and {s["platform"] for s in subjects} == {"android"}
@@ -254,7 +262,7 @@ def test_fields_mask_asks_for_everything_read_and_drops_the_rest(api, key_file):
     body = apply_fields({"devices": api.devices, "extra": 1}, mask)
     assert set(body) == {"devices"}
     assert all("softwareInfo" not in d or set(d["softwareInfo"]) <= {"androidVersion"} for d in body["devices"])
-    assert all("state" not in d and "enrollmentTime" not in d for d in body["devices"])
+    assert all("enrollmentTime" not in d and "networkInfo" not in d for d in body["devices"])
 
 
 def test_page_size_defaults_to_and_is_capped_at_100(api, key_file):
@@ -629,7 +637,7 @@ def test_malformed_devices_are_named_and_kept(custom):
 
     types = records[E + "/devices/types"]
     assert set(types["errors"]) >= {"model", "serial", "os_version", "ownership", "screen_lock.passcode_present",
-                                    "last_checkin", "screen_lock.passcode_compliant", "last_boot", "owner.upn"}
+                                    "last_checkin", "screen_lock.passcode_compliant", "last_boot", "owner.account_id"}
     assert "vendor field hardwareInfo: expected an object, got a string" == types["errors"]["model"]
     assert "softwareInfo.androidVersion" in types["errors"]["os_version"]
     for path in ("model", "serial", "os_version", "ownership", "last_checkin", "last_boot"):
@@ -751,3 +759,105 @@ def test_example_files_are_the_shapes_the_api_returns():
         assert record["appliedPolicyName"] in policies
     text = json.dumps([devices, policies])
     assert "@example.org" in text and "PRIVATE KEY" not in text
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# What the client reports about Signal's origin: observations, never a verdict
+
+
+def test_signal_reports_its_signing_certificates_installer_and_source_as_observed(custom):
+    report = {"packageName": am.SIGNAL_PACKAGE, "versionName": "7.80.2", "state": "INSTALLED",
+              "installerPackageName": "com.google.android.packageinstaller",
+              "signingKeyCerts": [{"signingKeyCertFingerprintSha256": SIGNAL_CERT_2023},
+                                  {"signingKeyCertFingerprintSha256": "KfNOXyfyEbQkvFv51nFiwOr7oto1rzXBZBb8RGJ2uiY"}]}
+    label, record, errors = one(custom, device(applicationReports=[report]))
+    assert errors == []
+    signal = record["signal"]
+    assert signal["signing_certs"] == [{"sha256": SIGNAL_CERT_2023}, {"sha256": SIGNAL_CERT_LEGACY}]  # padded again
+    assert signal["installer"] == "com.google.android.packageinstaller"
+    # no applicationSource: the API leaves out its default value; that is not taken for a sideload
+    assert signal["application_source"] is None
+    assert "leaves out" in record["unknown_reasons"]["signal.application_source"]
+    assert record["raw_fields"]["signal.signing_certs"].endswith(".signingKeyCerts[].signingKeyCertFingerprintSha256")
+
+
+def test_the_fields_mask_asks_for_the_signing_certificates():
+    mask = parse_fields(am.DEVICE_FIELDS)
+    assert mask["devices"]["applicationReports"]["signingKeyCerts"] == {"signingKeyCertFingerprintSha256": None}
+    assert "state" in mask["devices"]
+
+
+def test_url_safe_base64_certificates_are_read_in_the_standard_alphabet(custom):
+    report = {"packageName": am.SIGNAL_PACKAGE, "versionName": "7.80.2", "state": "INSTALLED",
+              "signingKeyCerts": [{"signingKeyCertFingerprintSha256": "S-T2zVvoRAg-kAJ53IIq9lpUf-zCarp_8fUgOkVRjNg="}]}
+    _label, record, _errors = one(custom, device(applicationReports=[report]))
+    assert record["signal"]["signing_certs"] == [{"sha256": SIGNAL_CERT_2023}]
+
+
+@pytest.mark.parametrize("certs, words", [
+    (None, "no signing certificate"),
+    ([], "no signing certificate"),
+])
+def test_no_certificate_reported_is_unknown_with_the_reason(custom, certs, words):
+    report = {"packageName": am.SIGNAL_PACKAGE, "versionName": "7.80.2", "state": "INSTALLED"}
+    if certs is not None:
+        report["signingKeyCerts"] = certs
+    _label, record, _errors = one(custom, device(applicationReports=[report]))
+    assert record["signal"]["signing_certs"] is None and words in record["unknown_reasons"]["signal.signing_certs"]
+
+
+@pytest.mark.parametrize("certs", ["abc", [{"signingKeyCertFingerprintSha256": "not base64!"}], [5]])
+def test_a_malformed_certificate_is_an_error_naming_the_field(custom, certs):
+    report = {"packageName": am.SIGNAL_PACKAGE, "versionName": "7.80.2", "state": "INSTALLED", "signingKeyCerts": certs}
+    _label, record, errors = one(custom, device(applicationReports=[report]))
+    assert "signingKeyCerts" in record["errors"]["signal.signing_certs"]
+    assert "signal.signing_certs" in dict(errors)
+    assert record["signal"].get("signing_certs") is None
+
+
+@pytest.mark.parametrize("state", ["LOST", "DISABLED", "PROVISIONING", "DELETED", "PREPARING_FOR_MIGRATION",
+                                   "DEACTIVATED_BY_DEVICE_FINANCE"])
+def test_a_device_not_in_use_is_not_judged_and_is_counted_with_its_state(custom, state):
+    fake, key = custom([device("in-use", state="ACTIVE"), device("out", state=state), device("no-state")])
+    client, results = pull(fake, key)
+    assert [r["id"] for _l, r, _e in results] == [E + "/devices/in-use", E + "/devices/no-state"]
+    [(why, count)] = client.stats.skipped.items()
+    assert count == 1 and "state %s" % state in why and why.startswith("not in use")
+
+
+def test_a_device_not_in_use_is_named_in_the_sources_detail(custom):
+    from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
+    fake, key = custom([device("a"), device("b", state="LOST"), device("c", state="LOST")])
+    spec = {"name": "android", "type": am.TYPE, "api_url": fake.url, "enterprise_id": ENTERPRISE,
+            "service_account_file": key}
+    subjects, _errors, status = pull_source(spec, environ={})
+    assert len(subjects) == 1 and status["status"] == "complete"
+    assert "not judged: 2 not in use (state LOST" in status["detail"]
+
+
+def test_owners_come_from_the_organisations_mapping_only(custom, tmp_path):
+    mapping = tmp_path / "owners.yml"
+    mapping.write_text("ana@example.org: ana.lopez@example.org\nemm-user-7: bob@example.org\n")
+    fake, key = custom([device("a"), device("b", user={"accountIdentifier": "emm-user-7"}),
+                        device("c", user={"accountIdentifier": "emm-user-8"})])
+    _client, results = pull(fake, key, owners_file=str(mapping), owners={"emm-user-7": "robert@example.org"})
+    records = by_id(results)
+    assert records[E + "/devices/a"]["owner"]["upn"] == "ana.lopez@example.org"
+    assert records[E + "/devices/b"]["owner"]["upn"] == "robert@example.org"  # the inline mapping wins
+    c = records[E + "/devices/c"]
+    assert c["owner"]["upn"] is None and c["owner"]["account_id"] == "emm-user-8"
+    assert "emm-user-8 is not in the source's owner mapping" in c["unknown_reasons"]["owner.upn"]
+    assert "owner mapping" in records[E + "/devices/a"]["raw_fields"]["owner.upn"]
+
+
+@pytest.mark.parametrize("content, words", [("- a\n- b\n", "expected an object"), ("a: [1]\n", "must name a person"),
+                                            ("a: [\n", "cannot be read")])
+def test_a_bad_owner_mapping_fails_the_source_naming_the_option(custom, tmp_path, content, words):
+    mapping = tmp_path / "owners.yml"
+    mapping.write_text(content)
+    fake, key = custom([device("a")])
+    options = make_options(fake, key, owners_file=str(mapping))
+    client = am.connect(options, fast_policy(), Stats())
+    with pytest.raises(MdmHttpError) as caught:
+        list(am.iter_records(client, options))
+    assert "owners_file" in str(caught.value) and words in str(caught.value)

@@ -622,3 +622,22 @@ def test_secrets_and_tokens_never_appear_in_errors_or_records():
         with pytest.raises(MdmHttpError) as caught:
             pull(fake, client_secret=secret)
     assert secret not in str(caught.value) and "AADSTS7000215" in str(caught.value)
+
+
+def test_the_publisher_tells_signal_from_another_app_of_the_same_name():
+    devices = [phone(1), phone(2), phone(3)]
+    apps = [dict(app("real", "7.85"), publisher="Signal Messenger, LLC"),
+            dict(app("other", "2.0"), publisher="Traffic Lights Ltd"),
+            app("unsaid", "7.84")]
+    with fake_with(devices, apps, {"real": ["dev-001"], "other": ["dev-002"], "unsaid": ["dev-003"]},
+                   ignore_filter=False) as fake:
+        records = by_id(pull(fake)[0])
+        followed = [r.path.split("/")[4] for r in fake.graph_requests() if r.path.endswith("/managedDevices")
+                    and r.path.startswith(APPS + "/")]
+        selected = [r.query["$select"] for r in fake.graph_requests(APPS)]
+    assert sorted(followed) == ["real", "unsaid"]  # the other publisher's "Signal" is not Signal
+    assert all("publisher" in s.split(",") for s in selected)
+    assert "publisher Signal Messenger, LLC" in records["dev-001"]["raw_fields"]["signal.installed"]
+    assert "display name and publisher" in records["dev-001"]["raw_fields"]["signal.installed"]
+    assert records["dev-002"]["signal"]["installed"] is False  # corporate, and no Signal of Signal's listed
+    assert "brittle" in records["dev-003"]["raw_fields"]["signal.installed"]  # no publisher: the name alone

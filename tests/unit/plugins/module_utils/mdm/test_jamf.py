@@ -533,3 +533,13 @@ def test_plain_http_is_refused_for_a_remote_server():
     with pytest.raises(MdmHttpError) as info:
         list(jamf.iter_records(client, opts))
     assert "only https://" in str(info.value)
+
+
+def test_signals_management_status_is_named_in_the_evidence():
+    managed = make_device(1)
+    managed["applications"][0]["managementStatus"] = "Managed"
+    with oauth_fake([managed, make_device(2)]).serve() as server:
+        dummy, items = pull(server)
+    records = by_id(items)
+    assert records["1"][1]["raw_fields"]["signal.installed"].endswith("(managementStatus Managed)")
+    assert records["2"][1]["raw_fields"]["signal.installed"].endswith("(managementStatus Unmanaged)")

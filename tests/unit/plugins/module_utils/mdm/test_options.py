@@ -83,3 +83,12 @@ def test_environment_names_follow_the_source_type():
                                                        "HARDENING_SIGNAL_JAMF_CLIENT_ID": "new"}) == (
         "new", "HARDENING_SIGNAL_JAMF_CLIENT_ID")
     assert spec.from_environment("jamf", "client_id", {"HARDENING_SIGNAL_JAMF_CLIENT_ID": ""}) == (None, None)
+
+
+def test_the_doc_fragment_is_what_the_generator_writes():
+    import subprocess
+    import sys
+    written = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "mdm_options.py")], capture_output=True,
+                             text=True, check=True).stdout
+    with open(os.path.join(ROOT, "plugins", "doc_fragments", "mdm_source.py"), encoding="utf-8") as handle:
+        assert handle.read() == written, "run: python scripts/mdm_options.py --write"

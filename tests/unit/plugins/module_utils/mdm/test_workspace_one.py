@@ -419,7 +419,7 @@ def test_a_truncated_body_is_retried_and_fails_when_it_stays_truncated():
 # --- what the app list says, and what it cannot say ----------------------------------------------------------------
 
 def test_app_list_outcomes_are_told_apart():
-    devices = [make_device(n) for n in range(1, 9)]
+    devices = [make_device(n) for n in range(1, 11)]
     signal = {"ApplicationName": "Signal", "ApplicationIdentifier": "org.whispersystems.signal", "Version": "7.85"}
     hub = {"ApplicationName": "Hub", "ApplicationIdentifier": "com.air-watch.agent", "Version": "24.10",
            "Status": "Installed", "IsManaged": True}
@@ -427,11 +427,13 @@ def test_app_list_outcomes_are_told_apart():
         1: None,                                                          # 204: no app list at all
         2: [hub],                                                         # managed apps only
         3: [hub, dict(signal, Status="Removed", IsManaged=False)],        # listed, but not installed
-        4: [hub, dict(signal, Status=3)],                                 # a status of the wrong type
+        4: [hub, dict(signal, Status=3)],                                 # a status number other than installed
         5: [hub, "junk", {"ApplicationName": "no id"}],                   # entries without an identifier
         6: [hub, dict(signal, Status="Installed", Version=None)],         # no version
         7: [],                                                            # an empty list
         8: [hub, dict(signal)],                                           # no Status field: the list is of installed apps
+        9: [hub, dict(signal, Status=2)],                                 # Installed, as real tenants send it
+        10: [hub, dict(signal, Status=True)],                             # a status of the wrong type
     }
     with oauth_fake(devices, apps).serve() as server:
         client, items = pull(server)
@@ -443,7 +445,11 @@ def test_app_list_outcomes_are_told_apart():
     removed = records["3"][1]
     assert removed["signal"] == {"visible": True, "installed": None}
     assert "'Removed'" in removed["unknown_reasons"]["signal.installed"]
-    assert dict(records["4"][2])["signal.installed"].endswith("expected a string, got int 3")
+    assert records["4"][1]["signal"]["installed"] is None and records["4"][2] == []
+    assert "status 3, not 2 (Installed)" in records["4"][1]["unknown_reasons"]["signal.installed"]
+    assert records["9"][1]["signal"]["installed"] is True and records["9"][1]["signal"]["version"] == "7.85"
+    assert records["9"][1]["signal"] == records["8"][1]["signal"]  # the number and the word say the same
+    assert dict(records["10"][2])["signal.installed"].endswith("expected a string or a number, got bool True")
     assert records["5"][1]["signal"]["installed"] is None
     assert "2 entries without a string ApplicationIdentifier" in dict(records["5"][2])["signal.installed"]
     assert records["6"][1]["signal"]["version"] is None and "signal.version" in records["6"][1]["unknown_reasons"]
