@@ -256,7 +256,7 @@ def generate(directory):
         {"id": "WVR-2026-014", "control": "sh-3.10-ios-daily-reboot", "scope": {"platforms": ["ios"]},
          "owner": "ciso@example.org", "justification": "No MDM can report an iPhone's last boot.", "ticket": "SEC-1432",
          "expires": (today + datetime.timedelta(days=120)).date().isoformat()},
-        {"id": "WVR-2026-021", "control": "sh-3.1-android-play-store", "scope": {"sources": ["corp-intune"]},
+        {"id": "WVR-2026-021", "control": "sh-3.1-android-signature", "scope": {"sources": ["corp-intune"]},
          "owner": "ciso@example.org", "justification": "Intune cannot report an app's installer.", "ticket": "SEC-1501",
          "expires": (today - datetime.timedelta(days=10)).date().isoformat()},
     ]

@@ -4,7 +4,8 @@
 """Benchmark the phone pull end to end: 50,000 phones from four MDM APIs through the playbook (``make bench``).
 
 A child process generates (untimed) a deterministic fleet of 50,000 phones
-and serves it on 127.0.0.1 with the vendor fakes of tests/fakes/:
+(tests/fakes/fleets.py) and serves it on 127.0.0.1 with the vendor fakes of
+tests/fakes/:
 
   Microsoft Intune (Graph)     15,000 phones  iOS, iPadOS, Android   1,000 a page
   Jamf Pro                     15,000 phones  iOS (+150 Apple TVs)   500 a page
@@ -15,7 +16,8 @@ and serves it on 127.0.0.1 with the vendor fakes of tests/fakes/:
 with compliant, failing, incomplete, stale, malformed and unusable records
 in each. Then, each in a fresh process (the servers stay in their own):
 
-  floor     a plain urllib loop over the same URLs as the clients (same page
+  floor     a plain urllib loop over the same URLs as the clients
+            (tests/fakes/floor_clients.py: same page
             sizes, same auth headers; Workspace ONE's app lists on as many
             threads as the client's APP_WORKERS), JSON-parsing each page and
             dropping it, one source after the other; tokens are fetched
@@ -41,14 +43,11 @@ wall and under 1 GiB peak.
 from __future__ import annotations
 
 import argparse
-import base64
 import collections
-import datetime
 import gc
 import hashlib
 import json
 import os
-import random
 import resource
 import select
 import shutil
@@ -59,22 +58,26 @@ import sys
 import threading
 import time
 
-from bench_common import COLLECTIONS, ROOT, collection_on_path, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+from bench_common import COLLECTIONS, ROOT, collection_on_path, maxrss_mib, print_table, ratio, run_child_phase, work_folder
+
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)  # the fakes, fleets and floor clients live in tests/fakes
+from tests.fakes.fleets import (  # noqa: E402 (after the path is set)
+    CREDENTIALS,
+    ENTERPRISE,
+    INTUNE_PAGE,
+    NEWEST,
+    NOT_PHONES,
+    PHONES,
+    SPLIT,
+    TENANT_ID,
+    build_fleet,
+)
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
 
-SEED = 20261127
-# Phones per source (what the summary must show), and records in the same tenants that are not phones.
-SPLIT = collections.OrderedDict([("intune", 15000), ("jamf", 15000), ("android_management", 15000),
-                                 ("workspace_one", 5000)])
-NOT_PHONES = {"jamf": 150, "workspace_one": 100}
-PHONES = sum(SPLIT.values())
-# Page sizes the fakes serve: Graph's managedDevices page (the client sends no $top unless page_size is set), Jamf
-# and Workspace ONE as the clients ask (500), the Android Management API's maximum (100).
-INTUNE_PAGE = 1000
 TARGET_SECONDS = 20.0
 TARGET_MIB = 1024.0
-NEWEST = {"desktop": "7.80.0", "ios": "7.85", "android": "7.80.2"}
 
 SERVE_READY_SECONDS = 300.0     # generating the fleet and an RSA key
 SERVE_MAX_SECONDS = 3600.0      # the servers stop on their own after this, whatever happens to the bench
@@ -82,342 +85,6 @@ FLOOR_TIMEOUT = 600.0
 PLAYBOOK_TIMEOUT = 900.0
 CHECK_TIMEOUT = 300.0
 COMMAND_TIMEOUT = 60.0
-
-TENANT_ID = "11111111-2222-4333-8444-555555555555"
-ENTERPRISE = "LC03w1x2y3"
-CREDENTIALS = {
-    "intune": {"client_id": "bench-graph-app", "client_secret": "bench~graph.Secret_1"},
-    "jamf": {"client_id": "bench-jamf-client", "client_secret": "bench-jamf-Secret-2"},
-    "workspace_one": {"client_id": "bench-ws1-client", "client_secret": "bench-ws1-Secret-3", "tenant_code": "BenchTenantCode4"},
-}
-
-
-# ---- synthetic fleet (in the server process, not timed) ------------------------------------------------------------
-
-def _ago(anchor, hours, fmt):
-    return (anchor - datetime.timedelta(hours=hours)).strftime(fmt)
-
-
-def _owner(index):
-    return "person%05d@example.org" % index
-
-
-def _app_pool(prefix, count, rng):
-    """Other apps a phone carries: (identifier, name, version), shared by every device (sizes, not names, matter)."""
-    known = [("com.microsoft.Office.Outlook", "Microsoft Outlook"), ("com.microsoft.skype.teams", "Microsoft Teams"),
-             ("com.google.chrome", "Chrome"), ("com.duolingo", "Duolingo"), ("com.spotify.music", "Spotify"),
-             ("com.whatsapp", "WhatsApp"), ("com.linkedin", "LinkedIn"), ("com.google.maps", "Google Maps")]
-    pool = ["%s%s" % (prefix, ident) if not ident.startswith("com.") else ident for ident, dummy in known]
-    names = [name for dummy, name in known]
-    while len(pool) < count:
-        pool.append("%s.vendor%03d.app%d" % (prefix.rstrip("."), len(pool), rng.randrange(10)))
-        names.append("App %03d" % len(names))
-    return [(ident, name, "%d.%d.%d" % (rng.randint(1, 30), rng.randint(0, 99), rng.randint(0, 9)))
-            for ident, name in zip(pool, names)]
-
-
-def gen_intune(rng, anchor, owners):
-    """(devices, detected apps, {app id: [device ids]}, configurations, assignments) for IntuneFake."""
-    from tests.fakes.intune_api import load_export
-    dummy, dummy, dummy, configurations, assignments = load_export(
-        os.path.join(ROOT, "examples", "mdm", "intune", "graph-responses.json"))
-    apps = []
-
-    def app(name, version, platform):
-        entry = {"id": "a0d1c2b3-0000-4000-8000-%012d" % (len(apps) + 1), "displayName": name, "version": version,
-                 "platform": platform, "sizeInByte": 104857600, "deviceCount": 0}
-        apps.append(entry)
-        return entry["id"]
-    ios = {"7.85": app("Signal", "7.85", "ios"), "7.84": app("Signal", "7.84", "ios"),
-           "7.61": app("Signal", "7.61", "ios"), "renamed": app("Signal - Private Messenger", "7.85", "ios")}
-    android = {"7.80.2": app("Signal", "7.80.2", "androidDedicatedAndFullyManaged"),
-               "7.79.1": app("Signal", "7.79.1", "androidWorkProfile"),
-               "7.52.0": app("Signal", "7.52.0", "androidDedicatedAndFullyManaged")}
-    app("Signal", "7.79.0", "windows")  # Signal Desktop: skipped by the client
-    for name in ("Microsoft Teams", "Microsoft Outlook", "Company Portal", "Signal Desktop Helper"):
-        app(name, "1.0", "ios")
-    app_devices = {a["id"]: [] for a in apps}
-    devices = []
-    for index in range(SPLIT["intune"]):
-        device_id = "3f6d2a41-8c1e-4b7a-%04x-%012x" % (index // 65536, index)
-        system = pick(rng, {"iOS": 50, "iPadOS": 5, "Android": 45})
-        owner_type = pick(rng, {"company": 80, "personal": 17, "unknown": 3})
-        person = rng.randrange(owners)
-        device = {
-            "id": device_id, "deviceName": "Phone I%05d" % index, "operatingSystem": system,
-            "osVersion": rng.choice(("18.6.2", "18.5", "17.7.1")) if system != "Android" else rng.choice(("16", "15", "14")),
-            "model": rng.choice(("iPhone 15", "iPhone 16", "iPad Air (5th generation)")) if system != "Android"
-            else rng.choice(("Pixel 9", "SM-S921B", "moto g54")),
-            "serialNumber": "I%011d" % rng.randrange(10 ** 11), "userPrincipalName": _owner(person),
-            "userDisplayName": "Person %05d" % person, "emailAddress": _owner(person),
-            "managedDeviceOwnerType": owner_type, "isSupervised": system != "Android" and rng.random() < 0.92,
-            "lastSyncDateTime": _ago(anchor, rng.uniform(0, 48), "%Y-%m-%dT%H:%M:%SZ"),
-            # fields Graph has but the client does not $select (the fake leaves them out, as Graph does)
-            "complianceState": rng.choice(("compliant", "noncompliant")), "isEncrypted": True,
-            "enrolledDateTime": _ago(anchor, rng.uniform(500, 9000), "%Y-%m-%dT%H:%M:%SZ"),
-            "managementAgent": "mdm", "deviceEnrollmentType": "appleBulkWithUser", "azureADRegistered": True,
-        }
-        kind = pick(rng, {"current": 85, "stale": 4, "never_synced": 1, "no_user": 2, "malformed": 0.3, "fatal": 0.1})
-        if kind == "stale":
-            device["lastSyncDateTime"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), "%Y-%m-%dT%H:%M:%SZ")
-        elif kind == "never_synced":
-            device["lastSyncDateTime"] = "0001-01-01T00:00:00Z"
-        elif kind == "no_user":  # shared or kiosk device
-            device.update(userPrincipalName="", userDisplayName="", emailAddress="")
-        elif kind == "malformed":
-            what = rng.randrange(3)
-            if what == 0:
-                device["lastSyncDateTime"] = "yesterday"
-            elif what == 1:
-                device["osVersion"] = 18
-            else:
-                device["managedDeviceOwnerType"] = "corporate"
-        elif kind == "fatal":  # no usable id: an invalid subject
-            device["id"] = None
-        devices.append(device)
-        if device["id"] is None:
-            continue
-        listed = rng.random() < (0.85 if owner_type == "company" else 0.15)
-        if listed:
-            if system == "Android":
-                version = pick(rng, {"7.80.2": 70, "7.79.1": 20, "7.52.0": 10})
-                app_devices[android[version]].append(device_id)
-            else:
-                version = pick(rng, {"7.85": 62, "renamed": 8, "7.84": 18, "7.61": 12})
-                app_devices[ios[version]].append(device_id)
-                if rng.random() < 0.01:  # a stale inventory lists two versions
-                    app_devices[ios["7.61" if version != "7.61" else "7.84"]].append(device_id)
-    # Microsoft Teams and the others are on most devices (only Signal's are asked for).
-    for entry in apps[len(ios) + len(android) + 1:]:
-        app_devices[entry["id"]] = [d["id"] for d in devices[:2000] if d["id"]]
-    return devices, apps, app_devices, configurations, assignments
-
-
-def gen_jamf(rng, anchor, owners):
-    from tests.fakes.jamf_api import make_device
-    pool = _app_pool("com.", 60, rng)
-
-    def app_entry(ident, name, version, managed):
-        return {"identifier": ident, "name": name, "version": version, "shortVersion": version,
-                "managementStatus": "Managed" if managed else "Unmanaged", "validationStatus": True,
-                "bundleSize": "104857600", "dynamicSize": "52428800"}
-    shared = [app_entry(i, n, v, False) for i, n, v in pool]
-    shared_managed = [app_entry(i, n, v, True) for i, n, v in pool[:12]]
-    signal_apps = {short: {"identifier": "org.whispersystems.signal", "name": "Signal", "version": long_,
-                           "shortVersion": short, "managementStatus": "Unmanaged", "validationStatus": True,
-                           "bundleSize": "104857600", "dynamicSize": "52428800"}
-                   for short, long_ in (("7.85", "7.85.0.11"), ("7.84", "7.84.0.3"), ("7.70", "7.70.1.2"),
-                                        ("7.52", "7.52.0.1"))}
-    total = SPLIT["jamf"] + NOT_PHONES["jamf"]
-    numbers = list(range(1001, 1001 + total))
-    rng.shuffle(numbers)
-    devices = []
-    for position, number in enumerate(numbers):
-        if position < NOT_PHONES["jamf"]:
-            device = make_device(number, displayName="Meeting room TV %d" % number, osVersion="18.6")
-            device["deviceType"] = "tvOS"
-            device["applications"] = []
-            devices.append(device)
-            continue
-        person = rng.randrange(owners)
-        enrollment = pick(rng, {"Institutional": 78, "UserEnrollment": 9, "AccountDrivenUserEnrollment": 5,
-                                "AccountDrivenDeviceEnrollment": 8})
-        device = make_device(number, displayName="iPhone J%05d" % number,
-                             osVersion=rng.choice(("18.6.2", "18.5", "17.7.1")), deviceOwnershipType=enrollment,
-                             supervised=enrollment == "Institutional",
-                             lastInventoryUpdateDate=_ago(anchor, rng.uniform(0, 48), "%Y-%m-%dT%H:%M:%S.000Z"),
-                             udid="00008120-%016X" % number, timeZone="Europe/Brussels", siteId="-1")
-        device["hardware"].update(serialNumber="J%011d" % rng.randrange(10 ** 11),
-                                  model=rng.choice(("iPhone 15", "iPhone 16", "iPhone SE (3rd generation)")),
-                                  modelIdentifier="iPhone15,4", capacityMb=122070, batteryLevel=rng.randint(5, 100))
-        device["userAndLocation"] = {"username": _owner(person) if rng.random() < 0.9 else "person%05d" % person,
-                                     "realName": "Person %05d" % person, "emailAddress": _owner(person),
-                                     "position": "", "department": "Operations", "building": "HQ"}
-        passcode = pick(rng, {"ok": 88, "not_compliant": 5, "absent": 4, "no_section": 3})
-        if passcode == "not_compliant":
-            device["security"].update(passcodeCompliant=False, passcodeCompliantWithProfile=False)
-        elif passcode == "absent":
-            device["security"].update(passcodePresent=False, passcodeCompliant=False, passcodeCompliantWithProfile=False)
-        elif passcode == "no_section":
-            del device["security"]
-        if enrollment in ("UserEnrollment", "AccountDrivenUserEnrollment"):  # managed apps only
-            apps = shared_managed[:rng.randint(2, 8)]
-            signal_version = "7.85" if rng.random() < 0.1 else None
-        else:
-            apps = rng.sample(shared, rng.randint(10, 40))
-            signal_version = pick(rng, {"7.85": 60, "7.84": 14, "7.70": 8, "7.52": 3, None: 15})
-        if signal_version is not None:
-            apps = apps + [signal_apps[signal_version]]
-        device["applications"] = apps
-        kind = pick(rng, {"current": 95, "stale": 4, "no_inventory_date": 1, "malformed": 0.3, "fatal": 0.1})
-        if kind == "stale":
-            device["general"]["lastInventoryUpdateDate"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90),
-                                                                "%Y-%m-%dT%H:%M:%S.000Z")
-        elif kind == "no_inventory_date":
-            del device["general"]["lastInventoryUpdateDate"]
-        elif kind == "malformed":
-            if rng.random() < 0.5 and "security" in device:
-                device["security"]["passcodePresent"] = "yes"
-            else:
-                device["general"]["supervised"] = "true"
-        elif kind == "fatal":  # cannot tell what kind of device it is: an invalid subject
-            device["deviceType"] = None
-        devices.append(device)
-    return devices
-
-
-def gen_android_management(rng, anchor, owners):
-    from tests.fakes.android_management_api import load_example
-    dummy, policies = load_example()
-    strict, lax, work, kiosk = ("enterprises/%s/policies/%s" % (ENTERPRISE, p)
-                                for p in ("fully-managed-strict", "fully-managed-lax", "work-profile", "lobby-kiosk"))
-    pool = _app_pool("com.", 80, rng)
-    stamp = "%Y-%m-%dT%H:%M:%S.123Z"
-
-    def report(ident, name, version, source, installer):
-        entry = {"packageName": ident, "displayName": name, "versionName": version, "versionCode": 100000 + len(ident),
-                 "state": "INSTALLED", "applicationSource": source, "events": [], "signingKeyCertFingerprints": []}
-        if installer:
-            entry["installerPackageName"] = installer
-        return entry
-    system_apps = [report(i, n, v, "SYSTEM_APP_FACTORY_VERSION", None) for i, n, v in pool[:20]]
-    store_apps = [report(i, n, v, "INSTALLED_FROM_PLAY_STORE", "com.android.vending") for i, n, v in pool[20:]]
-    signal = {}
-    for version in ("7.80.2", "7.79.1", "7.70.0", "7.52.0"):
-        signal[version, "play"] = report("org.thoughtcrime.securesms", "Signal", version, "INSTALLED_FROM_PLAY_STORE",
-                                         "com.android.vending")
-        signal[version, "sideload"] = report("org.thoughtcrime.securesms", "Signal", version,
-                                             "APPLICATION_SOURCE_UNSPECIFIED", "com.google.android.packageinstaller")
-        signal[version, "unknown"] = report("org.thoughtcrime.securesms", "Signal", version, None, None)
-        del signal[version, "unknown"]["applicationSource"]
-    devices = []
-    for index in range(SPLIT["android_management"]):
-        person = rng.randrange(owners)
-        mode = pick(rng, {"fully_managed": 65, "work_profile": 30, "cope": 5})
-        company = mode != "work_profile"
-        if mode == "fully_managed":
-            policy = pick(rng, {strict: 55, lax: 40, kiosk: 5})
-        else:
-            policy = work
-        device = {
-            "name": "enterprises/%s/devices/%016x" % (ENTERPRISE, rng.getrandbits(64)),
-            "managementMode": "DEVICE_OWNER" if mode == "fully_managed" else "PROFILE_OWNER",
-            "ownership": "COMPANY_OWNED" if company else "PERSONALLY_OWNED",
-            "state": "ACTIVE", "appliedState": "ACTIVE", "policyCompliant": True,
-            "enrollmentTime": _ago(anchor, rng.uniform(500, 9000), "%Y-%m-%dT%H:%M:%SZ"),
-            "lastStatusReportTime": _ago(anchor, rng.uniform(0, 30), stamp),
-            "lastPolicySyncTime": _ago(anchor, rng.uniform(0, 30), stamp),
-            "appliedPolicyName": policy, "appliedPolicyVersion": policies[policy]["version"],
-            "policyName": policy, "userName": "enterprises/%s/users/%d" % (ENTERPRISE, 11620384700000 + person),
-            "apiLevel": rng.choice((34, 35, 36)),
-            "hardwareInfo": {"brand": "google", "manufacturer": "Google", "hardware": "tokay",
-                             "model": rng.choice(("Pixel 9", "Pixel 8a", "SM-S921B", "moto g54")),
-                             "serialNumber": "A%013d" % rng.randrange(10 ** 13)},
-            "softwareInfo": {"androidVersion": rng.choice(("16", "15", "14")), "androidBuildNumber": "BP2A.250805.005",
-                             "securityPatchLevel": "2026-11-01", "androidDevicePolicyVersionName": "2.311.0"},
-            "deviceSettings": {"isDeviceSecure": True, "unknownSourcesEnabled": False, "developmentSettingsEnabled": False,
-                               "adbEnabled": False, "isEncrypted": True, "encryptionStatus": "ACTIVE_PER_USER",
-                               "verifyAppsEnabled": True},
-            "user": {"accountIdentifier": _owner(person)},
-            "memoryInfo": {"totalRam": "8000000000", "totalInternalStorage": "128000000000"},
-            "networkInfo": {"imei": "35%013d" % rng.randrange(10 ** 13), "networkOperatorName": "Operator"},
-        }
-        if policy != kiosk:
-            device["appliedPasswordPolicies"] = policies[policy].get("passwordPolicies", [])
-        if rng.random() < 0.1:
-            device["appliedPolicyVersion"] = str(int(policies[policy]["version"]) - 1)  # not synced the newest yet
-        if company:
-            apps = system_apps + rng.sample(store_apps, rng.randint(5, 25))
-        else:
-            apps = rng.sample(store_apps, rng.randint(3, 10))  # the work profile's apps only
-        signal_there = rng.random() < (0.85 if company else 0.4)
-        if signal_there:
-            version = pick(rng, {"7.80.2": 66, "7.79.1": 20, "7.70.0": 9, "7.52.0": 5})
-            source = pick(rng, {"play": 95, "sideload": 3, "unknown": 2})
-            apps = apps + [signal[version, source]]
-        device["applicationReports"] = apps
-        if company:
-            boot = rng.uniform(0, 20) if rng.random() < 0.65 else rng.uniform(30, 400)
-            events = [{"eventType": "BATTERY_LEVEL_COLLECTED", "createTime": _ago(anchor, h, stamp),
-                       "batteryLevel": rng.randint(5, 100)} for h in sorted(rng.sample(range(1, 200), rng.randint(0, 5)))]
-            events.append({"eventType": "BOOT_COMPLETED", "createTime": _ago(anchor, boot, stamp)})
-            device["powerManagementEvents"] = events
-        secure = pick(rng, {"secure": 91, "insecure": 4, "not_reported": 3, "user_action": 2})
-        if secure == "insecure":
-            device["deviceSettings"]["isDeviceSecure"] = False
-            device["policyCompliant"] = False
-            device["nonComplianceDetails"] = [{"settingName": "passwordPolicies", "nonComplianceReason": "USER_ACTION",
-                                               "specificNonComplianceReason": "PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT"}]
-        elif secure == "not_reported":
-            del device["deviceSettings"]
-        elif secure == "user_action":
-            device["policyCompliant"] = False
-            device["nonComplianceDetails"] = [{"settingName": "passwordPolicies", "nonComplianceReason": "PENDING"}]
-        kind = pick(rng, {"current": 95, "stale": 4.6, "malformed": 0.3, "fatal": 0.1})
-        if kind == "stale":
-            device["lastStatusReportTime"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), stamp)
-        elif kind == "malformed":
-            if rng.random() < 0.5:
-                device["lastStatusReportTime"] = "yesterday"
-            else:
-                device["softwareInfo"]["androidVersion"] = 16
-        elif kind == "fatal":  # no device name: an invalid subject
-            del device["name"]
-        devices.append(device)
-    devices.sort(key=lambda d: d.get("name", "~"))
-    return devices, policies
-
-
-def gen_workspace_one(rng, anchor, owners):
-    from tests.fakes.workspace_one_api import make_apps, make_device
-    pools = {"Apple": _app_pool("com.", 50, rng), "Android": _app_pool("com.", 50, rng)}
-    extra = {platform: [{"ApplicationName": n, "ApplicationIdentifier": i, "Version": v, "BuildVersion": v,
-                         "Status": "Installed", "Size": "52428800", "Type": "Public", "IsManaged": False}
-                        for i, n, v in pool] for platform, pool in pools.items()}
-    total = SPLIT["workspace_one"] + NOT_PHONES["workspace_one"]
-    ids = list(range(20001, 20001 + total))
-    rng.shuffle(ids)
-    devices, apps = [], {}
-    stamp = "%Y-%m-%dT%H:%M:%S.117"
-    for position, number in enumerate(ids):
-        person = rng.randrange(owners)
-        if position < NOT_PHONES["workspace_one"]:
-            devices.append(make_device(number, platform=rng.choice(("WinRT", "AppleOsX")), Model="Laptop",
-                                       OperatingSystem="10.0.26100", LastSeen=_ago(anchor, 2, stamp)))
-            continue
-        platform = "Apple" if rng.random() < 0.55 else "Android"
-        ownership = pick(rng, {"C": 65, "E": 25, "S": 5, "Undefined": 5})
-        device = make_device(number, platform=platform, ownership=ownership,
-                             OperatingSystem=rng.choice(("18.6.2", "18.5")) if platform == "Apple" else rng.choice(("16", "15")),
-                             UserName="person%05d" % person if rng.random() < 0.6 else _owner(person),
-                             UserEmailAddress=_owner(person), DeviceFriendlyName="Phone W%05d" % number,
-                             LastSeen=_ago(anchor, rng.uniform(0, 48), stamp),
-                             SerialNumber="W%011d" % rng.randrange(10 ** 11), IsSupervised=platform == "Apple" and ownership != "E",
-                             LocationGroupName="Example Org", Udid="%032X" % number, Imei="", PhoneNumber="",
-                             LastEnrolledOn=_ago(anchor, rng.uniform(500, 9000), stamp))
-        newest = NEWEST["ios" if platform == "Apple" else "android"]
-        old = "7.70" if platform == "Apple" else "7.70.0"
-        version = pick(rng, {newest: 70, old: 15, None: 15})
-        managed_only = ownership == "E" and rng.random() < 0.5
-        listed = make_apps(platform, signal_version=version, personal=not managed_only)
-        if not managed_only:
-            listed += rng.sample(extra[platform], rng.randint(8, 30))
-        if rng.random() >= 0.01:  # 1%: no app list at all (204)
-            apps[number] = listed
-        kind = pick(rng, {"current": 94, "stale": 4, "never": 1, "no_last_seen": 0.6, "malformed": 0.3, "fatal": 0.1})
-        if kind == "stale":
-            device["LastSeen"] = _ago(anchor, rng.uniform(24 * 14, 24 * 90), stamp)
-        elif kind == "never":
-            device["LastSeen"] = "0001-01-01T00:00:00"
-        elif kind == "no_last_seen":
-            del device["LastSeen"]
-        elif kind == "malformed":
-            device["OperatingSystem"] = 18
-        elif kind == "fatal":  # cannot tell whether it is a phone: an invalid subject, no app request
-            device["Platform"] = None
-        devices.append(device)
-    return devices, apps
-
 
 # ---- the servers (child process) ----------------------------------------------------------------------------------
 
@@ -478,13 +145,9 @@ def phase_serve(argument):
     from tests.fakes.workspace_one_api import TOKEN_PATH, WorkspaceOneFake
 
     started = time.monotonic()
-    rng = random.Random(SEED)
-    anchor = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
-    owners = int(PHONES * 0.8)
-    intune_data = gen_intune(rng, anchor, owners)
-    jamf_devices = gen_jamf(rng, anchor, owners)
-    amapi_devices, amapi_policies = gen_android_management(rng, anchor, owners)
-    ws1_devices, ws1_apps = gen_workspace_one(rng, anchor, owners)
+    fleet = build_fleet()
+    intune_data, jamf_devices = fleet["intune"], fleet["jamf"]
+    (amapi_devices, amapi_policies), (ws1_devices, ws1_apps) = fleet["android_management"], fleet["workspace_one"]
     generated = time.monotonic() - started
 
     devices, apps, app_devices, configurations, assignments = intune_data
@@ -555,191 +218,19 @@ def _request_log(servers, token_paths, extra_lists):
 
 # ---- floor: the same pages with plain urllib (fresh process) --------------------------------------------------------
 
-def _http(url, headers=None, data=None):
-    import urllib.request
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (127.0.0.1 only)
-        raw = response.read()
-    return raw
-
-
-def _form(values):
-    from urllib.parse import urlencode
-    return urlencode(values).encode("ascii")
-
-
-def _b64url(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _floor_tokens(config):
-    """Bearer tokens from each fake, as the clients get them (not timed)."""
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import padding
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
-    tokens = {}
-    c = config["intune"]
-    tokens["intune"] = json.loads(_http(c["token_url"], form, _form({
-        "grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"],
-        "scope": "%s/.default" % c["api_url"]})))["access_token"]
-    c = config["jamf"]
-    tokens["jamf"] = json.loads(_http(c["api_url"] + "/api/oauth/token", form, _form({
-        "grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]})))["access_token"]
-    c = config["workspace_one"]
-    tokens["workspace_one"] = json.loads(_http(c["token_url"], form, _form({
-        "grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]})))["access_token"]
-    with open(config["android_management"]["service_account_file"], encoding="utf-8") as handle:
-        info = json.load(handle)
-    now = int(time.time())
-    claims = {"iss": info["client_email"], "scope": "https://www.googleapis.com/auth/androidmanagement",
-              "aud": info["token_uri"], "iat": now, "exp": now + 3600}
-    signing = "%s.%s" % (_b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode()), _b64url(json.dumps(claims).encode()))
-    key = serialization.load_pem_private_key(info["private_key"].encode(), password=None)
-    assertion = "%s.%s" % (signing, _b64url(key.sign(signing.encode(), padding.PKCS1v15(), hashes.SHA256())))
-    tokens["android_management"] = json.loads(_http(info["token_uri"], form, _form({
-        "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})))["access_token"]
-    return tokens
-
-
-# The URLs below follow plugins/module_utils/mdm/*.py; the servers' request logs check that they are the same.
-INTUNE_DEVICE_FIELDS = ("id,deviceName,operatingSystem,osVersion,model,serialNumber,userPrincipalName,userDisplayName,"
-                        "emailAddress,managedDeviceOwnerType,isSupervised,lastSyncDateTime")
-INTUNE_PROFILE_TYPES = ("#microsoft.graph.iosGeneralDeviceConfiguration", "#microsoft.graph.iosDeviceFeaturesConfiguration",
-                        "#microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration")
-JAMF_SECTIONS = ("GENERAL", "HARDWARE", "USER_AND_LOCATION", "SECURITY", "APPLICATIONS")
-AMAPI_FIELDS = (
-    "nextPageToken,devices(name,appliedPolicyName,appliedPolicyVersion,appliedPasswordPolicies,policyCompliant,"
-    "nonComplianceDetails,ownership,managementMode,lastStatusReportTime,hardwareInfo(model,serialNumber),"
-    "softwareInfo(androidVersion),deviceSettings(isDeviceSecure),user(accountIdentifier),"
-    "powerManagementEvents(eventType,createTime),"
-    "applicationReports(packageName,versionName,state,installerPackageName,applicationSource))"
-)
-
-
-class _Walk(object):
-    """Counts what the floor fetched."""
-
-    def __init__(self):
-        self.requests = 0
-        self.bytes = 0
-        self.phones = collections.Counter()
-        self.lock = threading.Lock()
-
-    def get(self, url, headers):
-        raw = _http(url, headers)
-        with self.lock:
-            self.requests += 1
-            self.bytes += len(raw)
-        return json.loads(raw) if raw else {}
-
-
-def _floor_intune(walk, c, token):
-    from urllib.parse import quote
-    headers = {"Accept": "application/json", "Authorization": "Bearer %s" % token}
-    api = c["api_url"]
-
-    def query(params):
-        return "?" + "&".join("%s=%s" % (k, quote(str(v), safe="',()")) for k, v in params)
-
-    def pages(url):
-        while url:
-            body = walk.get(url, headers)
-            yield body["value"]
-            url = body.get("@odata.nextLink")
-
-    signal_apps, seen = [], set()
-    for name in ("Signal", "Signal - Private Messenger"):
-        url = api + "/v1.0/deviceManagement/detectedApps" + query(
-            [("$filter", "displayName eq '%s'" % name), ("$select", "id,displayName,version,platform")])
-        for page in pages(url):
-            for app in page:
-                if app["id"] not in seen and app["platform"] not in ("windows", "macos"):
-                    seen.add(app["id"])
-                    signal_apps.append(app["id"])
-    for app_id in signal_apps:
-        url = "%s/v1.0/deviceManagement/detectedApps/%s/managedDevices%s" % (api, quote(app_id, safe=""), query([("$select", "id")]))
-        for dummy in pages(url):
-            pass
-    base = api + "/beta/deviceManagement/deviceConfigurations"
-    profiles = [raw["id"] for page in pages(base) for raw in page if raw.get("@odata.type") in INTUNE_PROFILE_TYPES]
-    for profile in profiles:
-        for dummy in pages("%s/%s/assignments" % (base, quote(profile, safe=""))):
-            pass
-    for system in ("iOS", "iPadOS", "Android"):
-        url = api + "/v1.0/deviceManagement/managedDevices" + query(
-            [("$filter", "operatingSystem eq '%s'" % system), ("$select", INTUNE_DEVICE_FIELDS)])
-        for page in pages(url):
-            walk.phones["intune"] += len(page)
-
-
-def _floor_jamf(walk, c, token):
-    from urllib.parse import urlencode
-    headers = {"Accept": "application/json", "Authorization": "Bearer %s" % token}
-    page, size = 0, 500
-    while True:
-        query = [("section", s) for s in JAMF_SECTIONS] + [("page", page), ("page-size", size), ("sort", "mobileDeviceId:asc")]
-        body = walk.get("%s/api/v2/mobile-devices/detail?%s" % (c["api_url"], urlencode(query)), headers)
-        walk.phones["jamf"] += sum(1 for d in body["results"] if d.get("deviceType") != "tvOS")
-        if page * size + len(body["results"]) >= body["totalCount"] or not body["results"]:
-            return
-        page += 1
-
-
-def _floor_android_management(walk, c, token):
-    from urllib.parse import quote, urlencode
-    headers = {"Accept": "application/json", "Authorization": "Bearer %s" % token}
-    policies, page_token = set(), None
-    while True:
-        query = [("pageSize", "100"), ("fields", AMAPI_FIELDS)] + ([("pageToken", page_token)] if page_token else [])
-        url = "%s/v1/enterprises/%s/devices?%s" % (c["api_url"], quote(c["enterprise_id"], safe=""), urlencode(query))
-        body = walk.get(url, headers)
-        for device in body.get("devices", []):
-            walk.phones["android_management"] += 1
-            name = device.get("appliedPolicyName")
-            if "name" in device and name and name not in policies:  # read once, when the first device needs it
-                policies.add(name)
-                walk.get("%s/v1/%s" % (c["api_url"], name), headers)
-        page_token = body.get("nextPageToken")
-        if not page_token:
-            return
-
-
-def _floor_workspace_one(walk, c, token):
-    from concurrent.futures import ThreadPoolExecutor
-    from urllib.parse import urlencode
-    from ansible_collections.hardening.signal.plugins.module_utils.mdm.workspace_one import APP_WORKERS
-    headers = {"Accept": "application/json;version=1", "aw-tenant-code": c["tenant_code"],
-               "Authorization": "Bearer %s" % token}
-    page, size = 0, 500
-    with ThreadPoolExecutor(max_workers=APP_WORKERS) as pool:  # as many app lists in flight as the client
-        while True:
-            query = urlencode([("page", page), ("pagesize", size), ("orderby", "deviceid"), ("sortorder", "ASC")])
-            body = walk.get("%s/api/mdm/devices/search?%s" % (c["api_url"], query), headers)
-            devices = body.get("Devices") or []
-            phones = [d for d in devices if isinstance(d.get("Platform"), str) and d["Platform"].lower() in ("apple", "android")]
-            walk.phones["workspace_one"] += len(phones) + sum(1 for d in devices if not isinstance(d.get("Platform"), str))
-            urls = ["%s/api/mdm/devices/%d/apps?%s" % (c["api_url"], d["Id"]["Value"], urlencode([("page", 0), ("pagesize", 500)]))
-                    for d in phones]
-            for dummy in pool.map(lambda u: walk.get(u, headers), urls):
-                pass
-            if not devices or page * size + len(devices) >= body["Total"]:
-                return
-            page += 1
-
-
 def phase_floor(config_path):
     collection_on_path()
+    from tests.fakes.floor_clients import WALKERS, Walk, fetch_tokens
     with open(config_path, encoding="utf-8") as handle:
         config = json.load(handle)
-    tokens = _floor_tokens(config)
+    tokens = fetch_tokens(config)
     gc.collect()
     baseline = maxrss_mib()
-    walk = _Walk()
+    walk = Walk()
     seconds = {}
     cpu = time.process_time()
     started = time.perf_counter()
-    for name, walker in (("intune", _floor_intune), ("jamf", _floor_jamf),
-                         ("android_management", _floor_android_management), ("workspace_one", _floor_workspace_one)):
+    for name, walker in WALKERS:
         lap = time.perf_counter()
         walker(walk, config[name], tokens[name])
         seconds[name] = round(time.perf_counter() - lap, 3)

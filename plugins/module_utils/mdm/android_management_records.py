@@ -497,7 +497,7 @@ def _signing_certs(record, report, vendor):
             record.error(path, "vendor field %s.signingKeyCerts[%d].signingKeyCertFingerprintSha256: not the base64 "
                          "of a SHA-256 (%s)" % (vendor, position, kind_of(digest)))
             return
-        found.append({"sha256": _standard_base64(digest)})
+        found.append(_standard_base64(digest))
     record.put(path, found, vendor + ".signingKeyCerts[].signingKeyCertFingerprintSha256")
 
 

@@ -15,7 +15,7 @@ def control(cid, severity, fail, **other):
 SUMMARY = {"compliance": {"pct": 62.5}, "controls": [
     control("sh-3.1-ios-app-store", "high", 2),
     control("sh-3.2-mobile-version-current", "high", 1),
-    control("sh-3.1-android-play-store", "high", 2),
+    control("sh-3.1-android-signature", "high", 2),
     # unknown, manual, error and waived are not failures here (they weigh on the percentage, or are accepted).
     control("sh-3.5-registration-lock", "high", 0, manual=40, unknown=3, error=2, waived=9),
     control("sh-3.7-mobile-passcode", "medium", 4),
@@ -26,7 +26,7 @@ SUMMARY = {"compliance": {"pct": 62.5}, "controls": [
 def test_lines_name_every_limit_crossed_with_its_controls():
     gate = evaluate_gate(SUMMARY, {"high": 0, "medium": 10, "low": None}, 50.0)
     assert gate["passed"] is False
-    assert gate["lines"] == ["high: 5 failing results (limit 0): sh-3.1-android-play-store x2, sh-3.1-ios-app-store x2, "
+    assert gate["lines"] == ["high: 5 failing results (limit 0): sh-3.1-android-signature x2, sh-3.1-ios-app-store x2, "
                              "sh-3.2-mobile-version-current x1"]
     assert gate["message"] == gate["lines"][0]
     assert gate["severities"]["medium"] == {"failures": 4, "limit": 10, "crossed": False,

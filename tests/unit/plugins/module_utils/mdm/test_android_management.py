@@ -160,7 +160,7 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     assert carla["ownership"] == "corporate" and carla["last_checkin"] == "2026-11-25T07:55:12.318Z"
     assert carla["signal"] == {"visible": True, "installed": True, "version": "7.80.2", "install_source": "play_store",
                                "installer": "com.android.vending", "application_source": "INSTALLED_FROM_PLAY_STORE",
-                               "signing_certs": [{"sha256": SIGNAL_CERT_2023}]}
+                               "signing_certs": [SIGNAL_CERT_2023]}
     assert carla["raw_fields"]["signal.install_source"] == "applicationReports[2].installerPackageName com.android.vending"
     assert carla["app_auto_update_policy"] == "always"
     assert "autoUpdateMode AUTO_UPDATE_HIGH_PRIORITY" in carla["raw_fields"]["app_auto_update_policy"]
@@ -773,7 +773,7 @@ def test_signal_reports_its_signing_certificates_installer_and_source_as_observe
     label, record, errors = one(custom, device(applicationReports=[report]))
     assert errors == []
     signal = record["signal"]
-    assert signal["signing_certs"] == [{"sha256": SIGNAL_CERT_2023}, {"sha256": SIGNAL_CERT_LEGACY}]  # padded again
+    assert signal["signing_certs"] == [SIGNAL_CERT_2023, SIGNAL_CERT_LEGACY]  # padded again
     assert signal["installer"] == "com.google.android.packageinstaller"
     # no applicationSource: the API leaves out its default value; that is not taken for a sideload
     assert signal["application_source"] is None
@@ -791,7 +791,7 @@ def test_url_safe_base64_certificates_are_read_in_the_standard_alphabet(custom):
     report = {"packageName": am.SIGNAL_PACKAGE, "versionName": "7.80.2", "state": "INSTALLED",
               "signingKeyCerts": [{"signingKeyCertFingerprintSha256": "S-T2zVvoRAg-kAJ53IIq9lpUf-zCarp_8fUgOkVRjNg="}]}
     _label, record, _errors = one(custom, device(applicationReports=[report]))
-    assert record["signal"]["signing_certs"] == [{"sha256": SIGNAL_CERT_2023}]
+    assert record["signal"]["signing_certs"] == [SIGNAL_CERT_2023]
 
 
 @pytest.mark.parametrize("certs, words", [
