@@ -16,6 +16,8 @@ ARGUMENT_SPEC = {
     "attestation_validity_days": {"type": "dict", "default": {}},
     "max_failures": {"type": "dict", "default": {}},
     "history_keep_runs": {"type": "int", "default": 90},
+    "history_url": {"type": "str", "default": ""},
+    "history_path": {"type": "str", "default": ""},
     "evaluation_time": {"type": "str"},
     "variable_prefix": {"type": "str", "default": ""},
 }

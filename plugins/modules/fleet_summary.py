@@ -152,13 +152,24 @@ options:
     default: {}
   history:
     description:
-      - Append the run's results to the history (SQLite), in one transaction committed only once the reports are written.
+      - Append the run's results to the history (an SQLite file, or PostgreSQL with O(history_url)), in one transaction
+        committed only once the reports are written.
       - The summary then gives each failing result's C(failing_since), the C(changes) since the previous run and the C(trend).
       - A history that cannot be read or written does not stop the run; the summary and a warning say why.
     type: bool
     default: false
   history_path:
     description: The history file; empty means C(fleet-history.sqlite) in O(report_dir).
+    type: str
+    default: ""
+  history_url:
+    description:
+      - Keep the history in PostgreSQL instead, with the same semantics, e.g. C(postgresql://signal@db.example.org:5432/compliance)
+        (a libpq URI). Its tables are in the schema C(hardening_signal) of that database, created on first use.
+      - The password comes from the URL, else the environment variable C(HARDENING_SIGNAL_HISTORY_PASSWORD), else a
+        C(.pgpass) file; it is never shown (the summary and messages name the URL with C(***) in its place).
+      - A malformed URL, another scheme, or a URL together with O(history_path) fails the task; a server that cannot
+        be reached does not (the summary's C(history.error) says why).
     type: str
     default: ""
   history_keep_runs:

@@ -17,8 +17,9 @@ description:
     the run before any workstation is probed or changed.
   - Fails naming the setting when the catalogue cannot be loaded or refers to an organisation value not given, when
     an attestation validity override names no attestation control or is out of range, when a failure limit is not
-    null or a whole number from 0, when O(history_keep_runs) is negative, or when O(evaluation_time) is not an
-    ISO 8601 date-time.
+    null or a whole number from 0, when O(history_keep_runs) is negative, when O(history_url) is not empty nor a
+    PostgreSQL URL (or names another scheme), when O(history_url) and O(history_path) are both set, or when
+    O(evaluation_time) is not an ISO 8601 date-time.
   - The role runs it in its default entry point (C(tasks/main.yml)).
 author:
   - hardening.signal contributors (@hardening-signal)
@@ -43,6 +44,14 @@ options:
     description: How many runs' results the history keeps (0 keeps every run).
     type: int
     default: 90
+  history_url:
+    description: The history's PostgreSQL URL, as for M(hardening.signal.fleet_summary); empty means the SQLite file.
+    type: str
+    default: ""
+  history_path:
+    description: The history file, as for M(hardening.signal.fleet_summary).
+    type: str
+    default: ""
   evaluation_time:
     description: The ISO 8601 moment to judge as of; empty or omitted means now.
     type: str

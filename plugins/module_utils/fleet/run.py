@@ -43,6 +43,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.attest
     check_validity_overrides,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history_location import problem as history_url_problem
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
 from ansible_collections.hardening.signal.plugins.module_utils.report.formats import NAMES as FORMAT_NAMES
@@ -86,6 +87,8 @@ ARGUMENT_SPEC = {
     "max_failures": {"type": "dict", "default": {}},
     "history": {"type": "bool", "default": False},
     "history_path": {"type": "str", "default": ""},
+    # The history in PostgreSQL instead of the SQLite file (history_location): postgresql://user@host:port/database.
+    "history_url": {"type": "str", "default": ""},
     # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
     "history_keep_runs": {"type": "int", "default": 90},
     # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
@@ -305,6 +308,12 @@ def check_settings(args, prefix=""):
     if args["history_keep_runs"] < 0:
         raise RunError("%shistory_keep_runs: %d is not 0 (keep every run) or a number of runs"
                        % (prefix, args["history_keep_runs"]))
+    found = history_url_problem(args.get("history_url"))
+    if found:
+        raise RunError("%shistory_url: %s" % (prefix, found))
+    if args.get("history_url") and args.get("history_path"):
+        raise RunError("%shistory_url and %shistory_path are both set: the history is kept either in PostgreSQL (the URL) "
+                       "or in an SQLite file (the path); leave one of them empty" % (prefix, prefix))
     moment = parse_moment(args.get("evaluation_time"), name=prefix + "evaluation_time")
     return Settings(org=org, controls=apply_validity_overrides(controls, validity), validity=validity,
                     max_failures=max_failures, moment=moment)
@@ -390,9 +399,11 @@ def publish_reports(args, settings, rules, summary, timings):
     """The gate, then the history and every report (publish keeps the two consistent)."""
     warnings = problem_warnings(rules.waivers, rules.attestations)
     gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"])
-    history_path = (args["history_path"] or default_path(args["report_dir"])) if args["history"] else None
+    history = None
+    if args["history"]:
+        history = args.get("history_url") or args["history_path"] or default_path(args["report_dir"])
     try:
-        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history_path,
+        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history,
                                           keep_runs=args["history_keep_runs"], timings=timings)
     except (InvalidSummary, SchemaUnavailable, OSError) as exc:
         raise RunError("cannot write the compliance summary to %s (the run is not added to the history): %s"

@@ -12,14 +12,20 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.hardening.signal.plugins.module_utils.governance.history import HistoryError, disabled_sections, open_history
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history import (
+    HistoryError,
+    disabled_sections,
+    open_history,
+    shown_location,
+)
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import write_reports
 
 
 def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, timings=None):
     """({format: path}, [warning]). Writes the summary's history, changes, trend and gate sections first.
 
-    history_path None: no history. keep_runs: how many runs' results the history keeps (0: all).
+    history_path None: no history; else an SQLite file's path or a postgresql:// URL (shown without its password).
+    keep_runs: how many runs' results the history keeps (0: all).
     Errors writing the reports (InvalidSummary, SchemaUnavailable, OSError) propagate, and the run is then
     not added to the history.
     """
@@ -36,7 +42,7 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
             if history is not None:
                 history.close()
                 history = None
-            sections["history"].update(enabled=True, path=history_path, error=str(exc))
+            sections["history"].update(enabled=True, path=shown_location(history_path), error=str(exc))
             warnings.append("%s; the reports are written without it" % exc)
     summary.update(sections)
     summary["gate"] = gate
