@@ -17,7 +17,7 @@ each phase in a fresh interpreter, so its peak memory is its own:
 
 Peak memory is ru_maxrss after the phase minus ru_maxrss once the interpreter
 and the phase's imports are loaded (the baseline), in the same process.
-Exits non-zero when the job misses a target: under 10 s and under 1 GiB.
+Exits non-zero when the job misses a target: at most TARGET_RATIO times the floor, and under 1 GiB.
 """
 
 from __future__ import annotations
@@ -33,14 +33,15 @@ import sys
 import tempfile
 import time
 
-from bench_common import ROOT, collection_on_path, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+from bench_common import ROOT, collection_on_path, judge_ratio, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
 
 CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 
 SEED = 20261126
 SUBJECTS = 50_000
 WORKSTATION_SHARE = 0.10
-TARGET_SECONDS = 10.0
+# The job at most this many times its floor (json.load of the same input), measured in the same run (issue 11).
+TARGET_RATIO = 12.0
 TARGET_MIB = 1024.0
 
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
@@ -396,7 +397,7 @@ def main(argv=None):
         floor = run_phase("floor", directory)
         job = run_phase("job", directory)
 
-    time_ok = job["seconds"] < TARGET_SECONDS
+    time_ok = job["seconds"] <= TARGET_RATIO * floor["seconds"]
     mem_ok = job["peak_mib"] < TARGET_MIB
     rows = [
         ("phase", "seconds", "peak MiB", "time/floor", "mem/floor", "results", "target"),
@@ -405,7 +406,7 @@ def main(argv=None):
         ("job (fleet_summary)", "%.2f" % job["seconds"], "%.0f" % job["peak_mib"], ratio(job["seconds"], floor["seconds"]),
          ratio(job["peak_mib"], floor["peak_mib"]), "%d" % job["results"],
          "PASS" if time_ok and mem_ok else "FAIL (%s)" % ", ".join(
-             w for w, ok in (("> %.0f s" % TARGET_SECONDS, time_ok), ("> 1 GiB", mem_ok)) if not ok)),
+             w for w, ok in (("> %.0fx the floor" % TARGET_RATIO, time_ok), ("> 1 GiB", mem_ok)) if not ok)),
     ]
     print_table(rows, (0, 5, 6))
     print("Peak MiB is ru_maxrss minus the interpreter+imports baseline (floor %.0f MiB, job %.0f MiB)."
@@ -415,9 +416,10 @@ def main(argv=None):
              job["input_errors"], job["report_bytes"].get("json", 0) / 2 ** 20, job["report_bytes"].get("md", 0) / 1024,
              job["report_bytes"].get("html", 0) / 1024))
     print("Job phases (s): %s" % ", ".join("%s %.2f" % item for item in job["timings"].items()))
-    print("Target for the job: under %.0f s and under 1 GiB on this %d-core machine: %s."
-          % (TARGET_SECONDS, os.cpu_count() or 0, "PASS" if time_ok and mem_ok else "FAIL"))
-    return 0 if time_ok and mem_ok else 1
+    passed = judge_ratio("bench_fleet", "fleet job (50,000 subjects)", job["seconds"], "json.load of its input",
+                         floor["seconds"], TARGET_RATIO,
+                         [] if mem_ok else ["peak %.0f MiB, over the 1 GiB limit" % job["peak_mib"]])
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
