@@ -47,6 +47,7 @@ TARGET_MIB = 1024.0
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
        "max_minor_versions_behind": 2, "require_signal_on_phones": False}
 NEWEST = {"desktop": "7.80.0", "ios": "7.85", "android": "7.80.2"}
+SIGNAL_KEY = "DBA36B5181D0C816F630E889D980A17457F6FB06"
 ATTESTATION_CONTROLS = ("sh-3.2-ios-auto-update", "sh-3.3-profile", "sh-3.4-verify-contacts", "sh-3.5-registration-lock",
                         "sh-3.6-linked-devices-review", "sh-3.7-mobile-signal-screen-lock", "sh-3.8-notification-content",
                         "sh-3.9-disappearing-messages")
@@ -162,25 +163,38 @@ def _workstation(rng, index, anchor, owners):
         return host, hostvars
     if kind == "never_probed":
         return host, hostvars
-    install = {"linux": {"kind": "deb", "path": "/opt/Signal/signal-desktop", "official": True,
-                         "source": "https://updates.signal.org/desktop/apt xenial main"},
-               "macos": {"kind": "macos_app", "path": "/Applications/Signal.app", "official": True,
-                         "source": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"},
-               "windows": {"kind": "windows_user", "path": "C:\\Users\\u%d\\AppData\\Local\\Programs\\signal-desktop" % index,
-                           "official": True, "source": "Signal Messenger, LLC"}}[platform]
-    install = dict(install, version=NEWEST["desktop"])
+    version = NEWEST["desktop"]
+    expires = _stamp(anchor, -24 * 60)  # 60 days ahead
+    install = {
+        "linux": {"kind": "deb", "path": "/opt/Signal", "package": "signal-desktop", "version": version,
+                  "apt_sources": [{"file": "/etc/apt/sources.list.d/signal-desktop.sources", "line": 1,
+                                   "uri": "https://updates.signal.org/desktop/apt", "suite": "xenial",
+                                   "components": ["main"], "trusted": False,
+                                   "signed_by": ["/usr/share/keyrings/signal-desktop-keyring.gpg"],
+                                   "key_fingerprints": [SIGNAL_KEY], "offers": [version]}],
+                  "build_expires": expires, "installed_at": _stamp(anchor, 24 * 5),
+                  "running": [{"pid": 2000 + index % 30000, "user": "u%d" % index, "started": _stamp(anchor, 20)}]},
+        "macos": {"kind": "macos_app", "path": "/Applications/Signal.app", "version": version,
+                  "bundle_id": "org.whispersystems.signal-desktop", "build_expires": expires,
+                  "signature": {"signed": True, "verified": True, "team_id": "U68MSDN6DR",
+                                "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)",
+                                "identifier": "org.whispersystems.signal-desktop"}},
+        "windows": {"kind": "windows_user", "path": "C:\\Users\\u%d\\AppData\\Local\\Programs\\signal-desktop" % index,
+                    "user": "CORP\\u%d" % index, "version": version, "build_expires": expires,
+                    "signature": {"status": "Valid", "signer_name": "Signal Messenger, LLC",
+                                  "signer_subject": 'CN="Signal Messenger, LLC", O="Signal Messenger, LLC", C=US'}},
+    }[platform]
     facts = {
-        "schema_version": 1,
+        "schema_version": 2,
         "platform": platform,
         "os": {"family": platform, "distribution": {"linux": "Debian", "macos": "macOS", "windows": "Windows"}[platform],
                "version": {"linux": "13", "macos": "15.6", "windows": "11 24H2"}[platform],
                "desktop": "gnome" if platform == "linux" else None},
-        "signal": {"installed": True, "version": NEWEST["desktop"], "official_source": True, "community_build": False,
-                   "installs": [install],
+        "signal": {"installed": True, "version": version, "installs": [install],
                    "profiles": [{"user": "u%d" % index, "path": "/home/u%d/.config/Signal" % index, "linked": True,
-                                 "mode": "0700", "private": True}],
-                   "profiles_private": True},
-        "update": {"auto_update_covers_signal": True if platform == "linux" else None, "server_blocked": False},
+                                 "mode": "0700"}]},
+        "update": {"auto_update_covers_signal": True if platform == "linux" else None, "auto_update_gaps": [],
+                   "server_blocked": False, "server_block_reasons": []},
         "screen_lock": {"enabled": True, "idle_delay_seconds": rng.choice((120, 300)), "lock_delay_seconds": 0,
                         "locked_by_admin": rng.random() < 0.5, "source": "dconf" if platform == "linux" else "policy"},
         "lockscreen_notifications": {"hides_content": True, "source": "dconf" if platform == "linux" else "policy"},
@@ -193,30 +207,30 @@ def _workstation(rng, index, anchor, owners):
         for _round in range(rng.randint(1, 3)):
             what = rng.randrange(5)
             if what == 0:
-                facts["signal"]["version"] = rng.choice(("7.60.0", "7.70.1", "6.40.0"))
+                old = rng.choice(("7.60.0", "7.70.1", "6.40.0"))
+                facts["signal"]["version"] = install["version"] = old
             elif what == 1:
                 facts["screen_lock"]["idle_delay_seconds"] = rng.choice((0, 900, 1800))
             elif what == 2:
                 facts["lockscreen_notifications"]["hides_content"] = False
             elif what == 3:
-                facts["signal"]["profiles_private"] = False
-                facts["signal"]["profiles"][0].update(mode="0755", private=False)
+                facts["signal"]["profiles"][0]["mode"] = "0755"
             elif platform == "linux":
-                facts["signal"].update(community_build=True, official_source=False)
                 facts["signal"]["installs"].append({"kind": "flatpak", "path": "/var/lib/flatpak/app/org.signal.Signal",
-                                                    "version": "7.79.0", "official": False, "source": "flathub"})
+                                                    "version": "7.79.0", "build_expires": None})
+                facts["unknown_reasons"]["signal.installs.1.build_expires"] = "the expiry date of flatpak builds is not read"
             else:
                 facts["update"]["server_blocked"] = True
+                facts["update"]["server_block_reasons"] = ["/etc/hosts maps updates.signal.org to 0.0.0.0"]
     elif kind == "incomplete":  # no supported desktop environment, unreadable profile
         facts.pop("screen_lock")
         facts.pop("lockscreen_notifications")
-        facts["signal"]["profiles_private"] = None
+        facts["signal"]["profiles"][0]["mode"] = None
         facts["unknown_reasons"].update({"screen_lock": "no supported desktop environment was found",
                                          "lockscreen_notifications": "no supported desktop environment was found",
-                                         "signal.profiles_private": "a profile folder could not be read"})
+                                         "signal.profiles.0.mode": "a profile folder could not be read"})
     elif kind == "no_signal":
-        facts["signal"] = {"installed": False, "version": None, "official_source": None, "community_build": False,
-                           "installs": [], "profiles": [], "profiles_private": None}
+        facts["signal"] = {"installed": False, "version": None, "installs": [], "profiles": []}
     elif kind == "malformed":  # facts that do not match desktop_facts.schema.json
         facts["signal"]["installed"] = "yes"
     hostvars[PROBE_VAR] = {"changed": False, "facts": facts}
