@@ -378,8 +378,12 @@ def governance(args, settings, now, collected):
 
 def evaluate(args, settings, rules, now, subjects):
     """Every applicable control on every subject, in the subjects' order."""
-    evaluator = Evaluator(settings.controls, settings.org,
-                          context={"newest_versions": newest_by_platform(args["newest_versions"])},
+    # Why a platform's newest version is unknown, and how old the newest release is, reach the reasons too.
+    context = {"newest_versions": newest_by_platform(args["newest_versions"]),
+               "newest_unknown_reasons": dict(args["newest_unknown_reasons"] or {}),
+               "newest_release_dates": dict(args["newest_release_dates"] or {}),
+               "release_age_days": args["release_age_days"]}
+    evaluator = Evaluator(settings.controls, settings.org, context=context,
                           waivers=rules.waivers.valid, attestations=rules.attestations.valid, now=now)
     return Evaluated(evaluator=evaluator, judged=[(subject, evaluator.evaluate(subject)) for subject in subjects])
 

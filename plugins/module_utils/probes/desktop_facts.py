@@ -27,14 +27,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     appimage,
     apt_conf,
     apt_sources,
-    asar,
     community_builds,
     dpkg,
     fs,
     gnome_dconf,
     hosts_file,
     os_release,
-    processes,
     profiles,
     proxy_settings,
     unattended_upgrades,
@@ -107,6 +105,10 @@ def _deb_install(doc, root, options, state):
     pkg = dpkg.package_info(root, SIGNAL_PACKAGE, _read_once(state, "dpkg_status", dpkg.read_status, root))
     if not pkg["installed"]:
         return None, pkg["error"]
+    # Read only where the package is installed: a host without it does not compile them (the probe's cost is
+    # mostly compiling its code, a module runs from a zip).
+    from ansible_collections.hardening.signal.plugins.module_utils.probes import asar, processes
+
     reasons, errors = {}, {}
     install = {"kind": "deb", "path": DEB_PATH, "package": SIGNAL_PACKAGE, "version": pkg["version"]}
     if pkg["version"] is None:
