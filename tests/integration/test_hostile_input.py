@@ -173,7 +173,7 @@ def test_hostile_text_from_files_an_api_and_the_inventory_is_named_and_every_rep
     assert result(summary, "p-1", "sh-3.5-registration-lock")["status"] == "fail"
     assert result(summary, "p-1", "sh-3.6-linked-devices-review")["status"] == "manual"
     # A malformed field that decides whether a control applies: error naming it, never unknown.
-    installed = result(summary, "p-2", "sh-3.1-android-play-store")
+    installed = result(summary, "p-2", "sh-3.1-android-signature")
     assert installed["status"] == "error" and "signal.installed" in installed["reason"]
     # Both records of the duplicate id are kept and neither is judged.
     assert [s["state"] for s in summary["subjects"] if s["id"] == "p-3"] == ["invalid", "invalid"]
