@@ -188,7 +188,9 @@ def test_workstation_facts_with_a_lone_surrogate_make_that_host_invalid_and_the_
     file lookup, since Ansible's own JSON and YAML loaders refuse a lone surrogate)."""
     bad = str(tmp_path / "not-utf8.txt")
     (tmp_path / "not-utf8.txt").write_bytes(LATIN1)
-    facts = {"schema_version": 1, "platform": "linux", "signal": {"installed": False}, "unknown_reasons": {}, "errors": {},
+    with open(os.path.join(ROOT, "schemas", "desktop_facts.schema.json"), encoding="utf-8") as handle:
+        version = json.load(handle)["properties"]["schema_version"]["const"]
+    facts = {"schema_version": version, "platform": "linux", "signal": {"installed": False}, "unknown_reasons": {}, "errors": {},
              "os": {"family": "debian", "distribution": "Debian", "version": "12"}}
     inventory = tmp_path / "inventory"
     (inventory / "group_vars").mkdir(parents=True)
