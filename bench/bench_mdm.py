@@ -87,6 +87,7 @@ PLAYBOOK_TIMEOUT = 900.0
 CHECK_TIMEOUT = 300.0
 COMMAND_TIMEOUT = 60.0
 
+
 # ---- the servers (child process) ----------------------------------------------------------------------------------
 
 def _header(request, name):
