@@ -38,11 +38,7 @@ def text_of(value):
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)):
-        if not value:
-            return "none"
-        words = [text_of(v) for v in value]
-        # Names that hold commas themselves ("Signal Messenger, LLC") are kept apart with semicolons.
-        return ("; " if any("," in w for w in words) else ", ").join(words)
+        return ", ".join(text_of(v) for v in value) if value else "none"
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return str(value)
@@ -126,7 +122,7 @@ class Template(object):
             elif head == "context":
                 out.append(text_of(read(run.context)))
             else:
-                node, evidence = (run.facts, run.evidence) if head == "facts" else names.get(head, (None, None))[:2]
+                node, evidence = (run.facts, run.evidence) if head == "facts" else names.get(head, (None, None))
                 value = read(node)
                 if evidence is not None and value is not None:
                     # What a sentence says is also kept as a machine-readable value.
