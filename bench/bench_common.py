@@ -88,3 +88,25 @@ def print_table(rows, left_columns):
         if index == 0:
             print("  ".join("-" * w for w in widths))
     print()
+
+
+# The line each bench prints per target, read back by run_all.py (`make bench`) for its summary and exit status.
+RESULT_MARK = "bench-result: "
+
+
+def judge_ratio(bench, measured, seconds, floor_name, floor_seconds, target, problems=()):
+    """Print whether `measured` took at most `target` times the floor the same run measured; True when it did.
+
+    On a shared 2-core machine absolute seconds move by half between quiet and busy hours; the floor, measured in
+    the same run, moves with them. problems (a wrong result, a limit missed) fail the target too.
+    """
+    value = seconds / floor_seconds if floor_seconds > 0 else float("inf")
+    passed = value <= target and not problems
+    print("Target (%s): %s at most %.1fx %s: %.2f s / %.2f s = %.2fx: %s%s"
+          % (bench, measured, target, floor_name, seconds, floor_seconds, value, "PASS" if passed else "FAIL",
+             "".join("; %s" % problem for problem in problems)))
+    print(RESULT_MARK + json.dumps({"bench": bench, "measured": measured, "seconds": round(seconds, 3),
+                                    "floor": floor_name, "floor_seconds": round(floor_seconds, 3),
+                                    "ratio": round(value, 3), "target": target, "problems": list(problems),
+                                    "passed": passed}))
+    return passed

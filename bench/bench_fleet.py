@@ -17,7 +17,7 @@ each phase in a fresh interpreter, so its peak memory is its own:
 
 Peak memory is ru_maxrss after the phase minus ru_maxrss once the interpreter
 and the phase's imports are loaded (the baseline), in the same process.
-Exits non-zero when the job misses a target: under 10 s and under 1 GiB.
+Exits non-zero when the job misses a target: at most TARGET_RATIO times the floor, and under 1 GiB.
 """
 
 from __future__ import annotations
@@ -33,19 +33,21 @@ import sys
 import tempfile
 import time
 
-from bench_common import ROOT, collection_on_path, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+from bench_common import ROOT, collection_on_path, judge_ratio, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
 
 CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 
 SEED = 20261126
 SUBJECTS = 50_000
 WORKSTATION_SHARE = 0.10
-TARGET_SECONDS = 10.0
+# The job at most this many times its floor (json.load of the same input), measured in the same run (issue 11).
+TARGET_RATIO = 12.0
 TARGET_MIB = 1024.0
 
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
        "max_minor_versions_behind": 2, "require_signal_on_phones": False}
 NEWEST = {"desktop": "7.80.0", "ios": "7.85", "android": "7.80.2"}
+SIGNAL_KEY = "DBA36B5181D0C816F630E889D980A17457F6FB06"
 ATTESTATION_CONTROLS = ("sh-3.2-ios-auto-update", "sh-3.3-profile", "sh-3.4-verify-contacts", "sh-3.5-registration-lock",
                         "sh-3.6-linked-devices-review", "sh-3.7-mobile-signal-screen-lock", "sh-3.8-notification-content",
                         "sh-3.9-disappearing-messages")
@@ -161,25 +163,38 @@ def _workstation(rng, index, anchor, owners):
         return host, hostvars
     if kind == "never_probed":
         return host, hostvars
-    install = {"linux": {"kind": "deb", "path": "/opt/Signal/signal-desktop", "official": True,
-                         "source": "https://updates.signal.org/desktop/apt xenial main"},
-               "macos": {"kind": "macos_app", "path": "/Applications/Signal.app", "official": True,
-                         "source": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"},
-               "windows": {"kind": "windows_user", "path": "C:\\Users\\u%d\\AppData\\Local\\Programs\\signal-desktop" % index,
-                           "official": True, "source": "Signal Messenger, LLC"}}[platform]
-    install = dict(install, version=NEWEST["desktop"])
+    version = NEWEST["desktop"]
+    expires = _stamp(anchor, -24 * 60)  # 60 days ahead
+    install = {
+        "linux": {"kind": "deb", "path": "/opt/Signal", "package": "signal-desktop", "version": version,
+                  "apt_sources": [{"file": "/etc/apt/sources.list.d/signal-desktop.sources", "line": 1,
+                                   "uri": "https://updates.signal.org/desktop/apt", "suite": "xenial",
+                                   "components": ["main"], "trusted": False,
+                                   "signed_by": ["/usr/share/keyrings/signal-desktop-keyring.gpg"],
+                                   "key_fingerprints": [SIGNAL_KEY], "offers": [version]}],
+                  "build_expires": expires, "installed_at": _stamp(anchor, 24 * 5),
+                  "running": [{"pid": 2000 + index % 30000, "user": "u%d" % index, "started": _stamp(anchor, 20)}]},
+        "macos": {"kind": "macos_app", "path": "/Applications/Signal.app", "version": version,
+                  "bundle_id": "org.whispersystems.signal-desktop", "build_expires": expires,
+                  "signature": {"signed": True, "verified": True, "team_id": "U68MSDN6DR",
+                                "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)",
+                                "identifier": "org.whispersystems.signal-desktop"}},
+        "windows": {"kind": "windows_user", "path": "C:\\Users\\u%d\\AppData\\Local\\Programs\\signal-desktop" % index,
+                    "user": "CORP\\u%d" % index, "version": version, "build_expires": expires,
+                    "signature": {"status": "Valid", "signer_name": "Signal Messenger, LLC",
+                                  "signer_subject": 'CN="Signal Messenger, LLC", O="Signal Messenger, LLC", C=US'}},
+    }[platform]
     facts = {
-        "schema_version": 1,
+        "schema_version": 2,
         "platform": platform,
         "os": {"family": platform, "distribution": {"linux": "Debian", "macos": "macOS", "windows": "Windows"}[platform],
                "version": {"linux": "13", "macos": "15.6", "windows": "11 24H2"}[platform],
                "desktop": "gnome" if platform == "linux" else None},
-        "signal": {"installed": True, "version": NEWEST["desktop"], "official_source": True, "community_build": False,
-                   "installs": [install],
+        "signal": {"installed": True, "version": version, "installs": [install],
                    "profiles": [{"user": "u%d" % index, "path": "/home/u%d/.config/Signal" % index, "linked": True,
-                                 "mode": "0700", "private": True}],
-                   "profiles_private": True},
-        "update": {"auto_update_covers_signal": True if platform == "linux" else None, "server_blocked": False},
+                                 "mode": "0700"}]},
+        "update": {"auto_update_covers_signal": True if platform == "linux" else None, "auto_update_gaps": [],
+                   "server_blocked": False, "server_block_reasons": []},
         "screen_lock": {"enabled": True, "idle_delay_seconds": rng.choice((120, 300)), "lock_delay_seconds": 0,
                         "locked_by_admin": rng.random() < 0.5, "source": "dconf" if platform == "linux" else "policy"},
         "lockscreen_notifications": {"hides_content": True, "source": "dconf" if platform == "linux" else "policy"},
@@ -192,30 +207,30 @@ def _workstation(rng, index, anchor, owners):
         for _round in range(rng.randint(1, 3)):
             what = rng.randrange(5)
             if what == 0:
-                facts["signal"]["version"] = rng.choice(("7.60.0", "7.70.1", "6.40.0"))
+                old = rng.choice(("7.60.0", "7.70.1", "6.40.0"))
+                facts["signal"]["version"] = install["version"] = old
             elif what == 1:
                 facts["screen_lock"]["idle_delay_seconds"] = rng.choice((0, 900, 1800))
             elif what == 2:
                 facts["lockscreen_notifications"]["hides_content"] = False
             elif what == 3:
-                facts["signal"]["profiles_private"] = False
-                facts["signal"]["profiles"][0].update(mode="0755", private=False)
+                facts["signal"]["profiles"][0]["mode"] = "0755"
             elif platform == "linux":
-                facts["signal"].update(community_build=True, official_source=False)
                 facts["signal"]["installs"].append({"kind": "flatpak", "path": "/var/lib/flatpak/app/org.signal.Signal",
-                                                    "version": "7.79.0", "official": False, "source": "flathub"})
+                                                    "version": "7.79.0", "build_expires": None})
+                facts["unknown_reasons"]["signal.installs.1.build_expires"] = "the expiry date of flatpak builds is not read"
             else:
                 facts["update"]["server_blocked"] = True
+                facts["update"]["server_block_reasons"] = ["/etc/hosts maps updates.signal.org to 0.0.0.0"]
     elif kind == "incomplete":  # no supported desktop environment, unreadable profile
         facts.pop("screen_lock")
         facts.pop("lockscreen_notifications")
-        facts["signal"]["profiles_private"] = None
+        facts["signal"]["profiles"][0]["mode"] = None
         facts["unknown_reasons"].update({"screen_lock": "no supported desktop environment was found",
                                          "lockscreen_notifications": "no supported desktop environment was found",
-                                         "signal.profiles_private": "a profile folder could not be read"})
+                                         "signal.profiles.0.mode": "a profile folder could not be read"})
     elif kind == "no_signal":
-        facts["signal"] = {"installed": False, "version": None, "official_source": None, "community_build": False,
-                           "installs": [], "profiles": [], "profiles_private": None}
+        facts["signal"] = {"installed": False, "version": None, "installs": [], "profiles": []}
     elif kind == "malformed":  # facts that do not match desktop_facts.schema.json
         facts["signal"]["installed"] = "yes"
     hostvars[PROBE_VAR] = {"changed": False, "facts": facts}
@@ -312,20 +327,16 @@ def _action(args):
     return ActionModule(task, connection, _Stub(check_mode=True), loader=None, templar=None)
 
 
-def run_job(run, report_dir, formats, action_sheets=False):
-    """The action's result for the generated run.json (loaded), writing the given formats to report_dir.
-
-    The job measured against its target writes json, md and html only; --action-sheets measures a second job that
-    also writes every person's action sheet and the questionnaire (no target: figures to report).
-    """
+def run_job(run, report_dir, formats):
+    """The action's result for the generated run.json (loaded), writing the given formats to report_dir."""
     args = {"controls_dir": CONTROLS_DIR, "org": run["org"], "newest_versions": run["newest_versions"],
             "workstation_group": GROUP, "probe_var": PROBE_VAR, "owner_var": OWNER_VAR,
             "mdm_sources": run["mdm_sources"], "waivers": run["waivers"], "attestations": run["attestations"],
-            "report_dir": report_dir, "formats": formats, "threshold_pct": 0.0, "action_sheets": action_sheets}
+            "report_dir": report_dir, "formats": formats, "threshold_pct": 0.0}
     return _action(args).run(task_vars={"hostvars": run["hostvars"], "groups": run["groups"]})
 
 
-def phase_job(directory, formats=("json", "md", "html"), action_sheets=False):
+def phase_job(directory):
     collection_on_path()
     # Everything the run imports, so the baseline holds the interpreter and its imports.
     from ansible_collections.hardening.signal.plugins.action import fleet_summary  # noqa: F401
@@ -336,15 +347,10 @@ def phase_job(directory, formats=("json", "md", "html"), action_sheets=False):
         started = time.perf_counter()
         with open(os.path.join(directory, "run.json"), encoding="utf-8") as handle:
             run = json.load(handle)
-        result = run_job(run, report_dir, list(formats), action_sheets)
+        result = run_job(run, report_dir, ["json", "md", "html"])
         seconds = time.perf_counter() - started
         peak = maxrss_mib() - baseline
-        sizes = {fmt: os.path.getsize(path) for fmt, path in result["reports"].items() if os.path.isfile(path)}
-        if action_sheets:
-            sheets = result["reports"]["action_sheets"]
-            names = os.listdir(sheets)
-            sizes["action_sheets"] = sum(os.path.getsize(os.path.join(sheets, name)) for name in names)
-            sizes["action_sheet_files"] = len(names)
+        sizes = {fmt: os.path.getsize(path) for fmt, path in result["reports"].items()}
     finally:
         shutil.rmtree(report_dir, ignore_errors=True)
     return {"seconds": seconds, "baseline_mib": baseline, "peak_mib": peak, "subjects": result["subjects"],
@@ -368,12 +374,7 @@ def phase_profile(directory, out):
     return result
 
 
-def phase_sheets(directory):
-    """The job with every person's action sheet and the questionnaire as well (bench_fleet.py --action-sheets)."""
-    return phase_job(directory, ("json", "md", "html", "questionnaire"), action_sheets=True)
-
-
-PHASES = {"generate": generate, "floor": phase_floor, "job": phase_job, "sheets": phase_sheets}
+PHASES = {"generate": generate, "floor": phase_floor, "job": phase_job}
 
 
 def run_phase(name, directory):
@@ -387,8 +388,6 @@ def main(argv=None):
     parser.add_argument("--input", help="a folder of already generated input (with --phase)")
     parser.add_argument("--profile", action="store_true", help="run the job once under cProfile and print the top functions")
     parser.add_argument("--keep", action="store_true", help="keep the generated input folder and print its path")
-    parser.add_argument("--action-sheets", action="store_true",
-                        help="also run the job with every person's action sheet and the questionnaire, and print its figures")
     options = parser.parse_args(argv)
 
     if options.phase:
@@ -411,9 +410,8 @@ def main(argv=None):
             return 0
         floor = run_phase("floor", directory)
         job = run_phase("job", directory)
-        sheets = run_phase("sheets", directory) if options.action_sheets else None
 
-    time_ok = job["seconds"] < TARGET_SECONDS
+    time_ok = job["seconds"] <= TARGET_RATIO * floor["seconds"]
     mem_ok = job["peak_mib"] < TARGET_MIB
     rows = [
         ("phase", "seconds", "peak MiB", "time/floor", "mem/floor", "results", "target"),
@@ -422,7 +420,7 @@ def main(argv=None):
         ("job (fleet_summary)", "%.2f" % job["seconds"], "%.0f" % job["peak_mib"], ratio(job["seconds"], floor["seconds"]),
          ratio(job["peak_mib"], floor["peak_mib"]), "%d" % job["results"],
          "PASS" if time_ok and mem_ok else "FAIL (%s)" % ", ".join(
-             w for w, ok in (("> %.0f s" % TARGET_SECONDS, time_ok), ("> 1 GiB", mem_ok)) if not ok)),
+             w for w, ok in (("> %.0fx the floor" % TARGET_RATIO, time_ok), ("> 1 GiB", mem_ok)) if not ok)),
     ]
     print_table(rows, (0, 5, 6))
     print("Peak MiB is ru_maxrss minus the interpreter+imports baseline (floor %.0f MiB, job %.0f MiB)."
@@ -432,15 +430,10 @@ def main(argv=None):
              job["input_errors"], job["report_bytes"].get("json", 0) / 2 ** 20, job["report_bytes"].get("md", 0) / 1024,
              job["report_bytes"].get("html", 0) / 1024))
     print("Job phases (s): %s" % ", ".join("%s %.2f" % item for item in job["timings"].items()))
-    if sheets is not None:
-        print("With action sheets and the questionnaire: %.2f s, peak %.0f MiB; action sheets %.2f s, %d files, %.1f MiB; "
-              "questionnaire %.1f MiB (written in the forked process: %.2f s)."
-              % (sheets["seconds"], sheets["peak_mib"], sheets["timings"].get("write_action_sheets", 0),
-                 sheets["report_bytes"].get("action_sheet_files", 0), sheets["report_bytes"].get("action_sheets", 0) / 2 ** 20,
-                 sheets["report_bytes"].get("questionnaire", 0) / 2 ** 20, sheets["timings"].get("write_questionnaire", 0)))
-    print("Target for the job: under %.0f s and under 1 GiB on this %d-core machine: %s."
-          % (TARGET_SECONDS, os.cpu_count() or 0, "PASS" if time_ok and mem_ok else "FAIL"))
-    return 0 if time_ok and mem_ok else 1
+    passed = judge_ratio("bench_fleet", "fleet job (50,000 subjects)", job["seconds"], "json.load of its input",
+                         floor["seconds"], TARGET_RATIO,
+                         [] if mem_ok else ["peak %.0f MiB, over the 1 GiB limit" % job["peak_mib"]])
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ it each server sends the answer it computed for a URL again, when the token
 is valid (--cold: never). The written fleet-summary.json is read back (in
 another child) to confirm 50,000 mobile subjects and every source complete;
 the servers' request logs confirm the floor and the playbook asked for the
-same URLs. Exits non-zero when the playbook misses the target: under 20 s
-wall and under 1 GiB peak.
+same URLs. Exits non-zero when the playbook misses the target: at most
+TARGET_RATIO times the floor (wall-clock) and under 1 GiB peak.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ import sys
 import threading
 import time
 
-from bench_common import COLLECTIONS, ROOT, collection_on_path, maxrss_mib, print_table, ratio, run_child_phase, work_folder
+from bench_common import COLLECTIONS, ROOT, collection_on_path, judge_ratio, maxrss_mib, print_table, ratio, run_child_phase, work_folder
 
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # the fakes, fleets and floor clients live in tests/fakes
@@ -76,7 +76,8 @@ from tests.fakes.fleets import (  # noqa: E402 (after the path is set)
 
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
 
-TARGET_SECONDS = 20.0
+# The playbook at most this many times its floor (the same pages with plain urllib), measured in the same run.
+TARGET_RATIO = 3.0
 TARGET_MIB = 1024.0
 
 SERVE_READY_SECONDS = 300.0     # generating the fleet and an RSA key
@@ -85,6 +86,7 @@ FLOOR_TIMEOUT = 600.0
 PLAYBOOK_TIMEOUT = 900.0
 CHECK_TIMEOUT = 300.0
 COMMAND_TIMEOUT = 60.0
+
 
 # ---- the servers (child process) ----------------------------------------------------------------------------------
 
@@ -593,9 +595,7 @@ def report(floor, floor_log, results, checks, logs, pulls):
         if bad or len(check["sources"]) != len(SPLIT):
             problems.append("%ssources not all complete: %s" % (prefix, ", ".join(bad) or "%d sources" % len(check["sources"])))
     same = all(log == floor_log for log in logs)
-    time_ok = seconds < TARGET_SECONDS
     mem_ok = peak < TARGET_MIB
-    verdict = "PASS" if time_ok and mem_ok and not problems else "FAIL"
 
     rows = [("phase", "seconds", "peak MiB", "devices/s", "time/floor", "mem/floor", "target"),
             ("floor (urllib + json)", "%.2f" % floor["seconds"], "%.0f" % floor["peak_mib"],
@@ -604,7 +604,7 @@ def report(floor, floor_log, results, checks, logs, pulls):
         rows.append(("playbook%s" % (" run %d" % (index + 1) if len(results) > 1 else ""), "%.2f" % result["seconds"],
                      "%.0f" % result["peak_mib"], "%.0f" % (PHONES / result["seconds"]),
                      ratio(result["seconds"], floor["seconds"]), ratio(result["peak_mib"], floor["peak_mib"]),
-                     "< %.0f s, < 1 GiB" % TARGET_SECONDS if index == 0 else ""))
+                     "<= %.0fx, < 1 GiB" % TARGET_RATIO if index == 0 else ""))
     if len(results) > 1:
         rows.append(("playbook (median)", "%.2f" % seconds, "%.0f" % peak, "%.0f" % (PHONES / seconds),
                      ratio(seconds, floor["seconds"]), ratio(peak, floor["peak_mib"]), ""))
@@ -642,9 +642,11 @@ def report(floor, floor_log, results, checks, logs, pulls):
             "%s %.2f / %.0f" % (p["name"], p["seconds"], p["peak_mib"]) for p in pulls))
     for problem in problems:
         print("PROBLEM: %s" % problem)
-    print("Target for the playbook: under %.0f s and under 1 GiB on this %d-core machine: %s (median of %d run(s): "
-          "%.2f s, %.0f MiB)." % (TARGET_SECONDS, os.cpu_count() or 0, verdict, len(results), seconds, peak))
-    return 0 if verdict == "PASS" else 1
+    if not mem_ok:
+        problems.append("peak %.0f MiB, over the 1 GiB limit" % peak)
+    passed = judge_ratio("bench_mdm", "playbook on %d phones (median of %d)" % (PHONES, len(results)), seconds,
+                         "urllib walk of the same pages", floor["seconds"], TARGET_RATIO, problems)
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

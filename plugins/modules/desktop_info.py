@@ -13,27 +13,30 @@ version_added: 0.1.0
 description:
   - Reads, without changing anything, what a workstation shows about the CERT-EU
     "Hardening Signal" recommendations for Signal Desktop.
-  - Reports installs of Signal Desktop and whether they come from Signal's own
-    sources (apt repository pinned to Signal's signing key, or Signal's macOS
-    code signature), Flatpak and Snap community builds, the Signal profile
-    folders of local users (mode, privacy, whether they look linked), whether
-    unattended-upgrades covers Signal's repository, whether the update server is
-    blocked in the hosts file or (Linux) by a proxy setting of apt or
-    C(/etc/environment) that points at C(0.0.0.0), C(::) or port 0, and the GNOME
-    screen lock and lock-screen notification settings enforced through dconf.
+  - Reports what it sees, and judges nothing; the controls of the role judge it on the controller. Per Signal
+    Desktop install its kind (the signal-desktop package, an AppImage, a Flatpak or Snap community build, a
+    Signal.app), path, version and the date the build stops working (C(buildExpiration) in its
+    C(resources/app.asar)); for the package also every enabled apt source that offers it or points at
+    O(apt_repo_url) (file and line, URI, suite, C(trusted=yes), Signed-By and the fingerprints of the keys it
+    names, the versions its downloaded lists offer), when it was last installed (C(/opt/Signal/.signal-postinst))
+    and when the running Signal processes started; for a Signal.app its bundle id and code signature. Also the
+    Signal profile folders of local users (path, mode, whether they look linked), whether unattended-upgrades
+    covers Signal's repository, whether the update server is blocked in the hosts file or (Linux) by a proxy
+    setting of apt or C(/etc/environment) that points at C(0.0.0.0), C(::) or port 0, and the GNOME screen lock
+    and lock-screen notification settings enforced through dconf.
   - On Linux everything is read from files, with one exception - apt package
     indexes compressed as lz4 or zstd (as apt writes them on many Debian
     container images) are read through apt's own C(/usr/lib/apt/apt-helper cat-file),
     streamed and searched without being held in memory. Without apt-helper such
-    an index makes the apt source's verdict unknown, with the reason. On macOS the
+    an index is reported unreadable, with the reason. On macOS the
     module runs C(codesign -dv --verbose=2) and C(codesign --verify --strict)
     on each Signal.app to read its Team ID and signing authority and check the
     signature, and reads the screen lock and Signal's notification settings
     that configuration profiles set (C(/Library/Managed Preferences)).
   - Signal AppImages are looked for in C(/opt), C(/usr/local/bin) and the
-    users' C(~/Applications), C(~/.local/bin) and C(~/bin); their origin and
-    version cannot be read from the file and are reported unknown.
-  - Never opens Signal's database and never returns key material; only the
+    users' C(~/Applications), C(~/.local/bin) and C(~/bin); their version and
+    expiry date sit in their compressed image and are reported unknown.
+  - Never opens Signal's database or logs and never returns key material; only the
     presence of a key in C(config.json) is reported.
   - A value that cannot be observed is null and explained under
     C(unknown_reasons); a malformed input is explained under C(errors).
@@ -42,7 +45,8 @@ author:
 options:
   apt_repo_url:
     description:
-      - URL of Signal's apt repository; apt sources for it count as official.
+      - URL of Signal's apt repository (or a mirror of it). Apt sources for it are reported even when their package
+        lists were not downloaded; its host is the update server whose blocking is looked for.
     type: str
     default: https://updates.signal.org/desktop/apt
   apt_suite:
@@ -53,10 +57,10 @@ options:
     default: xenial
   key_fingerprint:
     description:
-      - Fingerprint of Signal's repository signing key. An apt source counts as
-        official only when its Signed-By keyring holds this key.
+      - Not used any more, and ignored; it will be removed in 1.0.0. The probe reports the fingerprints of the keys
+        that sign each apt source, and the controller compares them with the role variable
+        C(signal_hardening_key_fingerprint).
     type: str
-    default: DBA36B5181D0C816F630E889D980A17457F6FB06
 attributes:
   action:
     support: full
@@ -92,21 +96,20 @@ EXAMPLES = r"""
   hardening.signal.desktop_info:
   register: signal_desktop
 
-- name: Show whether Signal comes from an official source
+- name: Show the apt sources of the signal-desktop package and the keys that sign them
   ansible.builtin.debug:
-    var: signal_desktop.facts.signal.official_source
+    msg: "{{ signal_desktop.facts.signal.installs | selectattr('kind', 'equalto', 'deb') | map(attribute='apt_sources') }}"
 
-- name: Use a mirror of Signal's repository
+- name: Look for the sources of a mirror of Signal's repository
   hardening.signal.desktop_info:
     apt_repo_url: https://mirror.example.org/signal/desktop/apt
     apt_suite: xenial
-    key_fingerprint: DBA36B5181D0C816F630E889D980A17457F6FB06
 """
 
 RETURN = r"""
 facts:
   description:
-    - The facts document of this workstation (schema_version 1).
+    - The facts document of this workstation (schema_version 2).
     - Values that could not be observed are null; their dotted paths are keys
       of C(unknown_reasons) or C(errors).
   returned: always
@@ -116,7 +119,7 @@ facts:
       description: Version of the facts document.
       returned: always
       type: int
-      sample: 1
+      sample: 2
     platform:
       description: Platform of the host.
       returned: always
@@ -129,22 +132,22 @@ facts:
       sample: {"family": "debian", "distribution": "debian", "version": "12", "desktop": "gnome"}
     signal:
       description:
-        - Signal Desktop installs, their version and source, community builds and
-          user profile folders (never key material).
+        - Signal Desktop installs with what was seen of each, and the user profile folders (never key material).
       returned: always
       type: dict
       sample:
         installed: true
-        version: 7.40.0
-        official_source: true
-        community_build: false
+        version: 7.80.0
         installs:
-          - {"kind": "deb", "path": "/opt/Signal", "version": "7.40.0", "official": true,
-             "source": "https://updates.signal.org/desktop/apt"}
+          - {"kind": "deb", "path": "/opt/Signal", "package": "signal-desktop", "version": "7.80.0",
+             "apt_sources": [{"file": "/etc/apt/sources.list.d/signal-desktop.sources", "line": 1,
+                              "uri": "https://updates.signal.org/desktop/apt", "suite": "xenial", "components": ["main"],
+                              "trusted": false, "signed_by": ["/usr/share/keyrings/signal-desktop-keyring.gpg"],
+                              "key_fingerprints": ["DBA36B5181D0C816F630E889D980A17457F6FB06"], "offers": ["7.80.0"]}],
+             "build_expires": "2027-02-20T10:11:12Z", "installed_at": "2026-11-22T06:25:01Z",
+             "running": [{"pid": 2345, "user": "alice", "started": "2026-11-25T07:58:40Z"}]}
         profiles:
-          - {"user": "alice", "path": "/home/alice/.config/Signal", "linked": true,
-             "mode": "0700", "private": true}
-        profiles_private: true
+          - {"user": "alice", "path": "/home/alice/.config/Signal", "linked": true, "mode": "0700"}
     update:
       description:
         - Whether unattended-upgrades covers Signal's repository and whether the update server is blocked
@@ -153,7 +156,7 @@ facts:
           null, with a reason, for a proxy whose rules cannot be seen.
       returned: always
       type: dict
-      sample: {"auto_update_covers_signal": true, "server_blocked": false, "server_block_reasons": [],
+      sample: {"auto_update_covers_signal": true, "auto_update_gaps": [], "server_blocked": false, "server_block_reasons": [],
                "proxies": [{"url": "http://proxy.example:3128", "source": "/etc/environment: https_proxy", "blocks": null}]}
     screen_lock:
       description: OS screen lock as enforced by the administrator.
@@ -238,8 +241,9 @@ def main():
         argument_spec=dict(
             apt_repo_url=dict(type="str", default="https://updates.signal.org/desktop/apt"),
             apt_suite=dict(type="str", default="xenial"),
-            # A public key fingerprint, not a secret.
-            key_fingerprint=dict(type="str", default="DBA36B5181D0C816F630E889D980A17457F6FB06", no_log=False),
+            # A public key fingerprint, not a secret; the controller compares fingerprints now.
+            key_fingerprint=dict(type="str", no_log=False, removed_in_version="1.0.0",
+                                 removed_from_collection="hardening.signal"),
         ),
         supports_check_mode=True,
     )
@@ -252,7 +256,6 @@ def main():
         root="/",
         apt_repo_url=module.params["apt_repo_url"],
         apt_suite=module.params["apt_suite"],
-        key_fingerprint=module.params["key_fingerprint"],
         codesign_outputs=outputs,
         codesign_verified=verified,
         apt_cat_file=cat_file,

@@ -72,11 +72,53 @@ Function Get-UninstallEntry {
     return , $entries
 }
 
+Function Get-AsarConfig {
+    # The texts of the files named config/local-production.json in resources\app.asar (Signal writes the build's
+    # expiry date there); Python picks the one that holds buildExpiration. Only the archive's index and those small
+    # files are read. Layout: uint32 4, uint32 header size, uint32 pickle size, uint32 index length, index JSON;
+    # a file's bytes start at 8 + header size + its offset.
+    param([string]$Folder)
+    $path = Join-Path $Folder 'resources\app.asar'
+    $out = [ordered]@{ path = $path; exists = $false; configs = @(); error = $null }
+    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { return $out }
+    $out.exists = $true
+    $stream = $null
+    try {
+        $stream = [System.IO.File]::Open($path, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::ReadWrite)
+        $reader = New-Object System.IO.BinaryReader($stream)
+        $null = $reader.ReadUInt32()
+        $headerSize = [int64]$reader.ReadUInt32()
+        $null = $reader.ReadUInt32()
+        $indexLength = [int64]$reader.ReadUInt32()
+        if ($indexLength -gt 67108864 -or $indexLength -gt $headerSize) {
+            throw "index length $indexLength does not fit its header ($headerSize bytes)"
+        }
+        $index = [System.Text.Encoding]::UTF8.GetString($reader.ReadBytes([int]$indexLength))
+        $pattern = '"local-production\.json":\{(?:"size":(?<size>\d+),"offset":"(?<offset>\d+)"|"offset":"(?<offset>\d+)","size":(?<size>\d+))'
+        $configs = [System.Collections.Generic.List[string]]@()
+        foreach ($match in ([regex]::Matches($index, $pattern) | Select-Object -First 5)) {
+            $size = [int64]$match.Groups['size'].Value
+            if ($size -gt 1048576) { continue }
+            $null = $stream.Seek(8 + $headerSize + [int64]$match.Groups['offset'].Value, [System.IO.SeekOrigin]::Begin)
+            $configs.Add([System.Text.Encoding]::UTF8.GetString($reader.ReadBytes([int]$size)))
+        }
+        $out.configs = @($configs)
+    }
+    catch {
+        $out.error = $_.Exception.Message
+    }
+    finally {
+        if ($null -ne $stream) { $stream.Dispose() }
+    }
+    return $out
+}
+
 Function Get-ExeInfo {
     param([string]$Path)
-    $info = [ordered]@{ path = $Path; exists = $false; file_version = $null; product_version = $null; signature = $null }
+    $info = [ordered]@{ path = $Path; exists = $false; file_version = $null; product_version = $null; signature = $null; asar = $null }
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return $info }
     $info.exists = $true
+    $info.asar = Get-AsarConfig -Folder (Split-Path -Parent $Path)
     try {
         $version = [System.Diagnostics.FileVersionInfo]::GetVersionInfo($Path)
         $info.file_version = $version.FileVersion

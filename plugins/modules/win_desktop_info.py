@@ -21,10 +21,12 @@ description:
     screen saver values and policies, and the lock-screen notification settings and policies. Hives that are not
     loaded are not loaded by this module.
   - For each Signal.exe found (the uninstall entry's location and C(%LOCALAPPDATA%\\Programs\\signal-desktop)), its file
-    version and its Authenticode signature (status and signer subject) from C(Get-AuthenticodeSignature).
+    version, its Authenticode signature (status and signer subject) from C(Get-AuthenticodeSignature), and the text
+    of each file named C(config/local-production.json) in C(resources\\app.asar) (where Signal's build writes the date
+    it stops working, C(buildExpiration)); only the archive's index and those small files are read.
   - The machine inactivity limit (C(InactivityTimeoutSecs)), the screen saver grace period, the policy that turns off
     app notifications on the lock screen, and the lines of the hosts file that name C(signal.org).
-  - Never opens Signal's database and never reads C(config.json); only whether those files exist.
+  - Never opens Signal's database or logs and never reads C(config.json); only whether those files exist.
   - This module has never been run on a real Windows host by this project; its output shape is what the unit tests'
     recorded documents show.
 author:
@@ -69,7 +71,9 @@ windows_raw:
         hive_loaded: true
         uninstall: [{"key": "7d96caee-06e6-597c-9f2f-c7bb2e0948b4", "DisplayVersion": "7.80.0"}]
         exes: [{"path": "C:\\Users\\alice\\AppData\\Local\\Programs\\signal-desktop\\Signal.exe", "exists": true,
-                "signature": {"status": "Valid", "signer_subject": "CN=\"Signal Messenger, LLC\", O=\"Signal Messenger, LLC\""}}]
+                "signature": {"status": "Valid", "signer_subject": "CN=\"Signal Messenger, LLC\", O=\"Signal Messenger, LLC\""},
+                "asar": {"path": "C:\\Users\\alice\\AppData\\Local\\Programs\\signal-desktop\\resources\\app.asar",
+                         "exists": true, "configs": ["{\"buildExpiration\":1800000000000}"], "error": null}}]
     machine: {"system_policy": {"InactivityTimeoutSecs": 300}}
     errors: []
 """

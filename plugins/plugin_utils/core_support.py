@@ -10,21 +10,29 @@ actions check it again for playbooks that call them directly.
 
 from __future__ import annotations
 
-from packaging.specifiers import SpecifierSet
-from packaging.version import InvalidVersion, Version
+import re
 
 # meta/runtime.yml's requires_ansible (a unit test keeps the two equal) and what the tests run with.
 REQUIRES_ANSIBLE = ">=2.19.0"
 TESTED = "2.19"
 
+# X.Y[.Z] and anything after it: a pre-release (2.19.0rc1, 2.19.0.dev0) comes before X.Y.Z itself.
+_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(.*)$")
+
+
+def _release(text):
+    """(major, minor, patch, 1 for a release or 0 for a pre-release), or None when the text is no version."""
+    match = _VERSION.match(str(text).strip())
+    if not match:
+        return None
+    major, minor, patch, rest = match.groups()
+    return int(major), int(minor), int(patch or 0), 1 if not rest or rest.startswith("+") else 0
+
 
 def unsupported_core(version):
     """None when ansible-core `version` (a string such as "2.19.14") is supported; otherwise what to tell the user."""
-    try:
-        supported = SpecifierSet(REQUIRES_ANSIBLE).contains(Version(str(version)), prereleases=True)
-    except InvalidVersion:
-        supported = False
-    if supported:
+    running, minimum = _release(version), _release(REQUIRES_ANSIBLE[len(">="):])
+    if running is not None and running >= minimum:
         return None
     return ("hardening.signal needs ansible-core %s (meta/runtime.yml requires_ansible; tested with %s, the version "
             "requirements.txt pins), but this controller runs ansible-core %s. Install a supported one, for example "

@@ -193,7 +193,7 @@ def gen_jamf(rng, anchor, owners):
             continue
         person = rng.randrange(owners)
         enrollment = weighted(rng, {"Institutional": 78, "UserEnrollment": 9, "AccountDrivenUserEnrollment": 5,
-                                "AccountDrivenDeviceEnrollment": 8})
+                                    "AccountDrivenDeviceEnrollment": 8})
         device = jamf_device(number, displayName="iPhone J%05d" % number,
                              osVersion=rng.choice(("18.6.2", "18.5", "17.7.1")), deviceOwnershipType=enrollment,
                              supervised=enrollment == "Institutional",
@@ -357,18 +357,18 @@ def gen_workspace_one(rng, anchor, owners):
         person = rng.randrange(owners)
         if position < NOT_PHONES["workspace_one"]:
             devices.append(workspace_one_device(number, platform=rng.choice(("WinRT", "AppleOsX")), Model="Laptop",
-                                       OperatingSystem="10.0.26100", LastSeen=_ago(anchor, 2, stamp)))
+                                                OperatingSystem="10.0.26100", LastSeen=_ago(anchor, 2, stamp)))
             continue
         platform = "Apple" if rng.random() < 0.55 else "Android"
         ownership = weighted(rng, {"C": 65, "E": 25, "S": 5, "Undefined": 5})
         device = workspace_one_device(number, platform=platform, ownership=ownership,
-                             OperatingSystem=rng.choice(("18.6.2", "18.5")) if platform == "Apple" else rng.choice(("16", "15")),
-                             UserName="person%05d" % person if rng.random() < 0.6 else _owner(person),
-                             UserEmailAddress=_owner(person), DeviceFriendlyName="Phone W%05d" % number,
-                             LastSeen=_ago(anchor, rng.uniform(0, 48), stamp),
-                             SerialNumber="W%011d" % rng.randrange(10 ** 11), IsSupervised=platform == "Apple" and ownership != "E",
-                             LocationGroupName="Example Org", Udid="%032X" % number, Imei="", PhoneNumber="",
-                             LastEnrolledOn=_ago(anchor, rng.uniform(500, 9000), stamp))
+                                      OperatingSystem=rng.choice(("18.6.2", "18.5")) if platform == "Apple" else rng.choice(("16", "15")),
+                                      UserName="person%05d" % person if rng.random() < 0.6 else _owner(person),
+                                      UserEmailAddress=_owner(person), DeviceFriendlyName="Phone W%05d" % number,
+                                      LastSeen=_ago(anchor, rng.uniform(0, 48), stamp),
+                                      SerialNumber="W%011d" % rng.randrange(10 ** 11), IsSupervised=platform == "Apple" and ownership != "E",
+                                      LocationGroupName="Example Org", Udid="%032X" % number, Imei="", PhoneNumber="",
+                                      LastEnrolledOn=_ago(anchor, rng.uniform(500, 9000), stamp))
         newest = NEWEST["ios" if platform == "Apple" else "android"]
         old = "7.70" if platform == "Apple" else "7.70.0"
         version = weighted(rng, {newest: 70, old: 15, None: 15})

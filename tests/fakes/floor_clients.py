@@ -22,6 +22,7 @@ import time
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import android_management, intune, jamf
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.intune_records import PROFILE_TYPES
 
+
 def _http(url, headers=None, data=None):
     import urllib.request
     request = urllib.request.Request(url, data=data, headers=headers or {})

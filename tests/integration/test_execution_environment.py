@@ -23,6 +23,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TOOLS_VENV = os.path.join(ROOT, ".build", "tools-venv")
 
 
+def _tools():
+    """The tools venv's bin folder, made (or brought up to date) by the Makefile's own rule."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    done = subprocess.run(["make", "--no-print-directory", "-C", ROOT, ".build/tools-venv/.installed"], capture_output=True,
+                          text=True, env=env, timeout=1200, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return os.path.join(TOOLS_VENV, "bin")
+
+
 def _version():
     with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
         return yaml.safe_load(handle)["version"]
@@ -48,6 +57,7 @@ def _make(tree, *targets):
 
 
 def test_one_command_builds_the_artifact_and_a_context_that_holds_it(tmp_path):
+    _tools()
     tree = _clean_tree(str(tmp_path / "clone"))
     assert not os.path.exists(os.path.join(tree, ".build"))
     done = _make(tree, "ee-context")
@@ -110,11 +120,12 @@ def test_collection_requirements_install_next_to_other_collections(tmp_path):
         (ours / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(os.path.join(ROOT, name), ours / name)
     combined = tmp_path / "ee-requirements.txt"
-    subprocess.run([os.path.join(TOOLS_VENV, "bin", "ansible-builder"), "introspect", str(tmp_path / "collections"),
+    tools = _tools()
+    subprocess.run([os.path.join(tools, "ansible-builder"), "introspect", str(tmp_path / "collections"),
                     "--write-pip", str(combined)], check=True, capture_output=True, timeout=120)
     text = combined.read_text()
     assert "from collection hardening.signal" in text and "from collection example.sibling" in text, text
-    resolved = subprocess.run([os.path.join(TOOLS_VENV, "bin", "python"), "-m", "pip", "install", "--dry-run",
+    resolved = subprocess.run([os.path.join(tools, "python"), "-m", "pip", "install", "--dry-run",
                                "--ignore-installed", "--disable-pip-version-check", "--quiet", "--report", "-",
                                "-r", str(combined)], capture_output=True, text=True, timeout=600, check=False)
     assert resolved.returncode == 0, resolved.stderr

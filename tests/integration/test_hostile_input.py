@@ -173,7 +173,7 @@ def test_hostile_text_from_files_an_api_and_the_inventory_is_named_and_every_rep
     assert result(summary, "p-1", "sh-3.5-registration-lock")["status"] == "fail"
     assert result(summary, "p-1", "sh-3.6-linked-devices-review")["status"] == "manual"
     # A malformed field that decides whether a control applies: error naming it, never unknown.
-    installed = result(summary, "p-2", "sh-3.1-android-play-store")
+    installed = result(summary, "p-2", "sh-3.1-android-signature")
     assert installed["status"] == "error" and "signal.installed" in installed["reason"]
     # Both records of the duplicate id are kept and neither is judged.
     assert [s["state"] for s in summary["subjects"] if s["id"] == "p-3"] == ["invalid", "invalid"]
@@ -188,7 +188,9 @@ def test_workstation_facts_with_a_lone_surrogate_make_that_host_invalid_and_the_
     file lookup, since Ansible's own JSON and YAML loaders refuse a lone surrogate)."""
     bad = str(tmp_path / "not-utf8.txt")
     (tmp_path / "not-utf8.txt").write_bytes(LATIN1)
-    facts = {"schema_version": 1, "platform": "linux", "signal": {"installed": False}, "unknown_reasons": {}, "errors": {},
+    with open(os.path.join(ROOT, "schemas", "desktop_facts.schema.json"), encoding="utf-8") as handle:
+        version = json.load(handle)["properties"]["schema_version"]["const"]
+    facts = {"schema_version": version, "platform": "linux", "signal": {"installed": False}, "unknown_reasons": {}, "errors": {},
              "os": {"family": "debian", "distribution": "Debian", "version": "12"}}
     inventory = tmp_path / "inventory"
     (inventory / "group_vars").mkdir(parents=True)

@@ -5,6 +5,7 @@ reading the version of that package from a dpkg database that real dpkg wrote.""
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import importlib.util
 import json
@@ -14,10 +15,13 @@ import subprocess
 
 import pytest
 
-from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts, dpkg, openpgp
+from ansible_collections.hardening.signal.plugins.module_utils.probes import asar, desktop_facts, dpkg, openpgp
+from ansible_collections.hardening.signal.tests.unit.controls.host_tree import judge_facts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "tests", "molecule", "apt_repo", "build.py")
+# The stand-in builds are dated by the day they are built (build.py): judge them as of now.
+NOW = datetime.datetime.now(datetime.timezone.utc)
 
 
 def test_the_tools_the_repository_needs_are_installed():
@@ -108,6 +112,12 @@ def test_deb_holds_a_real_asar_with_the_version(repo, tmp_path):
     package = json.loads(archive[start:start + entry["size"]])
     assert package["name"] == "signal-desktop" and package["version"] == "7.80.0"
     assert json.loads(build.read_asar_file(archive, "config/production.json")) == {"updatesEnabled": True}
+    # The build's expiry date, as Signal's build writes it, and what desktop_info reads of it.
+    config = json.loads(build.read_asar_file(archive, "config/local-production.json"))
+    assert config["buildExpiration"] - config["buildCreation"] == 90 * 86400 * 1000
+    expires, reason, error = asar.build_expiration(str(tmp_path), "/opt/Signal/resources/app.asar")
+    assert reason is None and error is None
+    assert expires == asar.moment_of(config["buildExpiration"])
 
 
 def _dpkg_install(root, deb):
@@ -128,14 +138,20 @@ def test_desktop_info_reads_the_version_dpkg_recorded(repo, tmp_path):
     assert dpkg.package_info(str(root), "signal-desktop")["version"] == "7.60.0"
     facts = desktop_facts.collect(root=str(root), platform="linux")
     assert facts["signal"]["installed"] is True and facts["signal"]["version"] == "7.60.0"
+    # The stale build expired long ago.
+    assert judge_facts(facts, "sh-3.2-desktop-build-expiry", now=NOW)["status"] == "fail"
     assert facts["signal"]["installs"][0]["path"] == "/opt/Signal"
     assert (root / "opt/Signal/resources/app.asar").is_file()
     # An upgrade through dpkg: the probe follows what dpkg recorded.
     _dpkg_install(root, os.path.join(out, "signal", pool, "signal-desktop_7.80.0_amd64.deb"))
     facts = desktop_facts.collect(root=str(root), platform="linux")
     assert facts["signal"]["version"] == "7.80.0"
+    # The package's postinst stamped its arrival; the build it installed is not about to expire.
+    assert facts["signal"]["installs"][0]["installed_at"] is not None
+    assert judge_facts(facts, "sh-3.2-desktop-build-expiry", now=NOW)["status"] == "pass"
     # No apt source for Signal's repository in this root: not official.
-    assert facts["signal"]["official_source"] is False
+    result = judge_facts(facts, "sh-3.1-linux-official-source")
+    assert result["status"] == "fail" and "no enabled apt source points at" in result["reason"]
 
 
 def test_the_key_is_made_once_and_reused(repo):

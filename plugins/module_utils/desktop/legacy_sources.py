@@ -39,7 +39,7 @@ def _deb822_files(root, own_path):
 
 def _same_repo(entry, repo_url, suite):
     want = apt_sources.normalize_url(repo_url)
-    return (suite in entry["suites"] and apt_sources._is_enabled(entry)
+    return (suite in entry["suites"] and apt_sources.is_enabled(entry)
             and any(apt_sources.normalize_url(u) == want for u in entry["uris"]))
 
 

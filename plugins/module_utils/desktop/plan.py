@@ -17,6 +17,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.desktop import (
     deb822_source,
     legacy_sources,
     origin_pattern,
+    other_sources,
     signing_key,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.desktop.file_change import FileChange
@@ -135,7 +136,7 @@ def _other_sources(root, plan, repo_url, suite, fingerprint, disable):
     Returns ({one-line file: {line: comment prefix}}, {deb822 file: [lines]})."""
     entries, _errors = apt_sources.read_entries(root)
     mine = apt_sources.signal_entries(entries, repo_url, suite)
-    others, unreadable = apt_sources.other_sources(root, entries, mine, fingerprint)
+    others, unreadable = other_sources.other_sources(root, entries, mine, fingerprint)
     plan.warnings += unreadable
     one_line, deb822 = {}, {}
     for other in others:

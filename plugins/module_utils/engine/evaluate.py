@@ -24,6 +24,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.engine.operators 
     IMPLICIT_EXPECTED,
     OPERATORS,
     TypeMismatch,
+    show,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import LOCALS as TEMPLATE_LOCALS
 from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import NAMESPACES as TEMPLATE_NAMESPACES
@@ -60,8 +61,9 @@ _NO_NAMES = {}
 # What one test found: its status, the value it read (for a composite test, every fact read), the value it expected
 # (for a composite test, a list, one per part) and the reason in words.
 Outcome = namedtuple("Outcome", ("status", "observed", "expected", "reason"))
-# An item a quantifier names (as: install): the item, and the dict where what is read from it is recorded.
-Bound = namedtuple("Bound", ("item", "evidence"))
+# An item a quantifier names (as: install): the item, the dict where what is read from it is recorded, and its
+# dotted path in the facts (where the probe's reasons for its values are found).
+Bound = namedtuple("Bound", ("item", "evidence", "prefix"))
 
 
 def _lookup(tree, keys):
@@ -77,20 +79,6 @@ def _lookup(tree, keys):
 
 def _join(prefix, path):
     return prefix + "." + path if prefix else path
-
-
-def _recorded(facts, path, kind):
-    """The probe's reason (kind unknown_reasons) or error (kind errors) for ``path`` or the nearest parent."""
-    table = facts.get(kind) or {}
-    if not table:
-        return None
-    probe = path
-    while True:
-        if probe in table:
-            return table[probe]
-        if "." not in probe:
-            return None
-        probe = probe.rsplit(".", 1)[0]
 
 
 def _why_missing(facts, path, source_name):
@@ -139,6 +127,19 @@ def _compile_value(ref, op):
             value = _lookup(node, keys)
             return None if value is _MISSING else value
         return from_fact
+    return _literal_or_context(ref, op)
+
+
+def _fact_ref_path(ref, names):
+    """The absolute path a {fact: ...} reference reads, for the probe's reason when it is missing."""
+    head, _dot, rest = ref["fact"].partition(".")
+    if head == "facts":
+        return rest
+    bound = names.get(head)
+    return _join(bound.prefix, rest) if bound is not None else rest
+
+
+def _literal_or_context(ref, op):
     if ref is None and op == "version_current":
         return _compile_value({"context": "newest_versions.{platform}"}, op)
     return lambda names, run: ref
@@ -188,6 +189,7 @@ def _compile_fact_test(spec):
     op_name = spec["op"]
     operator = OPERATORS[op_name]
     resolve = _compile_value(spec.get("value"), op_name)
+    fact_ref = spec["value"] if isinstance(spec.get("value"), dict) and "fact" in spec["value"] else None
     implicit = IMPLICIT_EXPECTED.get(op_name, _MISSING)
     unknown_values = spec.get("unknown_values") or ()
     unknown_reason = spec.get("unknown_reason") or "the value does not allow a verdict"
@@ -205,10 +207,15 @@ def _compile_fact_test(spec):
         evidence[path] = observed
         expected = implicit if implicit is not _MISSING else resolve(names, run)
         local = {"observed": observed, "expected": expected, "says": says}
+        if expected is None and fact_ref is not None:
+            # What it is compared with was not observed: the verdict is unknown (or error) for the probe's reason.
+            status, why = _why_missing(run.facts, _fact_ref_path(fact_ref, names), run.source_name)
+            return Outcome(status, observed, None, _explain(templates, status, "%s: %s" % (label, why), local, names, run,
+                                                            why))
         # Strict types: 0 must not match False, nor 1 True.
         if unknown_values and any(observed == v and type(observed) is type(v) for v in unknown_values):
             return Outcome(S.UNKNOWN, observed, expected, _explain(
-                templates, S.UNKNOWN, "%s is %r: %s" % (label, observed, unknown_reason), local, names, run,
+                templates, S.UNKNOWN, "%s is %s: %s" % (label, show(observed), unknown_reason), local, names, run,
                 unknown_reason))
         try:
             status, words = operator(observed, expected, run)
@@ -245,7 +252,8 @@ def _compile_quantifier(spec):
     read = _path_reader(path.split("."))
     name = spec.get("as", "item")
     where = _compile_test(spec["where"]) if "where" in spec else None
-    inner = _compile_test(spec["test"])
+    # Without a test, every item the where keeps passes: "some apt source points at Signal's repository".
+    inner = _compile_test(spec["test"]) if "test" in spec else None
     combine = S.combine_all if every else S.combine_any
     when_empty = spec.get("when_empty") or (S.UNKNOWN if every else S.FAIL)
     says = spec.get("says")
@@ -264,7 +272,8 @@ def _compile_quantifier(spec):
             evidence[path] = items
             local = {"observed": items, "expected": None, "says": says, "count": 0}
             return Outcome(S.ERROR, items, None, _explain(
-                templates, S.ERROR, "%s: malformed value: expected a list, got %r" % (label, items), local, names, run))
+                templates, S.ERROR, "%s: malformed value: expected a list, got %s" % (label, show(items)), local,
+                names, run))
         # Two quantifiers over the same list share one evidence entry per item.
         item_evidence = evidence.get(path)
         if not isinstance(item_evidence, list) or len(item_evidence) != len(items):
@@ -278,12 +287,12 @@ def _compile_quantifier(spec):
                 outcomes.append(Outcome(S.ERROR, item, None, "%s: item %d is not an object" % (label, index)))
                 continue
             bound = dict(names)
-            bound[name] = Bound(item, item_evidence[index])
+            bound[name] = Bound(item, item_evidence[index], item_prefix)
             if where is not None:
                 chosen = where(item, item_prefix, item_evidence[index], bound, run)
                 if chosen.status == S.FAIL:
                     continue
-                if chosen.status != S.PASS:
+                if chosen.status != S.PASS or inner is None:
                     # Whether the item is one the test is about cannot be told: neither can the verdict.
                     outcomes.append(chosen)
                     continue
@@ -292,26 +301,32 @@ def _compile_quantifier(spec):
                 expected = outcome.expected
             outcomes.append(outcome)
         # A list the probe reports with a reason is incomplete: what it holds cannot prove a pass.
-        partial = _recorded(run.facts, list_path, "unknown_reasons") or _recorded(run.facts, list_path, "errors")
+        # An error there (a malformed entry next to those read) makes such a verdict an error instead.
+        partial_error = (run.facts.get("errors") or {}).get(list_path)
+        partial = partial_error or (run.facts.get("unknown_reasons") or {}).get(list_path)
+        partial_status = S.ERROR if partial_error else S.UNKNOWN
         local = {"observed": None, "expected": expected, "says": says, "count": len(outcomes)}
         if not outcomes:
             status = when_empty
             default = "%s: none%s" % (label, " matching" if where is not None and items else "")
             if partial and status == S.PASS:
-                status, default = S.UNKNOWN, "%s: none found, but the list may be incomplete: %s" % (label, partial)
-            elif templates is not None and "empty" in templates:
+                return Outcome(partial_status, None, expected, _explain(
+                    templates, partial_status, "%s: none found, but the list may be incomplete: %s" % (label, partial),
+                    local, names, run, partial))
+            if templates is not None and "empty" in templates:
                 local["reasons"] = default
                 return Outcome(status, None, expected, templates["empty"].render(local, names, run))
             return Outcome(status, None, expected, _explain(templates, status, default, local, names, run))
         status = combine([o.status for o in outcomes])
         decisive = [o for o in outcomes if o.status == status] or outcomes
         reason = _joined(outcomes if status == S.PASS else decisive)
-        if partial and status == S.PASS and (every or not any(o.status == S.PASS for o in outcomes)):
-            status = S.UNKNOWN
-            reason = "%s; but the list may be incomplete: %s" % (reason, partial)
-        elif partial and status == S.FAIL and not every:
-            status = S.UNKNOWN
+        if partial and status == S.PASS and every:
+            return Outcome(partial_status, None, expected, _explain(
+                templates, partial_status, "%s: none fails, but the list may be incomplete: %s" % (label, partial),
+                local, names, run, partial))
+        if partial and status == S.FAIL and not every:
             reason = "%s; and the list may be incomplete: %s" % (reason, partial)
+            return Outcome(partial_status, None, expected, _explain(templates, partial_status, reason, local, names, run))
         return Outcome(status, None, expected, _explain(templates, status, reason, local, names, run))
     return quantifier
 
@@ -439,7 +454,7 @@ class _KeepUnknown(dict):
         return "{" + key + "}"
 
 
-def fill_org_values(text, org):
+def _fill(text, org):
     """Put organisation values into a question ('at most {disappearing_messages_timer_days} days')."""
     try:
         return text.format_map(_KeepUnknown(org))
@@ -473,7 +488,7 @@ class CompiledControl(object):
         self.expected_words = check.get("expected")
         if self.method == "attestation":
             self.test = None
-            self.attestation = {"question": fill_org_values(check["question"], org), "validity_days": check["validity_days"]}
+            self.attestation = {"question": _fill(check["question"], org), "validity_days": check["validity_days"]}
         else:
             self.test = _compile_test(check["test"])
             self.attestation = None

@@ -25,43 +25,58 @@ class TypeMismatch(Exception):
 def _number(value):
     # bool is an int in Python; a boolean where a number is expected is malformed input.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeMismatch("expected a number, got %r" % (value,))
+        raise TypeMismatch("expected a number, got %s" % show(value))
     return value
 
 
 def _boolean(value):
     if not isinstance(value, bool):
-        raise TypeMismatch("expected true or false, got %r" % (value,))
+        raise TypeMismatch("expected true or false, got %s" % show(value))
     return value
 
 
+def show(value):
+    """A value inside an operator's words: text quoted, lists listed, booleans as yes/no (no Python syntax)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return "'%s'" % value
+    if isinstance(value, (list, tuple)):
+        return "[%s]" % ", ".join(show(v) for v in value)
+    return str(value)
+
+
 def _verdict(ok, observed, words):
-    return (S.PASS if ok else S.FAIL), "%r %s" % (observed, words)
+    return (S.PASS if ok else S.FAIL), "%s %s" % (show(observed), words)
 
 
 def op_eq(observed, expected, ctx):
-    return _verdict(observed == expected, observed, "equals %r" % (expected,) if observed == expected else "is not %r" % (expected,))
+    ok = observed == expected
+    return _verdict(ok, observed, "equals %s" % show(expected) if ok else "is not %s" % show(expected))
 
 
 def op_ne(observed, expected, ctx):
     ok = observed != expected
-    return _verdict(ok, observed, "is not %r" % (expected,) if ok else "must not be %r" % (expected,))
+    return _verdict(ok, observed, "is not %s" % show(expected) if ok else "must not be %s" % show(expected))
 
 
 def op_in(observed, expected, ctx):
     ok = observed in expected
-    return _verdict(ok, observed, "is one of %s" % (list(expected),) if ok else "is not one of %s" % (list(expected),))
+    return _verdict(ok, observed, "is one of %s" % show(list(expected)) if ok else "is not one of %s" % show(list(expected)))
 
 
 def op_not_in(observed, expected, ctx):
     ok = observed not in expected
-    return _verdict(ok, observed, "is none of %s" % (list(expected),) if ok else "must not be one of %s" % (list(expected),))
+    return _verdict(ok, observed, "is none of %s" % show(list(expected)) if ok else "must not be one of %s"
+                    % show(list(expected)))
 
 
 def _ordering(symbol, compare):
     def op(observed, expected, ctx):
         ok = compare(_number(observed), _number(expected))
-        return _verdict(ok, observed, "%s %r" % (symbol if ok else "is not " + symbol, expected))
+        return _verdict(ok, observed, "%s %s" % (symbol if ok else "is not " + symbol, show(expected)))
     return op
 
 
@@ -83,27 +98,27 @@ def op_is_false(observed, expected, ctx):
 
 def _list(value):
     if not isinstance(value, list):
-        raise TypeMismatch("expected a list, got %r" % (value,))
+        raise TypeMismatch("expected a list, got %s" % show(value))
     return value
 
 
 def op_contains(observed, expected, ctx):
     """The observed list holds the expected value (e.g. a keyring holds Signal's key)."""
     ok = expected in _list(observed)
-    return _verdict(ok, observed, "holds %r" % (expected,) if ok else "does not hold %r" % (expected,))
+    return _verdict(ok, observed, "holds %s" % show(expected) if ok else "does not hold %s" % show(expected))
 
 
 def op_any_in(observed, expected, ctx):
     """At least one value of the observed list is one of the expected values (e.g. a signing certificate)."""
-    allowed = expected if isinstance(expected, (list, tuple)) else [expected]
+    allowed = list(expected) if isinstance(expected, (list, tuple)) else [expected]
     ok = any(value in allowed for value in _list(observed))
-    return _verdict(ok, observed, "has one of %s" % (list(allowed),) if ok else "has none of %s" % (list(allowed),))
+    return _verdict(ok, observed, "has one of %s" % show(allowed) if ok else "has none of %s" % show(allowed))
 
 
 def normalize_url(url):
     """A URL as apt compares it: scheme and host are case-insensitive, a trailing slash makes no difference."""
     if not isinstance(url, str):
-        raise TypeMismatch("expected a URL, got %r" % (url,))
+        raise TypeMismatch("expected a URL, got %s" % show(url))
     url = url.strip()
     scheme, sep, rest = url.partition("://")
     if sep:
@@ -116,12 +131,13 @@ def op_same_url(observed, expected, ctx):
     """Equal URLs (or one of several), compared the way apt compares them."""
     wanted = expected if isinstance(expected, (list, tuple)) else [expected]
     ok = normalize_url(observed) in [normalize_url(u) for u in wanted]
-    return _verdict(ok, observed, "is %s" % " or ".join(wanted) if ok else "is not %s" % " or ".join(wanted))
+    return _verdict(ok, observed, "is %s" % " or ".join(map(show, wanted)) if ok else "is not %s"
+                    % " or ".join(map(show, wanted)))
 
 
 def _octal(value, what):
     if not isinstance(value, str) or not value or any(c not in "01234567" for c in value):
-        raise TypeMismatch("expected an octal %s such as 0700, got %r" % (what, value))
+        raise TypeMismatch("expected an octal %s such as 0700, got %s" % (what, show(value)))
     return int(value, 8)
 
 
@@ -151,14 +167,14 @@ def op_version_current(observed, expected, ctx):
     """expected is the newest official version for the subject's platform."""
     version = parse_version(observed)
     if version is None:
-        raise TypeMismatch("expected a version such as 7.80.1, got %r" % (observed,))
+        raise TypeMismatch("expected a version such as 7.80.1, got %s" % show(observed))
     if expected is None:
         why = (ctx.context.get("newest_unknown_reasons") or {}).get(ctx.platform)
         return S.UNKNOWN, "the newest official version for %s is not known (%s)" % (
             ctx.platform, why or "feed not read, no offline value set")
     newest = parse_version(expected)
     if newest is None:
-        raise TypeMismatch("newest version %r is not a version" % (expected,))
+        raise TypeMismatch("newest version %s is not a version" % show(expected))
     allowed = ctx.org["max_minor_versions_behind"]
     behind = minor_releases_behind(version, newest)
     if behind is None:
@@ -189,11 +205,11 @@ def _release_age(ctx, version, newest):
 
 def parse_timestamp(text):
     if not isinstance(text, str):
-        raise TypeMismatch("expected an ISO 8601 date-time, got %r" % (text,))
+        raise TypeMismatch("expected an ISO 8601 date-time, got %s" % show(text))
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise TypeMismatch("expected an ISO 8601 date-time, got %r" % (text,))
+        raise TypeMismatch("expected an ISO 8601 date-time, got %s" % show(text))
     if moment.tzinfo is None:
         # A date-time without a zone is ambiguous; MDMs report UTC.
         moment = moment.replace(tzinfo=timezone.utc)
@@ -216,6 +232,22 @@ def op_within_hours(observed, expected, ctx):
     return S.FAIL, "%s is %.1f h ago (at most %s h allowed)" % (observed, age_hours, hours)
 
 
+def op_not_before(observed, expected, ctx):
+    """A moment is not earlier than another (a process started after the package it runs was installed)."""
+    moment, other = parse_timestamp(observed), parse_timestamp(expected)
+    if moment >= other:
+        return S.PASS, "%s is not before %s" % (observed, expected)
+    return S.FAIL, "%s is %s before %s" % (observed, _duration(other - moment), expected)
+
+
+def _duration(delta):
+    if delta >= timedelta(days=1):
+        return "%d day(s)" % delta.days
+    if delta >= timedelta(hours=1):
+        return "%d hour(s)" % (delta.total_seconds() // 3600)
+    return "%d minute(s)" % max(1, delta.total_seconds() // 60)
+
+
 OPERATORS = {
     "eq": op_eq,
     "ne": op_ne,
@@ -234,6 +266,7 @@ OPERATORS = {
     "same_url": op_same_url,
     "no_bits": op_no_bits,
     "days_left_at_least": op_days_left_at_least,
+    "not_before": op_not_before,
 }
 
 # Operators whose expected value comes from the run, not from the control.

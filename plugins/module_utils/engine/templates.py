@@ -38,7 +38,11 @@ def text_of(value):
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)):
-        return ", ".join(text_of(v) for v in value) if value else "none"
+        if not value:
+            return "none"
+        words = [text_of(v) for v in value]
+        # Names that hold commas themselves ("Signal Messenger, LLC") are kept apart with semicolons.
+        return ("; " if any("," in w for w in words) else ", ").join(words)
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return str(value)
@@ -122,7 +126,7 @@ class Template(object):
             elif head == "context":
                 out.append(text_of(read(run.context)))
             else:
-                node, evidence = (run.facts, run.evidence) if head == "facts" else names.get(head, (None, None))
+                node, evidence = (run.facts, run.evidence) if head == "facts" else names.get(head, (None, None))[:2]
                 value = read(node)
                 if evidence is not None and value is not None:
                     # What a sentence says is also kept as a machine-readable value.

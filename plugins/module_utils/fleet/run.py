@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import os
 import time
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
@@ -44,14 +43,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.attest
     check_validity_overrides,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import default_path
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history_location import problem as history_url_problem
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
-from ansible_collections.hardening.signal.plugins.module_utils.private_files import ModeError, parse_mode
 from ansible_collections.hardening.signal.plugins.module_utils.report.formats import NAMES as FORMAT_NAMES
-from ansible_collections.hardening.signal.plugins.module_utils.report.publish import KEEP_REPORT_RUNS, publish
-from ansible_collections.hardening.signal.plugins.module_utils.report.report_set import ReportSetError
+from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
-from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
 from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
@@ -90,18 +87,10 @@ ARGUMENT_SPEC = {
     "max_failures": {"type": "dict", "default": {}},
     "history": {"type": "bool", "default": False},
     "history_path": {"type": "str", "default": ""},
+    # The history in PostgreSQL instead of the SQLite file (history_location): postgresql://user@host:port/database.
+    "history_url": {"type": "str", "default": ""},
     # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
     "history_keep_runs": {"type": "int", "default": 90},
-    # A source that failed or stopped part-way fails the gate unless this is false (the gate still names it).
-    "fail_on_incomplete_sources": {"type": "bool", "default": True},
-    # The reports' file mode (octal text), never wider than the umask; folders get it with search rights.
-    "report_mode": {"type": "raw", "default": "0640"},
-    # How many runs' report folders (runs/<run id>/) stay in report_dir; 0 keeps all.
-    "report_keep_runs": {"type": "int", "default": KEEP_REPORT_RUNS},
-    # An action sheet per person (and one for the security team) next to the reports.
-    "action_sheets": {"type": "bool", "default": True},
-    # An answer that expires within this many days is asked again (action sheets, questionnaire).
-    "attestation_renew_days": {"type": "int", "default": 30},
     # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
     # judged here at once.
     "collected": {"type": "dict"},
@@ -130,7 +119,6 @@ class Settings(NamedTuple):
     validity: Dict[str, Any]             # attestation control id -> days (overrides)
     max_failures: Dict[str, Any]         # severity -> most failing results allowed (None: no limit)
     moment: Optional[datetime.datetime]  # the evaluation time given, or None for "now"
-    report_mode: int = 0o640             # the reports' file mode (private_files.parse_mode)
 
 
 class Collected(NamedTuple):
@@ -320,17 +308,15 @@ def check_settings(args, prefix=""):
     if args["history_keep_runs"] < 0:
         raise RunError("%shistory_keep_runs: %d is not 0 (keep every run) or a number of runs"
                        % (prefix, args["history_keep_runs"]))
+    found = history_url_problem(args.get("history_url"))
+    if found:
+        raise RunError("%shistory_url: %s" % (prefix, found))
+    if args.get("history_url") and args.get("history_path"):
+        raise RunError("%shistory_url and %shistory_path are both set: the history is kept either in PostgreSQL (the URL) "
+                       "or in an SQLite file (the path); leave one of them empty" % (prefix, prefix))
     moment = parse_moment(args.get("evaluation_time"), name=prefix + "evaluation_time")
-    try:
-        report_mode = parse_mode(args.get("report_mode", "0640"))
-    except ModeError as exc:
-        raise RunError("%sreport_mode: %s" % (prefix, exc))
-    for name in ("report_keep_runs", "attestation_renew_days"):
-        value = args.get(name, 0)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise RunError("%s%s: %r is not a whole number from 0" % (prefix, name, value))
     return Settings(org=org, controls=apply_validity_overrides(controls, validity), validity=validity,
-                    max_failures=max_failures, moment=moment, report_mode=report_mode)
+                    max_failures=max_failures, moment=moment)
 
 
 def workstation_subjects(workstations, collected, owner_field="signal_hardening_owner"):
@@ -392,8 +378,12 @@ def governance(args, settings, now, collected):
 
 def evaluate(args, settings, rules, now, subjects):
     """Every applicable control on every subject, in the subjects' order."""
-    evaluator = Evaluator(settings.controls, settings.org,
-                          context={"newest_versions": newest_by_platform(args["newest_versions"])},
+    # Why a platform's newest version is unknown, and how old the newest release is, reach the reasons too.
+    context = {"newest_versions": newest_by_platform(args["newest_versions"]),
+               "newest_unknown_reasons": dict(args["newest_unknown_reasons"] or {}),
+               "newest_release_dates": dict(args["newest_release_dates"] or {}),
+               "release_age_days": args["release_age_days"]}
+    evaluator = Evaluator(settings.controls, settings.org, context=context,
                           waivers=rules.waivers.valid, attestations=rules.attestations.valid, now=now)
     return Evaluated(evaluator=evaluator, judged=[(subject, evaluator.evaluate(subject)) for subject in subjects])
 
@@ -406,22 +396,20 @@ def summarize(args, settings, rules, now, collected, evaluated, check_mode):
         org=settings.org, sources=collected.sources, input_errors=collected.input_errors)
     summary["waivers"] = rules.waivers.section(evaluated.evaluator.waivers.covered, now)
     summary["attestations"] = rules.attestations.section(settings.validity)
-    summary["attestations"]["renew_within_days"] = args["attestation_renew_days"]
     return summary
 
 
-def publish_reports(args, settings, rules, summary, timings, collected):
-    """The gate (every reason the run fails), then the history and every report (publish keeps the two consistent)."""
+def publish_reports(args, settings, rules, summary, timings):
+    """The gate, then the history and every report (publish keeps the two consistent)."""
     warnings = problem_warnings(rules.waivers, rules.attestations)
-    gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"],
-                         accept_incomplete_sources=not args["fail_on_incomplete_sources"],
-                         remediation_failures=collected.remediation_failures)
-    history_path = (args["history_path"] or default_path(args["report_dir"])) if args["history"] else None
+    gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"])
+    history = None
+    if args["history"]:
+        history = args.get("history_url") or args["history_path"] or default_path(args["report_dir"])
     try:
-        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history_path,
-                                          keep_runs=args["history_keep_runs"], timings=timings, mode=settings.report_mode,
-                                          keep_report_runs=args["report_keep_runs"], action_sheets=args["action_sheets"])
-    except (InvalidSummary, SchemaUnavailable, OSError, ReportSetError) as exc:
+        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history,
+                                          keep_runs=args["history_keep_runs"], timings=timings)
+    except (InvalidSummary, SchemaUnavailable, OSError) as exc:
         raise RunError("cannot write the compliance summary to %s (the run is not added to the history): %s"
                        % (args["report_dir"], exc))
     return Published(gate=gate, paths=paths, warnings=warnings + history_warnings)
@@ -447,10 +435,6 @@ def run_result(args, summary, collected, published, stopwatch):
         "changes": None if summary["changes"] is None else {
             "newly_failing": summary["changes"]["newly_failing"]["count"], "fixed": summary["changes"]["fixed"]["count"]},
         "reports": published.paths,
-        "run_id": summary["run"]["id"],
-        "report_folder": os.path.join(args["report_dir"], "runs", summary["run"]["id"]),
-        # The gate's message (every crossed line, or what was met) for the console, hiding characters made visible.
-        "gate_text": visible(published.gate["message"]),
         "table": render_text(summary, published.paths) + governance_lines(summary),
         "seconds": stopwatch.total(),
         "timings": stopwatch.timings,
@@ -480,6 +464,6 @@ def judge_fleet(args, workstations, check_mode=False, progress=None, now=None):
     stopwatch.lap("evaluate")
     summary = summarize(args, settings, rules, moment, collected, evaluated, check_mode)
     stopwatch.lap("summarize")
-    published = publish_reports(args, settings, rules, summary, stopwatch.timings, collected)
+    published = publish_reports(args, settings, rules, summary, stopwatch.timings)
     stopwatch.restart()
     return run_result(args, summary, collected, published, stopwatch)

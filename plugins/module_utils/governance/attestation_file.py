@@ -181,6 +181,7 @@ class AttestationCollector(object):
         self.errors = []   # input errors
         self.files = []    # one status per file
         self.invalid = 0
+        self.conflicts = []  # the input errors (also in errors) that name two answers that conflict
         self._by_key = {}  # (person, control) -> the valid answers so far
 
     def add_inline(self, records):
@@ -300,11 +301,12 @@ class AttestationCollector(object):
             return False
         for earlier in conflicts:
             # Both answers stay: the engine decides (a conflict is never a pass); the rows are named to be fixed.
-            self.errors.append(input_error(source, candidate["record"], "answer, date", (
+            self.conflicts.append(input_error(source, candidate["record"], "answer, date", (
                 "answer, date: %s at %s conflicts with %s (%s at %s): the same person and control, and which came "
                 "last cannot be told (the same moment, or a date without a time that covers the other); the result "
                 "is fail until one is corrected" % (_word(answer), moment.text(), where_given(earlier),
                                                     _word(earlier["answer"]), earlier["moment"].text()))))
+            self.errors.append(self.conflicts[-1])
         answers.append(row)
         self.valid.append(row)
         return True

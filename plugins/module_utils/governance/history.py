@@ -195,11 +195,22 @@ def default_path(report_dir):
     return os.path.join(report_dir, DEFAULT_NAME)
 
 
-def open_history(location, **options):
-    """The History at location, an SQLite file's path. options go to the store (journal_mode, timeout).
+def shown_location(location):
+    """How the summary and messages name a history location: a URL without its password, a path as it is."""
+    from ansible_collections.hardening.signal.plugins.module_utils.governance import history_location
+    return history_location.redacted(location)
 
-    Raises HistoryError.
+
+def open_history(location, **options):
+    """The History at location: a postgresql:// URL (see history_location), or else an SQLite file's path.
+
+    options go to the store (SQLite: journal_mode, timeout, mode, the file's as private_files says; PostgreSQL:
+    environ, where the password may be). Raises HistoryError.
     """
+    from ansible_collections.hardening.signal.plugins.module_utils.governance import history_location
+    if history_location.is_url(location):
+        from ansible_collections.hardening.signal.plugins.module_utils.governance.history_postgresql import PostgreSQLStore
+        return History(PostgreSQLStore(location, **options))
     from ansible_collections.hardening.signal.plugins.module_utils.governance.history_sqlite import SQLiteStore
     return History(SQLiteStore(location, **options))
 

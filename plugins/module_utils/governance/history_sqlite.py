@@ -4,9 +4,10 @@
 """The run history's SQLite store: one file (by default fleet-history.sqlite next to the reports).
 
 The format number is SQLite's user_version; BEGIN IMMEDIATE takes the file's write lock, which another run waits
-for (busy timeout). A process that dies half-way leaves a hot journal that the next opener rolls back. A new file is
-created private (0600 under the umask): it holds staff names and device identities like the reports.
-Stdlib sqlite3 only.
+for (busy timeout). A process that dies half-way leaves a hot journal that the next opener rolls back.
+The file holds staff names and device identities, so it follows the reports' rule (private_files): created with
+their mode (0640 by default) narrowed by the umask, and an existing file is narrowed to it, never widened. SQLite
+gives its journal the file's mode. Stdlib sqlite3 only.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ import os
 import sqlite3
 
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import LOCK_WAIT_SECONDS, HistoryError, Store
-
-# The history holds personal data: only its owner may read it (the umask may narrow this further, never widen it).
-FILE_MODE = 0o600
+from ansible_collections.hardening.signal.plugins.module_utils.private_files import DEFAULT_MODE, file_mode, narrow
 
 
 class SQLiteStore(Store):
@@ -25,11 +24,11 @@ class SQLiteStore(Store):
     column_types = {"run_key": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "blob": "BLOB",
                     "clustered": " WITHOUT ROWID"}
 
-    def __init__(self, path, journal_mode="delete", timeout=LOCK_WAIT_SECONDS):
+    def __init__(self, path, journal_mode="delete", timeout=LOCK_WAIT_SECONDS, mode=DEFAULT_MODE):
         self.location = self.path = os.path.abspath(path)
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            _create_private(self.path)
+            _create_private(self.path, file_mode(mode))
             # Autocommit mode: transactions are begun and ended explicitly.
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
@@ -82,10 +81,13 @@ class SQLiteStore(Store):
             self.db.execute(statement)
 
 
-def _create_private(path):
-    """Create the file with FILE_MODE (narrowed by the umask) when it does not exist yet; an existing file is kept."""
+def _create_private(path, mode):
+    """Create the file with mode when it does not exist yet; narrow an existing one to it (never widen it)."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
+        narrow(path, mode)
         return
+    # os.open applies the umask too; fchmod makes the mode exact (file_mode has already narrowed it by the umask).
+    os.fchmod(descriptor, mode)
     os.close(descriptor)

@@ -53,11 +53,15 @@ def governance_lines(summary):
 def problem_warnings(waivers, attestations):
     """Warnings naming each mistake in the waivers and attestations (file, record, field), at most MAX_WARNINGS."""
     problems = [("waiver", error) for error in waivers.errors] + [("attestation", error) for error in attestations.errors]
+    # Conflicting answers are not left out: both count, and the result is fail.
+    conflicts = {id(error) for error in getattr(attestations, "conflicts", ())}
     warnings = []
     for kind, error in problems[:MAX_WARNINGS]:
         where = error["source"] if error["record"] is None else "%s %s" % (error["source"], error["record"])
         if error["record"] is None:
             warnings.append("%s file: %s" % (kind, visible(error["message"])))
+        elif id(error) in conflicts:
+            warnings.append("attestations conflict: %s: %s" % (visible(where), visible(error["message"])))
         else:
             warnings.append("%s not used: %s: %s" % (kind, visible(where), visible(error["message"])))
     if len(problems) > MAX_WARNINGS:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.hardening.signal.plugins.module_utils import text_checks
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.retired import retired_note
 from ansible_collections.hardening.signal.plugins.module_utils.engine.dates import parse_date
 from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers import SCOPE_KEYS, normalize_waiver
 from ansible_collections.hardening.signal.plugins.module_utils.governance.documents import (
@@ -89,7 +90,7 @@ def _field_problems(candidate, control_ids):
     elif not isinstance(control, str):
         found.append(("control", "must be a control id, got %r" % (control,)))
     elif control not in control_ids:
-        found.append(("control", "%s is not a control of the catalogue" % control))
+        found.append(("control", "%s is not a control of the catalogue%s" % (control, retired_note(control))))
     for field in TEXT_FIELDS:
         value = raw.get(field)
         if field == "ticket" and inline and value in (None, ""):

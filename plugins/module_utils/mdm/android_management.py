@@ -34,8 +34,6 @@ from __future__ import annotations
 import json
 import re
 
-import yaml
-
 from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.android_management_records import kind_of, normalize
@@ -174,6 +172,10 @@ def owner_mapping(client, options):
     owners = {}
     path = options.get("owners_file")
     if path:
+        try:
+            import yaml  # only with an owners file; ansible-core brings PyYAML to the controller
+        except ImportError:
+            raise client.fail("option owners_file: reading it needs the Python package PyYAML")
         try:
             with open(str(path), "rb") as handle:
                 loaded = yaml.safe_load(handle.read(16 * 1024 * 1024))  # JSON is YAML

@@ -69,8 +69,11 @@ class RecordBuilder(object):
         return self.data["errors"]
 
     def _place(self, path, value):
-        keys = _keys(path)
+        keys = _KEYS.get(path) or _keys(path)
         node = self.data
+        if len(keys) == 1:  # most paths have one or two parts: no loop for them
+            node[path] = value
+            return
         for key in keys[:-1]:
             child = node.get(key)
             if child is None:
@@ -90,6 +93,11 @@ class RecordBuilder(object):
         self._place(path, value)
         if source:
             self.data["raw_fields"][path] = source
+
+    def put_all(self, paths, value=None):
+        """The same value (null by default) at each of paths, without a source: a record's empty shape."""
+        for path in paths:
+            self._place(path, value)
 
     def unknown(self, path, reason, source=None):
         self._place(path, None)

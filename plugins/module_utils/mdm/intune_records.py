@@ -139,11 +139,16 @@ class SignalInventory(object):
         self.by_device.setdefault(device_id, []).append((version, evidence))
 
 
+_SIGNAL_PATHS = ("signal.visible", "signal.installed", "signal.version", "signal.install_source")
+_POLICY_PATHS = ("screen_lock.passcode_present", "screen_lock.passcode_compliant", "screen_lock.max_inactivity_minutes",
+                 "lockscreen_notifications.hides_content", "lockscreen_notifications.enforced_by",
+                 "app_auto_update_policy")
+
+
 def _signal_facts(record, device_id, ownership, signal):
     """Signal's facts from the detectedApps inventory; its problems are shared by many devices (shared=True)."""
     found = signal.by_device.get(device_id, [])
-    for path in ("signal.visible", "signal.installed", "signal.version", "signal.install_source"):
-        record.put(path, None)
+    record.put_all(_SIGNAL_PATHS)
     record.reason("signal.install_source", _REASONS["install_source"])
     if found:
         record.put("signal.visible", True)
@@ -376,10 +381,7 @@ def _notifications(record, result):
 
 
 def _policy_facts(record, device, profiles):
-    for path in ("screen_lock.passcode_present", "screen_lock.passcode_compliant", "screen_lock.max_inactivity_minutes",
-                 "lockscreen_notifications.hides_content", "lockscreen_notifications.enforced_by",
-                 "app_auto_update_policy"):
-        record.put(path, None)
+    record.put_all(_POLICY_PATHS)
     record.reason("screen_lock.passcode_present", _REASONS["passcode_present"])
     record.reason("screen_lock.passcode_compliant", _REASONS["passcode_compliant"])
     if device["platform"] == "ios":
@@ -423,20 +425,24 @@ def _platform(operating_system):
     return None
 
 
+_SOURCES = {}  # vendor field -> its raw_fields text, made once
+
+
 def _string(record, device, field, path, maxlen):
     """The vendor string into path (null when absent or empty); a wrong type or an overlong value is an error."""
     value = device.get(field)
-    record.put(path, None)
     if value is None or value == "":
+        record.put(path, None)
         return None
+    if isinstance(value, str) and len(value) <= maxlen:
+        record.put(path, value, _SOURCES.get(field) or _SOURCES.setdefault(field, "managedDevices." + field))
+        return value
+    record.put(path, None)
     if not isinstance(value, str):
         record.error(path, "vendor field managedDevices.%s: %r is not a string" % (field, value))
-        return None
-    if len(value) > maxlen:
+    else:
         record.error(path, "vendor field managedDevices.%s: longer than %d characters" % (field, maxlen))
-        return None
-    record.put(path, value, "managedDevices.%s" % field)
-    return value
+    return None
 
 
 def normalize(device, signal, profiles):

@@ -123,9 +123,11 @@ def _without_fields(record, found, not_text):
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, dict):
             node.pop(keys[-1], None)
-        explained[path] = "malformed in the source record: %s" % message
+        # The field is named in the words too: the reasons of the controls that need it say what to fix.
+        explained[path] = "field %s of the source record is malformed: %s" % (path, message)
     for field, _keys, message in not_text:
-        explained[field.split("[", 1)[0]] = "malformed in the source record: %s" % message
+        path = field.split("[", 1)[0]
+        explained[path] = "field %s of the source record is malformed: %s" % (path, message)
     # Set last: a malformed errors map of the source is itself dropped above.
     errors = cleaned.get("errors")
     if not isinstance(errors, dict):

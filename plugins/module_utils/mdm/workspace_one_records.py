@@ -231,8 +231,8 @@ def add_apps(record, outcome):
             found = app
     if found is not None:
         status = found.get("Status")
-        if status is None or status == INSTALLED_STATUS_NUMBER or (isinstance(status, str) and
-                                                                  status.strip().lower() == "installed"):
+        installed_word = isinstance(status, str) and status.strip().lower() == "installed"
+        if status is None or status == INSTALLED_STATUS_NUMBER or installed_word:
             record.signal(True, True, "DeviceApps")
             record.raw_fields["signal.installed"] = evidence + (".Status" if status is not None else "")
             _signal_version(record, found, evidence)

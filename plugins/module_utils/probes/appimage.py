@@ -6,11 +6,11 @@
 Signal publishes an official Linux AppImage (since 2026, see the reference
 notes), but a copy's origin cannot be proven from the file: it carries no
 signature this probe can check, and anyone can build an AppImage named
-Signal. So an AppImage's ``official`` is unknown, with that reason, never
-True. Its version sits in resources/app.asar inside the compressed squashfs
-image appended to the ELF runtime; the probe does not unpack it (no
-subprocess, no decompressor for squashfs here), so the version is unknown
-too, with the image's compression named.
+Signal. The probe reports the kind and path; the controls leave its origin
+unknown, never official. Its version and expiry date sit in
+resources/app.asar inside the compressed squashfs image appended to the ELF
+runtime; the probe does not unpack it (no subprocess, no decompressor for
+squashfs here), so both are unknown, with the image's compression named.
 
 The search is bounded: a fixed list of folders, no recursion (one level
 below /opt), a cap on entries per folder, symlinks not followed.
@@ -28,8 +28,6 @@ USER_DIRS = ("Applications", ".local/bin", "bin")  # relative to a home folder
 MAX_ENTRIES = 2000  # per folder; a folder with more is not searched completely (reported)
 NAME = re.compile(r"signal.*\.appimage$", re.I)
 SQUASHFS_COMPRESSION = {1: "gzip", 2: "lzma", 3: "lzo", 4: "xz", 5: "lz4", 6: "zstd"}
-OFFICIAL_REASON = ("an AppImage carries no signature this probe can verify: whether this copy is Signal's "
-                   "official AppImage cannot be told from the file (check where it was downloaded)")
 
 
 def read_header(root, path):
@@ -109,15 +107,13 @@ def probe(root="/", users=()):
         if info is None and err is None:
             continue  # named like one, but not an AppImage
         idx = len(installs)
-        installs.append({"kind": "appimage", "path": path, "version": None, "official": None,
-                         "source": "AppImage file (origin not verifiable)"})
+        installs.append({"kind": "appimage", "path": path, "version": None, "build_expires": None})
         if info is None:
-            reasons[idx] = {"version": err, "official": err}
+            reasons[idx] = {"version": err, "build_expires": err}
             errors.append(err)
             continue
         where = ("inside its squashfs image (%s-compressed)" % info["compression"] if info["compression"]
                  else "inside its file system image")
-        reasons[idx] = {"version": "the version is in resources/app.asar %s; this probe does not unpack AppImages"
-                                   % where,
-                        "official": OFFICIAL_REASON}
+        unpacked = "is in resources/app.asar %s; this probe does not unpack AppImages" % where
+        reasons[idx] = {"version": "the version " + unpacked, "build_expires": "the expiry date " + unpacked}
     return installs, reasons, errors

@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""apt sources: which entries point at Signal's repository, and with which key.
+"""apt sources: which entries offer Signal Desktop or point at Signal's repository, and which keys sign them.
 
 Reads /etc/apt/sources.list, sources.list.d/*.list (one-line format) and
-sources.list.d/*.sources (deb822), the way apt selects them, and decides for
-Signal's entries whether they are pinned to Signal's signing key.
+sources.list.d/*.sources (deb822), the way apt selects them, and reports for
+each source that concerns signal-desktop what it shows: the file and line, URI,
+suite, whether signature checks are off (trusted=yes), its Signed-By and the
+fingerprints of the keys that holds, and the versions its downloaded package
+lists offer. Whether that is Signal's is for the controls to judge.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ DEFAULT_REPO_URL = "https://updates.signal.org/desktop/apt"
 DEFAULT_SUITE = "xenial"
 DEFAULT_FINGERPRINT = "DBA36B5181D0C816F630E889D980A17457F6FB06"
 PACKAGE = "signal-desktop"
+NO_SIGNED_BY = ("it has no Signed-By, so apt accepts a signature by any key in its trusted keyrings "
+                "(/etc/apt/trusted.gpg, /etc/apt/trusted.gpg.d) for it")
 
 SOURCES_LIST = "/etc/apt/sources.list"
 SOURCES_DIR = "/etc/apt/sources.list.d"
@@ -122,7 +127,7 @@ def read_entries(root="/"):
     return entries, errors
 
 
-def _is_enabled(entry):
+def is_enabled(entry):
     return entry["options"].get("enabled", "yes").strip().lower() not in ("no", "false", "0")
 
 
@@ -131,7 +136,7 @@ def signal_entries(entries, repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE):
     want = normalize_url(repo_url)
     out = []
     for entry in entries:
-        if "deb" not in entry["types"] or not _is_enabled(entry):
+        if "deb" not in entry["types"] or not is_enabled(entry):
             continue
         if suite not in entry["suites"]:
             continue
@@ -140,7 +145,7 @@ def signal_entries(entries, repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE):
     return out
 
 
-def _split_signed_by(value):
+def split_signed_by(value):
     """Signed-By holds keyring paths and/or fingerprints, comma or space
     separated, or (deb822 only) an inline armored key."""
     if openpgp.ARMOR_BEGIN in value:
@@ -158,148 +163,87 @@ def _split_signed_by(value):
     return items
 
 
-def judge_entry(root, entry, fingerprint=DEFAULT_FINGERPRINT):
-    """Decide whether one source entry is pinned to Signal's key.
+def signed_by_keys(root, entry):
+    """(signed_by [as written], fingerprints or None, reason or None, error or None) of one entry's Signed-By.
 
-    Returns {"official": bool|None, "reason": str|None, "errors": [..],
-    "signed_by": str|None, "unchecked": bool}."""
-    want = openpgp.normalize_fingerprint(fingerprint)
-    where = "%s:%d" % (entry["file"], entry["line"])
-    if entry["options"].get("trusted", "").strip().lower() == "yes":
-        # trusted=yes switches signature checks off: anything can be served.
-        return {"official": False, "reason": "%s: trusted=yes disables signature checks" % where,
-                "errors": [], "signed_by": None, "unchecked": True}
-    signed_by = entry["options"].get("signed-by")
-    if not signed_by:
-        return {"official": None,
-                "reason": "%s: no Signed-By, so apt accepts any globally trusted key for it" % where,
-                "errors": [], "signed_by": None}
-    errors = []
-    unreadable = False
-    paths = []
-    for kind, value in _split_signed_by(signed_by):
+    fingerprints are those of every key apt accepts for the entry: fingerprints named in Signed-By, and the keys
+    of the keyrings and inline keys it names. None when there is no Signed-By (apt's global keyrings decide) or a
+    keyring could not be read (reason) or is malformed (error)."""
+    value = entry["options"].get("signed-by")
+    if not value:
+        return [], None, NO_SIGNED_BY, None
+    written, found, reasons, errors = [], [], [], []
+    where = "%s line %d" % (entry["file"], entry["line"])
+    for kind, item in split_signed_by(value):
         if kind == "fingerprint":
-            # apt then requires a signature by exactly this key.
-            if value == want:
-                return {"official": True, "reason": None, "errors": [], "signed_by": value}
+            written.append(item)
+            found.append(item)
             continue
         if kind == "inline":
+            written.append("an inline key")
             try:
-                keys = openpgp.fingerprints_from_text(value)
+                keys = openpgp.fingerprints_from_text(item)
             except openpgp.OpenPGPError as exc:
-                errors.append("%s: inline Signed-By key is malformed (%s)" % (where, exc))
-                unreadable = True
+                errors.append("%s: the inline Signed-By key is malformed (%s)" % (where, exc))
                 continue
-            if want in [k["fingerprint"] for k in keys]:
-                return {"official": True, "reason": None, "errors": [], "signed_by": "inline key"}
+            found += [k["fingerprint"] for k in keys if k["fingerprint"]]
             continue
-        paths.append(value)
-        found, err = openpgp.keyring_fingerprints(root, value)
-        if found is None:
-            errors.append(err)
-            unreadable = True
+        written.append(item)
+        keys, err = openpgp.keyring_fingerprints(root, item)
+        if keys is None:
+            # A keyring that is not OpenPGP is malformed input; one that cannot be read is unobserved.
+            (errors if "not a readable OpenPGP keyring" in err else reasons).append(err)
             continue
-        if want in found:
-            return {"official": True, "reason": None, "errors": [], "signed_by": value}
-    if unreadable:
-        return {"official": None, "reason": "%s: Signed-By keyring could not be read" % where,
-                "errors": errors, "signed_by": ", ".join(paths) or None}
-    return {"official": False,
-            "reason": "%s: Signed-By does not hold key %s" % (where, want),
-            "errors": errors, "signed_by": ", ".join(paths) or None}
+        found += keys
+    if errors:
+        return written, None, None, "; ".join(errors)
+    if reasons:
+        return written, None, "the keyring Signed-By names could not be read: %s" % "; ".join(reasons), None
+    return written, list(dict.fromkeys(found)), None, None
 
 
-def other_sources(root, entries, signal, fingerprint=DEFAULT_FINGERPRINT, package=PACKAGE, cat_file=None):
-    """Enabled entries other than Signal's whose downloaded indexes offer
-    ``package``: apt installs the highest version from any of them, so each
-    one not pinned to Signal's key is a way in for a build Signal did not sign.
+def package_sources(root="/", repo_url=DEFAULT_REPO_URL, package=PACKAGE, cat_file=None):
+    """What every enabled binary apt source that concerns ``package`` shows.
 
-    Returns (sources, unreadable): sources are {file, line, uri, suite,
-    versions, official (False/None; True ones, mirrors signed by Signal's
-    key, are left out), reason}; unreadable are messages for entries whose
-    indexes could not be read. ``cat_file`` reads .lz4/.zst indexes
-    (apt_lists.offers)."""
-    own = {(e["file"], e["line"]) for e in signal}
+    A source concerns the package when its downloaded package lists offer it, when they could not be read (it may
+    offer it), or when it points at ``repo_url`` (where the organisation says the package comes from; its lists
+    may not be downloaded yet). One item per URI and suite of an entry:
+    {file, line, uri, suite, components, trusted, signed_by, key_fingerprints, offers}.
+
+    Returns (sources, reasons {index: {field: reason}}, errors {index: {field: message}}, incomplete): incomplete
+    holds why the list may lack a source (a sources file or the lists folder that could not be read).
+    ``cat_file`` reads .lz4/.zst package lists (apt_lists.offers)."""
+    entries, incomplete = read_entries(root)
     names, err = fs.listdir(root, apt_lists.LISTS_DIR)
-    sources, unreadable = [], [err] if err else []
+    if err:
+        incomplete.append(err)
+    want = normalize_url(repo_url)
+    sources, reasons, errors = [], {}, {}
     for entry in entries:
-        if "deb" not in entry["types"] or not _is_enabled(entry) or (entry["file"], entry["line"]) in own:
+        if "deb" not in entry["types"] or not is_enabled(entry):
             continue
-        offered = apt_lists.offers(root, entry, package, names, cat_file)
-        where = "%s:%d" % (entry["file"], entry["line"])
-        if not offered["versions"]:
-            if offered["errors"]:
-                unreadable.append("%s: whether it offers %s is unknown (%s)"
-                                  % (where, package, "; ".join(offered["errors"])))
-            continue
-        verdict = judge_entry(root, entry, fingerprint)
-        if verdict["official"] is True:
-            continue  # e.g. an internal mirror whose Release file Signal's key signs
-        sources.append({"file": entry["file"], "line": entry["line"], "uri": entry["uris"][0],
-                        "suite": entry["suites"][0], "versions": offered["versions"],
-                        "official": False if verdict["official"] is False else None,
-                        "reason": "%s (%s %s) also offers %s %s: %s" % (
-                            where, entry["uris"][0], entry["suites"][0], package,
-                            ", ".join(offered["versions"]), verdict["reason"])})
-    return sources, unreadable
-
-
-def signal_source(root="/", repo_url=DEFAULT_REPO_URL, suite=DEFAULT_SUITE,
-                  fingerprint=DEFAULT_FINGERPRINT, cat_file=None):
-    """Summarise Signal's apt source for a deb install.
-
-    official: True when some enabled entry for Signal's repository is pinned
-    to Signal's key and no other source offers signal-desktop unpinned;
-    False when there is no such entry, every entry is pinned to another key
-    / unchecked, or another source offers signal-desktop with signature
-    checks off or another key; None when it cannot be decided.
-    ``cat_file`` reads .lz4/.zst package indexes (apt_lists.offers).
-    """
-    entries, errors = read_entries(root)
-    matches = signal_entries(entries, repo_url, suite)
-    result = {"entries": [{"file": e["file"], "line": e["line"]} for e in matches],
-              "official": None, "source": None, "reason": None, "errors": list(errors), "others": []}
-    others, unreadable = other_sources(root, entries, matches, fingerprint, cat_file=cat_file)
-    result["others"] = others
-    if not matches:
-        if errors:
-            # A file we could not read or parse may have held the entry.
-            result["reason"] = "no readable apt source for %s %s" % (repo_url, suite)
-        else:
-            result["official"] = False
-            result["reason"] = "no enabled apt source for %s %s" % (repo_url, suite)
-        _add_others(result, others, unreadable)
-        return result
-    verdicts = [judge_entry(root, e, fingerprint) for e in matches]
-    for v in verdicts:
-        result["errors"] += v["errors"]
-    result["source"] = normalize_url(repo_url)
-    if any(v.get("unchecked") for v in verdicts):
-        # One unchecked entry is enough for apt to take unsigned packages.
-        result["official"] = False
-        result["reason"] = "; ".join(v["reason"] for v in verdicts if v.get("unchecked"))
-    elif any(v["official"] is True for v in verdicts):
-        result["official"] = True
-    elif any(v["official"] is None for v in verdicts):
-        result["reason"] = "; ".join(v["reason"] for v in verdicts if v["official"] is None)
-    else:
-        result["official"] = False
-        result["reason"] = "; ".join(v["reason"] for v in verdicts)
-    _add_others(result, others, unreadable)
-    return result
-
-
-def _add_others(result, others, unreadable):
-    """Other sources offering signal-desktop turn a pass into a fail (or unknown)."""
-    failing = [o["reason"] for o in others if o["official"] is False]
-    unsure = [o["reason"] for o in others if o["official"] is None] + unreadable
-    if result["official"] is False:
-        result["reason"] = "; ".join([result["reason"]] + failing)
-    elif failing:
-        result["official"] = False
-        result["reason"] = "; ".join(([result["reason"]] if result["reason"] else []) + failing)
-    elif unsure and result["official"] is True:
-        result["official"] = None
-        result["reason"] = "; ".join(unsure)
-    elif unsure:
-        result["reason"] = "; ".join(([result["reason"]] if result["reason"] else []) + unsure)
+        keys = None
+        for uri in entry["uris"]:
+            for suite in entry["suites"]:
+                single = dict(entry, uris=[uri], suites=[suite])
+                offered = apt_lists.offers(root, single, package, names, cat_file)
+                ours = normalize_url(uri) == want
+                if not offered["versions"] and not offered["errors"] and not ours:
+                    continue
+                if keys is None:
+                    keys = signed_by_keys(root, entry)
+                signed_by, fingerprints, key_reason, key_error = keys
+                index = len(sources)
+                sources.append({"file": entry["file"], "line": entry["line"], "uri": uri, "suite": suite,
+                                "components": entry["components"],
+                                "trusted": entry["options"].get("trusted", "").strip().lower() == "yes",
+                                "signed_by": signed_by, "key_fingerprints": fingerprints,
+                                "offers": None if offered["errors"] and not offered["versions"] else offered["versions"]})
+                reasons[index], errors[index] = {}, {}
+                if key_error:
+                    errors[index]["key_fingerprints"] = key_error
+                elif key_reason:
+                    reasons[index]["key_fingerprints"] = key_reason
+                if sources[-1]["offers"] is None:
+                    reasons[index]["offers"] = "its package lists could not be read (%s)" % "; ".join(offered["errors"])
+    return sources, reasons, errors, incomplete

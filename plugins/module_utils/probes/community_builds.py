@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Flatpak and Snap builds of Signal Desktop.
 
-Both are community builds, not Signal's (CERT-EU 3.1), so every install
-found here is reported with official False. Versions are read from the
-files the package managers leave (AppStream metainfo, snap.yaml).
+Both are community builds, not Signal's (CERT-EU 3.1): the controls judge
+them by their kind. Versions are read from the files the package managers
+leave (AppStream metainfo, snap.yaml).
 """
 from __future__ import annotations
 
@@ -47,8 +47,8 @@ def snap_version(root):
     return None
 
 
-def _install(kind, path, version, source):
-    return {"kind": kind, "path": path, "version": version, "official": False, "source": source}
+def _install(kind, path, version):
+    return {"kind": kind, "path": path, "version": version}
 
 
 def probe(root="/", users=()):
@@ -64,8 +64,7 @@ def probe(root="/", users=()):
                 errors.append(err)
             continue
         if fs.is_dir(root, app_dir):
-            installs.append(_install("flatpak", app_dir, flatpak_version(root, app_dir),
-                                     "flatpak %s (community build)" % FLATPAK_ID))
+            installs.append(_install("flatpak", app_dir, flatpak_version(root, app_dir)))
 
     snap_dir = fs.join(SNAP_MOUNT, SNAP_NAME)
     names, err = fs.listdir(root, SNAP_BLOBS)
@@ -74,6 +73,5 @@ def probe(root="/", users=()):
     blobs = [n for n in names if n.startswith(SNAP_NAME + "_") and n.endswith(".snap")]
     if fs.is_dir(root, snap_dir) or blobs:
         path = snap_dir if fs.is_dir(root, snap_dir) else fs.join(SNAP_BLOBS, blobs[-1])
-        installs.append(_install("snap", path, snap_version(root),
-                                 "snap %s (community build)" % SNAP_NAME))
+        installs.append(_install("snap", path, snap_version(root)))
     return installs, errors

@@ -11,10 +11,15 @@ Rules kept here, in one place:
 - nothing raises to the caller: a probe that fails unexpectedly turns into
   an ``errors`` entry for its section;
 - no key material ever enters the document (profiles.py only reports the
-  presence of keys).
+  presence of keys);
+- the probes report what they saw (per install: its package, version, apt
+  sources and their keys, code signature, expiry date; per profile: its
+  path and mode); the controls judge it on the controller.
 """
 from __future__ import annotations
 
+import datetime
+import re
 import sys
 from urllib.parse import urlparse
 
@@ -24,6 +29,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import (
     apt_sources,
     community_builds,
     dpkg,
+    fs,
     gnome_dconf,
     hosts_file,
     os_release,
@@ -35,7 +41,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes.facts_docu
 
 SIGNAL_PACKAGE = "signal-desktop"
 DEB_PATH = "/opt/Signal"
+DEB_ARCHIVE = DEB_PATH + "/resources/app.asar"
+# The package's postinst touches it on every install or upgrade: its time is when the installed build arrived.
+DEB_POSTINST = DEB_PATH + "/.signal-postinst"
 NOT_INSTALLED = "Signal Desktop is not installed"
+# A sources-file problem that names its line is a malformed entry; other problems are files that could not be read.
+_MALFORMED_SOURCE = re.compile(r"^\S+:\d+: ")
 
 
 def detect_platform():
@@ -84,27 +95,52 @@ def _read_once(state, key, read, *args):
     return state[key]
 
 
+def _moment(seconds):
+    return datetime.datetime.fromtimestamp(int(seconds), tz=datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 def _deb_install(doc, root, options, state):
-    """Return (install or None, dpkg error or None)."""
+    """Return (install or None, dpkg error or None). The install carries its reasons and errors, keyed by field
+    path relative to it, under _reasons and _errors."""
     pkg = dpkg.package_info(root, SIGNAL_PACKAGE, _read_once(state, "dpkg_status", dpkg.read_status, root))
     if not pkg["installed"]:
         return None, pkg["error"]
-    src = apt_sources.signal_source(root, options["apt_repo_url"], options["apt_suite"],
-                                    options["key_fingerprint"], options.get("apt_cat_file"))
-    install = {"kind": "deb", "path": DEB_PATH, "version": pkg["version"],
-               "official": src["official"], "source": src["source"],
-               "_reasons": {}, "_errors": {}}
-    if src["official"] is False:
-        # Evidence for a failing verdict: which file makes it fail.
-        install["problems"] = [r for r in src["reason"].split("; ") if r]
-    if src["official"] is None:
-        install["_reasons"]["official"] = src["reason"]
-    if src["source"] is None:
-        install["_reasons"]["source"] = src["reason"]
-    if src["errors"]:
-        install["_errors"]["official"] = "; ".join(src["errors"])
+    # Read only where the package is installed: a host without it does not compile them (the probe's cost is
+    # mostly compiling its code, a module runs from a zip).
+    from ansible_collections.hardening.signal.plugins.module_utils.probes import asar, processes
+
+    reasons, errors = {}, {}
+    install = {"kind": "deb", "path": DEB_PATH, "package": SIGNAL_PACKAGE, "version": pkg["version"]}
     if pkg["version"] is None:
-        install["_reasons"]["version"] = "dpkg status has no Version for %s" % SIGNAL_PACKAGE
+        reasons["version"] = "dpkg status has no Version for %s" % SIGNAL_PACKAGE
+    sources, source_reasons, source_errors, incomplete = apt_sources.package_sources(
+        root, options["apt_repo_url"], SIGNAL_PACKAGE, options.get("apt_cat_file"))
+    install["apt_sources"] = sources
+    for index, fields in source_reasons.items():
+        reasons.update(("apt_sources.%d.%s" % (index, field), why) for field, why in fields.items())
+    for index, fields in source_errors.items():
+        errors.update(("apt_sources.%d.%s" % (index, field), why) for field, why in fields.items())
+    malformed = [p for p in incomplete if _MALFORMED_SOURCE.match(p)]
+    unread = [p for p in incomplete if p not in malformed]
+    if malformed:
+        errors["apt_sources"] = "malformed apt source entries (apt refuses to update with them): " + "; ".join(malformed)
+    if unread:
+        reasons["apt_sources"] = "some apt source files could not be read: " + "; ".join(unread)
+    install["build_expires"], why, bad = asar.build_expiration(root, DEB_ARCHIVE)
+    if bad:
+        errors["build_expires"] = bad
+    elif why:
+        reasons["build_expires"] = why
+    st, err = fs.stat_path(root, DEB_POSTINST)
+    install["installed_at"] = _moment(st.st_mtime) if st is not None else None
+    if st is None:
+        reasons["installed_at"] = ("%s does not exist: the package's postinst did not run" % DEB_POSTINST
+                                   if err.endswith("does not exist") else err)
+    by_uid = state.get("users_by_uid") or {}
+    install["running"], why = processes.signal_processes(root, by_uid)
+    if why:
+        reasons["running"] = why
+    install["_reasons"], install["_errors"] = reasons, errors
     return install, None
 
 
@@ -112,8 +148,10 @@ def _signal_section(doc, root, options, state):
     platform = doc.facts["platform"]
     users, user_errors = profiles.local_users(root, platform)
     state["users"] = users
+    state["users_by_uid"] = {u["uid"]: u["user"] for u in users if u.get("uid") is not None}
     installs = []
     install_unknown = None  # why "installed" cannot be decided, if so
+    searched = []  # why the list of installs may be incomplete
     if platform == "macos":
         # macOS-only probes are imported here: every Linux probe would otherwise compile them (about 8 ms a host).
         from ansible_collections.hardening.signal.plugins.module_utils.probes import macos_app
@@ -134,17 +172,16 @@ def _signal_section(doc, root, options, state):
         for idx, image in enumerate(images):
             image["_reasons"], image["_errors"] = image_reasons.get(idx, {}), {}
             installs.append(image)
-        for err in image_errors:
-            doc.error("signal.installs", err)
+        searched += image_errors
         builds, errors = community_builds.probe(root, users)
         for build in builds:
             build["_reasons"], build["_errors"] = {}, {}
             if build["version"] is None:
                 build["_reasons"]["version"] = "no version found in the %s's metadata" % build["kind"]
+            build["build_expires"] = None
+            build["_reasons"]["build_expires"] = "the expiry date of %s builds is not read" % build["kind"]
             installs.append(build)
-        for err in errors:
-            doc.error("signal.community_build", err)
-        state["community_errors"] = errors
+        searched += errors
 
     if not installs:
         reason = NOT_INSTALLED
@@ -155,9 +192,10 @@ def _signal_section(doc, root, options, state):
         else:
             doc.put("signal.installed", False)
         doc.put("signal.installs", [])
-        for key in ("version", "official_source", "community_build", "profiles_private"):
-            doc.put("signal." + key, None, reason)
+        doc.put("signal.version", None, reason)
         doc.reason("signal.profiles", reason)
+        for why in searched:
+            doc.reason("signal.installs", "some places where Signal may be installed could not be read: " + why)
         return
 
     doc.put("signal.installed", True)
@@ -165,16 +203,17 @@ def _signal_section(doc, root, options, state):
     for idx, inst in enumerate(installs):
         reasons, errors = inst.pop("_reasons"), inst.pop("_errors")
         doc.facts["signal"]["installs"].append(inst)
-        for field in ("version", "official", "source"):
-            if inst.get(field) is None:
-                doc.reason("signal.installs.%d.%s" % (idx, field),
-                           reasons.get(field) or errors.get(field) or "not observed")
         for field, message in errors.items():
             doc.error("signal.installs.%d.%s" % (idx, field), message)
+        for field, why in reasons.items():
+            if field not in errors:
+                doc.reason("signal.installs.%d.%s" % (idx, field), why)
+    if searched:
+        # An install may hide where the probe could not look: the list proves no pass (engine rule).
+        doc.reason("signal.installs", "some places where Signal may be installed could not be read: %s"
+                   % "; ".join(searched))
 
     _signal_version(doc, installs)
-    _signal_official(doc, installs)
-    _signal_community(doc, installs, state.get("community_errors"))
     _signal_profiles(doc, root, users, user_errors, platform)
 
 
@@ -191,57 +230,20 @@ def _signal_version(doc, installs):
     doc.put("signal.version", best)
 
 
-def _signal_official(doc, installs):
-    values = [i["official"] for i in installs]
-    problems = []
-    for inst in installs:
-        if inst["official"] is False:
-            problems += inst.get("problems") or ["%s install at %s: %s" % (
-                inst["kind"], inst["path"], inst.get("source") or "not from Signal")]
-    doc.put("signal.official_source_problems", problems)
-
-    def unknown_reason(idx):
-        reason = doc.facts["unknown_reasons"].get("signal.installs.%d.official" % idx)
-        return "%s install at %s: %s" % (installs[idx]["kind"], installs[idx]["path"], reason or "source not determined")
-    doc.put_all_true("signal.official_source", values, unknown_reason)
-
-
-def _signal_community(doc, installs, errors):
-    if any(i["kind"] in ("flatpak", "snap") for i in installs):
-        doc.put("signal.community_build", True)
-    elif errors:
-        doc.put("signal.community_build", None, "Flatpak/Snap locations could not all be read")
-    else:
-        doc.put("signal.community_build", False)
-
-
 def _signal_profiles(doc, root, users, user_errors, platform):
-    for err in user_errors:
-        doc.error("signal.profiles", err)
     items, errors = profiles.probe(root, users, platform)
-    for err in errors:
-        doc.error("signal.profiles", err)
     doc.put("signal.profiles", [])
     for idx, (profile, unknown, perrors) in enumerate(items):
         doc.facts["signal"]["profiles"].append(profile)
-        for field in ("linked", "mode", "private"):
+        for field in ("linked", "mode"):
             path = "signal.profiles.%d.%s" % (idx, field)
             if field in perrors:
                 doc.error(path, perrors[field])
             if profile[field] is None and field not in perrors:
                 doc.reason(path, unknown.get(field) or "not observed")
-    values = [p["private"] for p, _u, _e in items]
-    if any(v is False for v in values):
-        doc.put("signal.profiles_private", False)
-    elif any(v is None for v in values):
-        idx = values.index(None)
-        doc.put("signal.profiles_private", None, "profile %s: %s" % (
-            items[idx][0]["path"], items[idx][1].get("private", "not observed")))
-    elif user_errors and not items:
-        doc.put("signal.profiles_private", None, "local users could not be listed")
-    else:
-        # No profile folder, or all closed: nothing is open to other users.
-        doc.put("signal.profiles_private", True)
+    if user_errors or errors:
+        # Users the probe could not list may have Signal folders of their own.
+        doc.reason("signal.profiles", "the local users could not all be listed: %s" % "; ".join(user_errors + errors))
 
 
 # --- update -------------------------------------------------------------
@@ -285,6 +287,8 @@ def _update_section(doc, root, options, state):
                                    _read_once(state, "dpkg_status", dpkg.read_status, root),
                                    _read_once(state, "apt_config", apt_conf.read_config, root))
     doc.put("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
+    # What stops unattended-upgrades from updating Signal, naming the setting: evidence for a failing verdict.
+    doc.put("update.auto_update_gaps", [uu["reason"]] if uu["covers_signal"] is False else [])
     for err in uu["errors"]:
         doc.error("update.auto_update_covers_signal", err)
 
@@ -407,8 +411,7 @@ def _all_null(doc, reason):
 # --- entry point --------------------------------------------------------
 
 def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
-            apt_suite=apt_sources.DEFAULT_SUITE, key_fingerprint=apt_sources.DEFAULT_FINGERPRINT,
-            codesign_outputs=None, codesign_verified=None, apt_cat_file=None):
+            apt_suite=apt_sources.DEFAULT_SUITE, codesign_outputs=None, codesign_verified=None, apt_cat_file=None):
     """Return the facts document for the host whose files are under ``root``.
 
     ``codesign_outputs`` / ``codesign_verified`` (macOS only) map a
@@ -418,13 +421,11 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
     as apt_lists.offers describes; the module runs `apt-helper cat-file`."""
     platform = platform or detect_platform()
     doc = FactsDocument(platform)
-    options = {"apt_repo_url": apt_repo_url, "apt_suite": apt_suite,
-               "key_fingerprint": key_fingerprint, "codesign_outputs": codesign_outputs,
+    options = {"apt_repo_url": apt_repo_url, "apt_suite": apt_suite, "codesign_outputs": codesign_outputs,
                "codesign_verified": codesign_verified, "apt_cat_file": apt_cat_file}
     if platform == "windows":
         reason = "Windows hosts are not probed by this module"
-        for path in ("signal.version", "signal.official_source", "signal.community_build",
-                     "signal.profiles_private", "update.auto_update_covers_signal",
+        for path in ("signal.version", "update.auto_update_covers_signal",
                      "update.server_blocked", "os.family", "os.distribution", "os.version",
                      "os.desktop"):
             doc.put(path, None, reason)
@@ -442,8 +443,7 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
 
 def _order_signal(facts):
     """Stable, readable key order for the signal section."""
-    order = ("installed", "version", "official_source", "official_source_problems", "community_build", "installs",
-             "profiles", "profiles_private")
+    order = ("installed", "version", "installs", "profiles")
     sig = facts["signal"]
     facts["signal"] = dict([(k, sig[k]) for k in order if k in sig]
                            + [(k, v) for k, v in sig.items() if k not in order])

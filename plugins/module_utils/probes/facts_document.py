@@ -7,7 +7,9 @@ Shared by the host probe (desktop_facts) and the controller's reading of Windows
 which then need not import every probe."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+# 2: installs and profiles carry observations (apt sources and keys, signatures, modes, expiry dates); the
+# verdicts official_source, community_build and profiles_private are gone (the controls judge).
+SCHEMA_VERSION = 2
 
 
 class FactsDocument:
@@ -36,17 +38,12 @@ class FactsDocument:
         if value is None and reason:
             self.reason(path, reason)
 
-    def put_all_true(self, path, values, unknown_reason):
-        """Set False when any of ``values`` is False, True when all are True,
-        else None with ``unknown_reason(index of the first None)``."""
-        if any(v is False for v in values):
-            self.put(path, False)
-        elif all(v is True for v in values):
-            self.put(path, True)
-        else:
-            self.put(path, None, unknown_reason(values.index(None)))
+    def unknown(self, path, reason):
+        """The value at ``path`` could not be observed: null, with the reason."""
+        self.put(path, None, reason)
 
     def reason(self, path, text):
+        """Why the value at ``path`` is unknown, or (for a list that is there) why it may be incomplete."""
         if text and path not in self.facts["unknown_reasons"]:
             self.facts["unknown_reasons"][path] = text
 

@@ -1,22 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Signal.app bundles on macOS: version, bundle id and (when the caller ran
-codesign) the signing Team ID (CERT-EU 3.1 and 3.2).
+"""Signal.app bundles on macOS: version, bundle id, the build's expiry date and (when the caller ran codesign) what
+the code signature says: Team ID, signing authority, signature identifier and whether it verifies (CERT-EU 3.1
+and 3.2). Whether that is Signal's signature is for the control to judge.
 
-The Team ID lives in the code signature, which plain file reads cannot
-verify; so without codesign output the source stays unknown, with a reason.
+The Team ID lives in the code signature, which plain file reads cannot verify; so without codesign output the
+signature is unknown, with a reason.
 """
 from __future__ import annotations
 
 import re
 
-from ansible_collections.hardening.signal.plugins.module_utils.probes import fs, property_list
+from ansible_collections.hardening.signal.plugins.module_utils.probes import asar, fs, property_list
 
 APP_PATHS = ("/Applications/Signal.app",)
 USER_APP = "Applications/Signal.app"  # relative to a home folder
-BUNDLE_ID = "org.whispersystems.signal-desktop"
-TEAM_ID = "U68MSDN6DR"
+ARCHIVE = "Contents/Resources/app.asar"  # relative to the app
 
 
 def read_info_plist(root, app):
@@ -28,7 +28,8 @@ def parse_codesign(output):
     """Return {"team_id", "identifier", "signed", "authority"} from
     `codesign -dv --verbose=2` output (it prints to stderr; pass both
     streams). ``authority`` is the signing certificate's name (the first
-    Authority line; the others are its issuers)."""
+    Authority line; the others are its issuers). ``team_id`` is as codesign
+    prints it: 'not set' for an ad hoc signature."""
     out = {"team_id": None, "identifier": None, "signed": None, "authority": None}
     if output is None:
         return out
@@ -37,8 +38,7 @@ def parse_codesign(output):
         return out
     m = re.search(r"^TeamIdentifier=(.+)$", output, re.M)
     if m:
-        team = m.group(1).strip()
-        out["team_id"] = None if team == "not set" else team
+        out["team_id"] = m.group(1).strip()
         out["signed"] = True
     m = re.search(r"^Identifier=(.+)$", output, re.M)
     if m:
@@ -49,30 +49,29 @@ def parse_codesign(output):
     return out
 
 
-def judge(bundle_id, codesign_output, verified=None):
-    """Return (official bool|None, source str|None, reason str|None).
-
-    ``verified`` is the outcome of `codesign --verify` when it was run:
-    `codesign -dv` only displays a signature, it does not check it."""
-    if verified is False:
-        return False, None, "codesign --verify failed: the signature is broken or missing"
+def signature(codesign_output, verified=None):
+    """(signature dict or None, reasons {field: reason}) from `codesign -dv` output and whether
+    `codesign --verify --strict` passed (None: not run). -dv only displays a signature; --verify checks it."""
     if codesign_output is None:
-        return None, None, ("code signature not checked: the Team ID is only readable "
-                            "through codesign")
+        return None, {"": "codesign was not run on it (the Team ID is only readable through codesign)"}
     sig = parse_codesign(codesign_output)
+    out = {"signed": sig["signed"], "verified": verified, "team_id": sig["team_id"], "authority": sig["authority"],
+           "identifier": sig["identifier"]}
+    reasons = {}
     if sig["signed"] is False:
-        return False, "unsigned", "the app is not code-signed"
+        out["verified"] = False if verified is None else verified
+        for field in ("team_id", "authority", "identifier"):
+            reasons[field] = "the app is not code-signed"
+        return out, reasons
     if sig["signed"] is None:
-        return None, None, "codesign output had no TeamIdentifier line"
-    source = "Team ID %s" % (sig["team_id"] or "not set")
-    if sig["authority"]:
-        source += " (%s)" % sig["authority"]
-    # The signature's own identifier is what the seal covers; Info.plist must agree with it.
-    sealed_id = sig["identifier"] or bundle_id
-    if sig["team_id"] == TEAM_ID and bundle_id == BUNDLE_ID and sealed_id == BUNDLE_ID:
-        return True, source, None
-    return False, source, "signed by %s, bundle id %s (signature identifier %s); Signal's is %s / %s" % (
-        sig["team_id"] or "no team (ad hoc)", bundle_id, sealed_id, TEAM_ID, BUNDLE_ID)
+        reasons["signed"] = "codesign printed no TeamIdentifier line"
+    for field, words in (("team_id", "no TeamIdentifier line"), ("authority", "no Authority line (ad hoc signature)"),
+                         ("identifier", "no Identifier line")):
+        if out[field] is None:
+            reasons[field] = "codesign printed %s" % words
+    if verified is None:
+        reasons["verified"] = "codesign --verify was not run on it"
+    return out, reasons
 
 
 def app_paths(root="/", users=()):
@@ -91,12 +90,20 @@ def probe(root="/", users=(), codesign_outputs=None, codesign_verified=None):
     for path in app_paths(root, users):
         idx = len(installs)
         info, err = read_info_plist(root, path)
-        item = {"kind": "macos_app", "path": path, "version": None, "official": None, "source": None}
+        sig, sig_reasons = signature(codesign_outputs.get(path), codesign_verified.get(path))
+        item = {"kind": "macos_app", "path": path, "version": None, "bundle_id": None, "signature": sig}
         installs.append(item)
-        unknown[idx], errors[idx] = {}, {}
+        unknown[idx] = {("signature.%s" % field if field else "signature"): why for field, why in sig_reasons.items()}
+        errors[idx] = {}
+        expires, why, bad = asar.build_expiration(root, fs.join(path, ARCHIVE))
+        item["build_expires"] = expires
+        if bad:
+            errors[idx]["build_expires"] = bad
+        elif why:
+            unknown[idx]["build_expires"] = why
         if info is None:
             errors[idx]["version"] = err
-            unknown[idx]["official"] = "Info.plist could not be read"
+            errors[idx]["bundle_id"] = err
             continue
         version = info.get("CFBundleShortVersionString")
         if isinstance(version, str) and version.strip():
@@ -104,9 +111,8 @@ def probe(root="/", users=(), codesign_outputs=None, codesign_verified=None):
         else:
             unknown[idx]["version"] = "Info.plist has no CFBundleShortVersionString"
         bundle_id = info.get("CFBundleIdentifier")
-        official, source, reason = judge(bundle_id, codesign_outputs.get(path),
-                                         codesign_verified.get(path))
-        item["official"], item["source"] = official, source
-        if official is None:
-            unknown[idx]["official"] = reason
+        if isinstance(bundle_id, str) and bundle_id.strip():
+            item["bundle_id"] = bundle_id.strip()
+        else:
+            unknown[idx]["bundle_id"] = "Info.plist has no CFBundleIdentifier"
     return installs, unknown, errors

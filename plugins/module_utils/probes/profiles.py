@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Signal userData folders of local users: who has one, is it private,
-does it look linked (CERT-EU 3.6)?
+"""Signal userData folders of local users: who has one, its permissions,
+does it look linked (CERT-EU 3.6)? Whether the mode is private enough is for
+the control to judge.
 
 Only metadata and the *presence* of keys in config.json are read. The key
 value itself is dropped right after parsing and never returned or logged;
@@ -59,7 +60,7 @@ def parse_passwd(text):
 
 
 def local_users(root="/", platform="linux"):
-    """Return ([{"user", "home"}], errors), one entry per distinct home.
+    """Return ([{"user", "home", "uid"}], errors), one entry per distinct home (uid None on macOS).
 
     Linux: every /etc/passwd account with a real home (a daemon that ran
     Signal would count too). macOS keeps accounts in Directory Services,
@@ -76,12 +77,12 @@ def local_users(root="/", platform="linux"):
         if text is None:
             return [], [err]
         entries = parse_passwd(text)
-    for name, _uid, home in entries:
+    for name, uid, home in entries:
         home = _clean_home(home)
         if home is None or home in seen or not fs.is_dir(root, home):
             continue
         seen.add(home)
-        users.append({"user": name, "home": home})
+        users.append({"user": name, "home": home, "uid": uid})
     return users, errors
 
 
@@ -117,20 +118,17 @@ def read_config_keys(root, path):
 
 def inspect_profile(root, user, path):
     """Return (profile dict, unknown {field: reason}, errors {field: msg})."""
-    profile = {"user": user, "path": path, "linked": None, "mode": None, "private": None}
+    profile = {"user": user, "path": path, "linked": None, "mode": None}
     unknown, errors = {}, {}
     st, err = fs.lstat(root, path)
     if st is None:
-        unknown.update({"linked": err, "mode": err, "private": err})
+        unknown.update({"linked": err, "mode": err})
         return profile, unknown, errors
     if stat.S_ISLNK(st.st_mode):
         reason = "%s is a symlink; not followed (the folder it points to was not checked)" % path
-        unknown.update({"linked": reason, "mode": reason, "private": reason})
+        unknown.update({"linked": reason, "mode": reason})
         return profile, unknown, errors
-    mode = stat.S_IMODE(st.st_mode)
-    profile["mode"] = "%04o" % mode
-    # Signal keeps the folder 0700: no group or other bit at all.
-    profile["private"] = not mode & 0o077
+    profile["mode"] = "%04o" % stat.S_IMODE(st.st_mode)
 
     db_st, db_err = fs.lstat(root, fs.join(path, "sql/db.sqlite"))
     has_key, key_error, key_reason = read_config_keys(root, fs.join(path, "config.json"))

@@ -7,9 +7,10 @@ The PowerShell module only collects registry values, file versions and the
 Authenticode signer; every decision is here, on the controller, where it is
 tested with recorded outputs:
 
-- official source (3.1): Signal.exe has a Valid signature whose signer's
-  common name is 'Signal Messenger, LLC' (older builds: 'Signal (Quiet
-  Riddle Ventures, LLC)'). Thumbprints rotate, so the subject is matched.
+- installs (3.1, 3.2): per Signal.exe its version, the Authenticode status and
+  the signer's subject and common name, and the date the build expires (from
+  resources/app.asar); whether that signer is Signal's is for the control to
+  judge (thumbprints rotate, so it matches the name).
 - screen lock (3.7): the machine inactivity limit (InactivityTimeoutSecs,
   a policy) wins; otherwise the password-protected screen saver of each
   logged-on user (policy values over the user's own), with the
@@ -25,18 +26,22 @@ user who is not logged on is reported, not guessed.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine.versions import parse_version
 from ansible_collections.hardening.signal.plugins.module_utils.probes import hosts_file
+from ansible_collections.hardening.signal.plugins.module_utils.probes.asar import moment_of
 from ansible_collections.hardening.signal.plugins.module_utils.probes.facts_document import FactsDocument
 
 RAW_FORMAT = "hardening.signal/windows-raw"
-OFFICIAL_SIGNERS = ("Signal Messenger, LLC", "Signal (Quiet Riddle Ventures, LLC)")
 DEFAULT_GRACE_SECONDS = 5
+# Where the next attribute of an X.500 name starts (", O=", ", L=", ", OID.2.5.4.97=").
+_NEXT_RDN = re.compile(r",\s*(?:OID\.)?[A-Za-z][A-Za-z0-9.]*=")
 MACHINE_LIMIT = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\InactivityTimeoutSecs"
 LOCK_NOTIFICATION_POLICY = "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\System\\DisableLockScreenAppNotifications"
 NOT_LOGGED_ON = "profile(s) %s are not logged on: their registry settings were not read"
+HOSTS_PATH = "%SystemRoot%\\System32\\drivers\\etc\\hosts"
 
 
 class RawDocumentError(ValueError):
@@ -44,7 +49,8 @@ class RawDocumentError(ValueError):
 
 
 def common_name(subject):
-    """The CN of an X.500 subject as .NET prints it (values with commas are quoted)."""
+    """The CN of an X.500 subject as .NET prints it: values with commas are quoted; an unquoted value ends where
+    the next attribute starts (so 'CN=Signal Messenger, LLC, O=...' keeps its comma)."""
     if not isinstance(subject, str):
         return None
     m = re.search(r'(?:^|,\s*)CN="((?:[^"]|"")*)"', subject)
@@ -54,26 +60,56 @@ def common_name(subject):
     if not m:
         return None
     rest = subject[m.end():]
-    # Unquoted: an official name may itself hold a comma, so try those first.
-    for name in OFFICIAL_SIGNERS:
-        if rest == name or rest.startswith(name + ","):
-            return name
-    return rest.split(",", 1)[0].strip()
+    end = _NEXT_RDN.search(rest)
+    return (rest[:end.start()] if end else rest).strip()
 
 
-def judge_signature(signature):
-    """(official True|False|None, source text or None, reason or None)."""
-    if not isinstance(signature, dict):
-        return None, None, "the Authenticode signature could not be read"
-    status = signature.get("status")
-    cn = common_name(signature.get("signer_subject"))
-    if status == "Valid":
-        if cn in OFFICIAL_SIGNERS:
-            return True, "Authenticode: %s" % cn, None
-        return False, "Authenticode: %s" % (cn or signature.get("signer_subject")), None
-    if status in ("NotSigned", "HashMismatch", "NotTrusted"):
-        return False, None, None
-    return None, None, "Authenticode status %s: %s" % (status, signature.get("status_message") or "no detail")
+def signature_of(raw):
+    """(signature dict or None, reasons {field: text}) from the Authenticode values Get-AuthenticodeSignature gave."""
+    if not isinstance(raw, dict):
+        return None, {"": "the Authenticode signature of Signal.exe could not be read"}
+    status = raw.get("status") if isinstance(raw.get("status"), str) else None
+    subject = raw.get("signer_subject") if isinstance(raw.get("signer_subject"), str) else None
+    out = {"status": status, "signer_subject": subject, "signer_name": common_name(subject)}
+    reasons = {}
+    if status is None:
+        reasons["status"] = "Get-AuthenticodeSignature gave no status"
+    elif status != "Valid" and isinstance(raw.get("status_message"), str):
+        out["status_message"] = raw["status_message"][:500]
+    if subject is None:
+        reasons["signer_subject"] = reasons["signer_name"] = "Signal.exe carries no signer certificate (%s)" % (
+            status or "no status")
+    elif out["signer_name"] is None:
+        reasons["signer_name"] = "the signer's subject has no common name (CN)"
+    return out, reasons
+
+
+def build_expiry(raw):
+    """(ISO date-time or None, reason, error) from the config/local-production.json texts win_desktop_info read."""
+    if not isinstance(raw, dict):
+        return None, "resources\\app.asar was not read", None
+    path = raw.get("path") or "resources\\app.asar"
+    if raw.get("error"):
+        return None, "%s could not be read: %s" % (path, str(raw["error"])[:300]), None
+    if not raw.get("exists"):
+        return None, "%s does not exist" % path, None
+    found = set()
+    for text in raw.get("configs") or []:
+        try:
+            config = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            continue
+        if isinstance(config, dict) and "buildExpiration" in config:
+            found.add(json.dumps(config["buildExpiration"]))
+    if not found:
+        return None, "%s holds no config/local-production.json with buildExpiration" % path, None
+    if len(found) > 1:
+        return None, None, "%s holds several config/local-production.json with different buildExpiration" % path
+    value = json.loads(found.pop())
+    moment = moment_of(value)
+    if moment is None:
+        return None, None, "%s: buildExpiration %r is not a time in epoch milliseconds" % (path, value)
+    return moment, None, None
 
 
 def _int(value):
@@ -108,7 +144,7 @@ def _user_label(user):
 
 
 def _installs(users):
-    """[(install dict, reasons {field: text})]."""
+    """[(install dict, reasons {field: text}, errors {field: text})]."""
     out = []
     for user in users:
         entries = [e for e in (user.get("uninstall") or []) if isinstance(e, dict)]
@@ -125,26 +161,26 @@ def _installs(users):
             if entry is not None:
                 matched.add(id(entry))
             version = (entry or {}).get("DisplayVersion") or _exe_version(exe)
-            official, source, why = judge_signature(exe.get("signature"))
-            reasons = {}
-            if why:
-                reasons["official"] = why
-                reasons["source"] = why
-            elif source is None:
-                reasons["source"] = "Signal.exe is not validly signed (%s)" % (
-                    (exe.get("signature") or {}).get("status") or "no signature")
+            signature, sig_reasons = signature_of(exe.get("signature"))
+            reasons = {("signature.%s" % f if f else "signature"): why for f, why in sig_reasons.items()}
+            errors = {}
+            expires, why, bad = build_expiry(exe.get("asar"))
+            if bad:
+                errors["build_expires"] = bad
+            elif why:
+                reasons["build_expires"] = why
             if version is None:
                 reasons["version"] = "neither the uninstall entry nor Signal.exe states a version"
-            out.append(({"kind": "windows_user", "path": folder, "version": version, "official": official,
-                         "source": source}, reasons))
+            out.append(({"kind": "windows_user", "path": folder, "user": _user_label(user), "version": version,
+                         "signature": signature, "build_expires": expires}, reasons, errors))
         for entry in entries:
             if id(entry) in matched:
                 continue
             where = entry.get("InstallLocation") or "(no InstallLocation)"
-            why = "uninstall entry of %s names %s but Signal.exe was not found there" % (_user_label(user), where)
-            out.append(({"kind": "windows_user", "path": where, "version": entry.get("DisplayVersion"),
-                         "official": None, "source": None}, {"official": why, "source": why,
-                                                             "version": "no version in the uninstall entry"}))
+            why = "the uninstall entry of %s names %s but Signal.exe was not found there" % (_user_label(user), where)
+            out.append(({"kind": "windows_user", "path": where, "user": _user_label(user),
+                         "version": entry.get("DisplayVersion"), "signature": None, "build_expires": None},
+                        {"signature": why, "build_expires": why, "version": "no version in the uninstall entry"}, {}))
     return out
 
 
@@ -155,29 +191,25 @@ def _signal(doc, raw, users):
         doc.put("signal.installed", False)
         doc.put("signal.installs", [])
         reason = "Signal Desktop is not installed"
-        for key in ("version", "official_source", "community_build", "profiles_private"):
-            doc.put("signal." + key, None, reason)
+        doc.put("signal.version", None, reason)
         doc.reason("signal.profiles", reason)
         if not_loaded:
             doc.reason("signal.installs", "installs in a custom folder of %s" % (NOT_LOGGED_ON % ", ".join(not_loaded)))
         return
     doc.put("signal.installed", True)
     doc.put("signal.installs", [])
-    for idx, (inst, reasons) in enumerate(installs):
+    for idx, (inst, reasons, errors) in enumerate(installs):
         doc.facts["signal"]["installs"].append(inst)
-        for field in ("version", "official", "source"):
-            if inst[field] is None:
-                doc.reason("signal.installs.%d.%s" % (idx, field), reasons.get(field) or "not observed")
-    versions = [i["version"] for i, _r in installs]
+        for field, why in reasons.items():
+            doc.reason("signal.installs.%d.%s" % (idx, field), why)
+        for field, message in errors.items():
+            doc.error("signal.installs.%d.%s" % (idx, field), message)
+    versions = [i["version"] for i, _r, _e in installs]
     if any(v is None for v in versions):
         idx = versions.index(None)
         doc.put("signal.version", None, "version of the install at %s is unknown" % installs[idx][0]["path"])
     else:
         doc.put("signal.version", max(versions, key=lambda v: parse_version(v) or (0, 0, 0)))
-    doc.put_all_true("signal.official_source", [i["official"] for i, _r in installs],
-                     lambda idx: "install at %s: %s" % (installs[idx][0]["path"],
-                                                        installs[idx][1].get("official", "signature not read")))
-    doc.put("signal.community_build", None, "Flatpak and Snap builds exist on Linux only")
     doc.put("signal.profiles", [])
     for user in users:
         data = user.get("signal_userdata")
@@ -186,10 +218,8 @@ def _signal(doc, raw, users):
         idx = len(doc.facts["signal"]["profiles"])
         linked = bool(data.get("config_json")) and bool(data.get("db_sqlite"))
         doc.facts["signal"]["profiles"].append({"user": _user_label(user), "path": data.get("path") or "?",
-                                                "linked": linked, "mode": None, "private": None})
+                                                "linked": linked, "mode": None})
         doc.reason("signal.profiles.%d.mode" % idx, "Windows ACLs are not read")
-        doc.reason("signal.profiles.%d.private" % idx, "Windows ACLs are not read")
-    doc.put("signal.profiles_private", None, "Windows ACLs of the Signal folder are not read")
 
 
 def _update(doc, machine):
@@ -199,10 +229,13 @@ def _update(doc, machine):
         doc.put("update.server_blocked", None, "the hosts file could not be read")
         return
     lines = [line for line in (machine.get("hosts_lines") or []) if isinstance(line, str)]
+    doc.put("update.server_block_reasons", [])
     for address, names in hosts_file.parse_hosts("\n".join(lines)):
         if hosts_file.UPDATE_HOST in names:
             if hosts_file.is_sink(address):
                 doc.put("update.server_blocked", True)
+                doc.put("update.server_block_reasons", ["the hosts file (%s) maps %s to %s" % (
+                    HOSTS_PATH, hosts_file.UPDATE_HOST, address)])
             else:
                 doc.put("update.server_blocked", None, "the hosts file maps %s to %s: update checks go there "
                                                        "instead of Signal's servers" % (hosts_file.UPDATE_HOST, address))

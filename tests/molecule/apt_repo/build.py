@@ -17,7 +17,9 @@ Writes under DIR (default .build/molecule/apt_repo):
 
 Each .deb is built with dpkg-deb and holds /opt/Signal/resources/app.asar, a real asar archive (the layout of
 Electron's asar: an 8-byte pickle with the header size, a pickle with the JSON index, then the files) whose
-package.json says {"name": "signal-desktop", "version": ...}, plus a tiny /opt/Signal/signal-desktop script.
+package.json says {"name": "signal-desktop", "version": ...} and config/local-production.json the build's expiry
+date (buildExpiration, 90 days after its build day), plus a tiny /opt/Signal/signal-desktop script and a postinst
+that touches /opt/Signal/.signal-postinst as Signal's does.
 
 The key is made once with gpg --batch in a private GNUPGHOME under .build/molecule/gnupg and reused (a cache);
 delete that folder for a new key. Nothing here needs the network.
@@ -105,7 +107,21 @@ def read_asar_file(archive, name):
     return archive[start:start + node["size"]]
 
 
+# Signal's build writes buildExpiration (epoch ms) into config/local-production.json: 90 days after the build.
+# The stand-in builds are dated as if built today (the newest) or 100 days ago (the stale one, long expired), so the
+# expiry check sees what it would see on a host kept up to date and on one left behind.
+EXPIRY_DAYS = 90
+DAY = 86400
+
+
+def build_day(version):
+    today = int(time.time()) // DAY * DAY
+    return today - (100 * DAY if version == STALE else 0)
+
+
 def app_asar(version):
+    built = build_day(version)
+    config = {"updatesEnabled": True, "buildCreation": built * 1000, "buildExpiration": (built + EXPIRY_DAYS * DAY) * 1000}
     package_json = json.dumps({
         "name": PACKAGE,
         "productName": "Signal",
@@ -117,6 +133,7 @@ def app_asar(version):
         "package.json": package_json,
         "app/main.js": b"// stand-in: this test package runs nothing\n",
         "config/production.json": b'{"updatesEnabled": true}\n',
+        "config/local-production.json": json.dumps(config).encode("utf-8") + b"\n",
     })
 
 
@@ -161,6 +178,10 @@ def build_deb(version, dest_dir):
                % version.encode(), 0o755)
         control = control_fields(version, (len(asar) + 1023) // 1024 + 1)
         _write(os.path.join(pkg, "DEBIAN/control"), format_stanza(control).encode())
+        # As Signal's own package does: the running app sees the stamp and asks the user to restart.
+        # DPKG_ROOT is set when dpkg installs into another root without chroot (the integration tests do).
+        _write(os.path.join(pkg, "DEBIAN/postinst"),
+               b'#!/bin/sh\nset -e\ntouch "${DPKG_ROOT:-}/opt/Signal/.signal-postinst"\n', 0o755)
         for dirpath, dirnames, _files in os.walk(pkg):
             for name in dirnames:
                 os.chmod(os.path.join(dirpath, name), 0o755)

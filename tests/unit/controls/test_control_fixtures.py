@@ -1,5 +1,8 @@
 # -*- coding: utf-8 -*-
-"""Per-control fixtures (ComplianceAsCode style): every control is driven to pass, fail and unknown."""
+"""Per-control fixtures (ComplianceAsCode style): every control is driven to pass, fail and unknown.
+
+A case gives the subject's facts, or (for controls checked on the host) a small host tree under ``host`` that the
+real probe reads (host_tree.py): such a case proves the probe and the control together."""
 
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ import yaml
 from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import load_catalog, load_values, values_with_org
 from ansible_collections.hardening.signal.plugins.module_utils.engine.attestations import normalize_attestations
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
+from ansible_collections.hardening.signal.plugins.module_utils.probes.desktop_facts import missing_reasons
+from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+from ansible_collections.hardening.signal.tests.unit.controls.host_tree import host_facts, org_values
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
@@ -30,20 +36,10 @@ ORG_DEFAULTS = {
 CATALOG = {c["id"]: c for c in load_catalog(CONTROLS_DIR, org_names=ORG_DEFAULTS)}
 VALUES = load_values(CONTROLS_DIR)
 
-# Controls whose reasons are not yet written in the control (issue 12 §2): they are exempt from the words rule
-# below until then. The phone controls are converted by the MDM work (issue 12 §1 and §7), the others as their
-# probes learn to report what they saw. The test fails when a control listed here has its sentences and meets the
-# rule: then take it off the list.
-SENTENCES_PENDING = frozenset((
-    "sh-3.1-linux-official-source",
-    "sh-3.1-linux-no-community-build",
-    "sh-3.1-macos-code-signature",
-    "sh-3.1-windows-signer",
-    "sh-3.2-desktop-update-server-reachable",
-    "sh-3.2-desktop-version-current",
-    "sh-3.2-linux-auto-update",
-    "sh-3.6-desktop-profile-private",
-))
+# Controls whose reasons are not yet written in the control (issue 12 §2) would be listed here, exempt from the
+# words rule below until then. Every control has its sentences now; a new one gets them from the start. The test
+# fails when a control listed here has its sentences and meets the rule: then take it off the list.
+SENTENCES_PENDING = frozenset(())
 
 
 def _fixture_files():
@@ -58,18 +54,25 @@ def _cases():
             yield pytest.param(fixture["control"], case, id="%s[%d:%s]" % (fixture["control"], index, case["expect"]))
 
 
-def judge(control_id, case):
+def judge(control_id, case, tmp_path=None):
     control = CATALOG[control_id]
     now = datetime.datetime.fromisoformat(case.get("now", DEFAULT_NOW).replace("Z", "+00:00"))
     attestations, errors = normalize_attestations(case.get("attestations") or [])
     assert not errors, errors
-    org = values_with_org(VALUES, dict(ORG_DEFAULTS, **(case.get("org") or {})))
+    org = values_with_org(VALUES, dict(ORG_DEFAULTS, **org_values(case.get("org") or {})))
     evaluator = Evaluator([control], org, context=case.get("context") or {}, attestations=attestations, now=now)
-    platform = case.get("platform") or control["platforms"][0]
+    platform = case.get("platform") or (case.get("host") or {}).get("platform") or control["platforms"][0]
+    facts = case.get("facts") or {}
+    if "host" in case:
+        assert tmp_path is not None, "a host case needs a folder to build the host in"
+        facts = host_facts(case["host"], tmp_path, platform, org)
+        # What the probe reports is a valid facts document with every null value explained.
+        assert problems("desktop_facts.schema.json", facts) == [], problems("desktop_facts.schema.json", facts)
+        assert missing_reasons(facts) == [], missing_reasons(facts)
     subject = {
         "id": "fixture", "kind": "mobile" if platform in ("ios", "android") else "workstation",
-        "platform": platform, "owner": case.get("owner"), "source": {"type": "fixture", "name": "fixture"},
-        "state": "ok", "facts": case.get("facts") or {},
+        "platform": platform, "owner": case.get("owner"), "source": {"type": "fixture", "name": "desktop_info"},
+        "state": "ok", "facts": facts,
     }
     results = evaluator.evaluate(subject)
     assert len(results) == 1, results
@@ -77,8 +80,8 @@ def judge(control_id, case):
 
 
 @pytest.mark.parametrize("control_id, case", list(_cases()))
-def test_fixture_case(control_id, case):
-    result = judge(control_id, case)
+def test_fixture_case(control_id, case, tmp_path):
+    result = judge(control_id, case, tmp_path)
     assert result["status"] == case["expect"], "%s: %s" % (case.get("name"), result)
     assert result["reason"], "every result explains itself"
     for words in case.get("reason_contains") or ():
@@ -133,6 +136,8 @@ def paths_in(facts, prefix=""):
 def reason_problem(reason, paths):
     """Why a reason is not a sentence a person can act on (None when it is one)."""
     for path in sorted(paths, key=len, reverse=True):
+        if "." not in path and "_" not in path:
+            continue  # one plain word (kind, suite, trusted) is English in a sentence
         if re.search(r"(?<![\w./-])%s(?![\w])" % re.escape(path), reason):
             return "it names the fact path %s instead of saying what was found" % path
     if _PYTHON_WORDS.search(reason):
@@ -153,12 +158,15 @@ def _templated_leaves(test, under_where=False):
     if "every" in test or "some" in test:
         if "where" in test:
             yield from _templated_leaves(test["where"], True)
-        yield from _templated_leaves(test["test"], under_where)
+        if "test" in test:
+            yield from _templated_leaves(test["test"], under_where)
+        else:
+            yield test, ("fail",)  # "some item like this exists": the quantifier says what is missing
         return
     yield test, ("unknown",) if under_where else ("fail", "unknown")
 
 
-def _sentence_gaps(control_id):
+def _sentence_gaps(control_id, tmp_root):
     """What keeps a control's reasons from being its own sentences a person can act on."""
     control = CATALOG[control_id]
     gaps = []
@@ -166,8 +174,10 @@ def _sentence_gaps(control_id):
         gaps += ["%s lacks reasons.%s" % (leaf.get("fact") or leaf.get("every") or leaf.get("some"), status)
                  for leaf, statuses in _templated_leaves(control["check"]["test"])
                  for status in statuses if status not in (leaf.get("reasons") or {})]
-    for case in _fixture(control_id)["cases"]:
-        result = judge(control_id, case)
+    for index, case in enumerate(_fixture(control_id)["cases"]):
+        folder = tmp_root / str(index)
+        folder.mkdir(parents=True)
+        result = judge(control_id, case, folder)
         if result["status"] in ("fail", "unknown", "error"):
             problem = reason_problem(result["reason"], fact_paths(control["check"]) | paths_in(case.get("facts")))
             if problem:
@@ -180,10 +190,10 @@ def _fixture(control_id):
         return yaml.safe_load(handle)
 
 
-def test_every_machine_checked_control_writes_its_own_sentences():
+def test_every_machine_checked_control_writes_its_own_sentences(tmp_path):
     """Issue 12 §2: a fail or unknown result says what was found, where, and what was expected, in the control's
     own words: every test of a machine-checked control has a sentence for each of those states."""
-    missing = {control_id: _sentence_gaps(control_id) for control_id in sorted(CATALOG)}
+    missing = {control_id: _sentence_gaps(control_id, tmp_path / control_id) for control_id in sorted(CATALOG)}
     missing = {control_id: gaps for control_id, gaps in missing.items() if gaps}
     unlisted = sorted(set(missing) - SENTENCES_PENDING)
     assert not unlisted, {c: missing[c] for c in unlisted}
@@ -206,6 +216,11 @@ def test_every_control_has_pass_fail_and_unknown_fixtures():
         if control["check"]["method"] == "attestation":
             needed.add("manual")
         assert needed <= expected[control_id], "%s lacks fixtures for %s" % (control_id, sorted(needed - expected[control_id]))
+        if control["check"]["method"] == "host":
+            # Checked on the host: pass, fail and unknown are each proven through the probe too.
+            through_probe = {case["expect"] for case in _fixture(control_id)["cases"] if "host" in case}
+            assert {"pass", "fail", "unknown"} <= through_probe, "%s lacks host-tree cases for %s" % (
+                control_id, sorted({"pass", "fail", "unknown"} - through_probe))
 
 
 def test_no_control_passes_on_empty_facts():

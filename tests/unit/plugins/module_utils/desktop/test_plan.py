@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.desktop import plan as planner
 from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts
+from ansible_collections.hardening.signal.tests.unit.controls.host_tree import TEST_KEY, judge_facts
 
 REPO = "https://updates.signal.org/desktop/apt"
 SOURCES = "/etc/apt/sources.list.d/signal-desktop.sources"
@@ -37,11 +38,15 @@ def debian_host(tree):
                'Unattended-Upgrade::Origins-Pattern { "origin=Debian,codename=${distro_codename},label=Debian-Security"; };\n')
 
 
+def judged(tree, control_id):
+    """The control's result on what desktop_info reads on the host, the test key standing for Signal's."""
+    return judge_facts(desktop_facts.collect(tree.root, platform="linux"), control_id, org={"key_fingerprint": TEST_KEY})
+
+
 def test_fresh_host_gets_four_files_and_then_passes_the_probe(tree, keys, fake_module):
     debian_host(tree)
-    before = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
-    assert before["signal"]["official_source"] is False
-    assert before["update"]["auto_update_covers_signal"] is False
+    assert judged(tree, "sh-3.1-linux-official-source")["status"] == "fail"
+    assert judged(tree, "sh-3.2-linux-auto-update")["status"] == "fail"
 
     plan = build(tree, keys)
     assert [(c.path, c.action) for c in plan.changes] == [
@@ -58,9 +63,8 @@ def test_fresh_host_gets_four_files_and_then_passes_the_probe(tree, keys, fake_m
     assert stat.S_IMODE(os.stat(tree.path(SOURCES)).st_mode) == 0o644
     assert tree.text("/etc/apt/apt.conf.d/50unattended-upgrades").count("Origins-Pattern") == 1  # untouched
 
-    after = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
-    assert after["signal"]["official_source"] is True
-    assert after["update"]["auto_update_covers_signal"] is True
+    assert judged(tree, "sh-3.1-linux-official-source")["status"] == "pass"
+    assert judged(tree, "sh-3.2-linux-auto-update")["status"] == "pass"
 
     again = build(tree, keys)
     assert not again.changed and again.diffs() == []
@@ -177,9 +181,8 @@ def test_other_sources_offering_signal_are_reported_and_kept_by_default(tree, ke
     assert sum("disable_other_sources" in w for w in plan.warnings) == 2
     assert [c.path for c in plan.changes if c.path.startswith("/etc/apt/sources.list")] == [SOURCES]
     apply(plan, fake_module)
-    after = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
-    assert after["signal"]["official_source"] is False
-    assert any(p.startswith("/etc/apt/sources.list:2 ") for p in after["signal"]["official_source_problems"])
+    after = judged(tree, "sh-3.1-linux-official-source")
+    assert after["status"] == "fail" and "(/etc/apt/sources.list line 2) has trusted=yes" in after["reason"]
 
 
 def test_other_sources_are_switched_off_with_a_backup_when_asked(tree, keys, fake_module):
@@ -196,6 +199,5 @@ def test_other_sources_are_switched_off_with_a_backup_when_asked(tree, keys, fak
     assert sorted(b.rsplit(".", 1)[0] for b in tree.backups()) == [
         "/var/backups/hardening-signal/etc/apt/sources.list",
         "/var/backups/hardening-signal/etc/apt/sources.list.d/other.sources"]
-    after = desktop_facts.collect(tree.root, platform="linux", key_fingerprint=TEST_FINGERPRINT)
-    assert after["signal"]["official_source"] is True
+    assert judged(tree, "sh-3.1-linux-official-source")["status"] == "pass"
     assert not build(tree, keys, fingerprint=TEST_FINGERPRINT, disable_others=True).changed

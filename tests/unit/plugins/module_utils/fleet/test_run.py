@@ -25,9 +25,10 @@ CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 EXPORT = os.path.join(ROOT, "examples", "mdm-export.json")
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
        "max_minor_versions_behind": 2, "require_signal_on_phones": False}
-FACTS = {"schema_version": 1, "platform": "linux",
-         "signal": {"installed": True, "version": "7.80.0", "official_source": True, "community_build": False,
-                    "profiles": [{"user": "dana", "path": "/home/dana/.config/Signal", "private": True}], "profiles_private": True},
+FACTS = {"schema_version": 2, "platform": "linux",
+         "signal": {"installed": True, "version": "7.80.0",
+                    "installs": [{"kind": "deb", "path": "/opt/Signal", "version": "7.80.0"}],
+                    "profiles": [{"user": "dana", "path": "/home/dana/.config/Signal", "mode": "0700"}]},
          "update": {"auto_update_covers_signal": True, "server_blocked": False},
          "screen_lock": {"enabled": True, "idle_delay_seconds": 900, "lock_delay_seconds": 0},
          "lockscreen_notifications": {"hides_content": True}, "unknown_reasons": {}, "errors": {}}
@@ -59,12 +60,25 @@ def test_a_run_without_ansible_judges_what_each_host_handed_in(tmp_path):
     assert summary["run"]["check_mode"] is True
     assert summary["generated_at"] == "2026-11-26T06:30:15Z"   # the clock given, to the second
     assert result["remediation_failures"] == ["ws1: Pin: bad key"]
-    assert result["subjects"] == 3 and result["reports"] == {"json": str(tmp_path / "reports" / "fleet-summary.json"),
-                                                             "action_sheets": str(tmp_path / "reports" / "action-sheets")}
+    assert result["subjects"] == 3 and result["reports"] == {"json": str(tmp_path / "reports" / "fleet-summary.json")}
     assert [s["name"] for s in summary["run"]["sources"]] == ["desktop_info"]
     assert summary["run"]["sources"][0]["status"] == "incomplete"
     assert set(result["timings"]) >= {"catalogue", "collect", "governance", "evaluate", "summarize", "write_json"}
     assert result["artifact"]["subjects"] == 3 and result["table"]
+
+
+def test_why_the_newest_version_is_unknown_and_how_old_it_is_reach_the_reasons(tmp_path):
+    """The feed's problem and the newest release's date come from signal_releases; a reason that only says
+    "feed not read" would hide what went wrong (before, only newest_versions reached the engine)."""
+    workstations = {"ws1": Workstation(probe={"facts": FACTS})}
+    judge_fleet(arguments(tmp_path, newest_versions={}, newest_unknown_reasons={
+        "linux": "https://updates.signal.org/desktop/latest-linux.yml: timed out"}), workstations, now=NOW)
+    result = {r["control"]: r for r in written(tmp_path)["subjects"][0]["results"]}["sh-3.2-desktop-version-current"]
+    assert result["status"] == "unknown" and "latest-linux.yml: timed out" in result["reason"]
+    judge_fleet(arguments(tmp_path, newest_versions={"linux": "7.83.0"}, release_age_days=14,
+                          newest_release_dates={"linux": "2026-10-01T10:00:00Z"}), workstations, now=NOW)
+    result = {r["control"]: r for r in written(tmp_path)["subjects"][0]["results"]}["sh-3.2-desktop-version-current"]
+    assert "came out 55 days ago" in result["reason"]
 
 
 def test_the_evaluation_time_argument_wins_over_the_clock(tmp_path):
@@ -94,6 +108,9 @@ def test_progress_of_an_api_pull_reaches_the_callback(tmp_path):
     ({"max_failures": {"high": -1}}, "signal_hardening_max_failures: high: -1 is not null or a whole number from 0"),
     ({"max_failures": {"severe": 1}}, "signal_hardening_max_failures: unknown severity severe"),
     ({"history_keep_runs": -2}, "signal_hardening_history_keep_runs: -2 is not 0"),
+    ({"history_url": "mysql://signal@db/history"}, "signal_hardening_history_url: the scheme mysql:// is not supported"),
+    ({"history_url": "postgresql://signal@db/history", "history_path": "/srv/h.sqlite"},
+     "signal_hardening_history_url and signal_hardening_history_path are both set"),
     ({"evaluation_time": "yesterday"}, "signal_hardening_evaluation_time 'yesterday' is not an ISO 8601 date-time"),
     ({"org": {"screen_lock_timeout_minutes": 5}},
      "org is missing value\\(s\\): disappearing_messages_timer_days"),

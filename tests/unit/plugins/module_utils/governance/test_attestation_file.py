@@ -268,3 +268,14 @@ def test_an_answer_minutes_after_the_evaluation_time_is_refused(tmp_path):
     later = AttestationCollector(CONTROLS, NOW + datetime.timedelta(minutes=10))
     later.add_file(path)
     assert later.errors == [] and len(later.valid) == 1
+
+
+def test_the_console_says_a_conflict_counts_and_a_mistake_does_not(tmp_path):
+    from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import problem_warnings
+    from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
+    collector, path = load(tmp_path, HEADER + "a@example.org,sh-3.3-profile,yes,2026-10-02,\n"
+                                              "a@example.org,sh-3.3-profile,no,2026-10-02T08:00Z,\n"
+                                              "a@example.org,sh-3.3-profile,maybe,2026-10-02,\n")
+    assert problem_warnings(WaiverCollector([]), collector) == [
+        "attestations conflict: %s line 3: %s" % (path, collector.errors[0]["message"]),
+        "attestation not used: %s line 4: %s" % (path, collector.errors[1]["message"])]

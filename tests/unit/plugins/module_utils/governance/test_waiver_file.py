@@ -72,6 +72,7 @@ def test_json_files_and_unquoted_yaml_dates_are_read(tmp_path):
 
 @pytest.mark.parametrize("changes, field, words", [
     ({"control": "sh-3.99-nothing"}, "control", "not a control of the catalogue"),
+    ({"control": "sh-3.1-android-play-store"}, "control", "replaced by sh-3.1-android-signature"),  # never moved over
     ({"expires": "2027-02-30"}, "expires", "'2027-02-30' is not a date"),
     ({"expires": "31/03/2027"}, "expires", "is not a date"),
     ({"expires": DROP}, "expires", "is required"),

@@ -64,7 +64,8 @@ def test_bad_record_does_not_stop_the_others(tmp_path):
     assert any(s["state"] == "invalid" and s["source"]["record"] == "devices[1]" for s in subjects)
     assert {"devices[2] (id c)", "devices[3] (id d)", "devices[1]"} <= {e["record"] for e in errors}
     d = next(s for s in subjects if s["id"] == "d")
-    assert d["facts"]["errors"]["screen_lock.max_inactivity_minutes"].startswith("malformed in the source record")
+    assert d["facts"]["errors"]["screen_lock.max_inactivity_minutes"].startswith(
+        "field screen_lock.max_inactivity_minutes of the source record is malformed")
 
 
 def test_unsupported_source_type_is_reported_not_ignored():
@@ -90,7 +91,7 @@ def test_a_lone_surrogate_is_a_malformed_field_and_every_other_phone_is_judged(t
     by_id = {s["id"]: s for s in subjects}
     a = by_id["a"]
     assert a["state"] == "ok" and "name" not in a["facts"] and a["facts"]["signal"]["version"] == "7.80.2"
-    assert a["facts"]["errors"]["name"].startswith("malformed in the source record: the value is not valid Unicode")
+    assert a["facts"]["errors"]["name"].startswith("field name of the source record is malformed: the value is not valid Unicode")
     assert a["owner"] is None  # the owner's UPN was dropped: it joins no attestation
     assert by_id["c"]["facts"]["unknown_reasons"] == {}
     assert by_id["d"]["state"] == "ok" and by_id["d"]["name"] == "Zoë's iPhone"

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Signal AppImages: found in the usual folders (bounded), never claimed official, version honestly unknown."""
+"""Signal AppImages: found in the usual folders (bounded); version and expiry date honestly unknown."""
 from __future__ import annotations
 
 import os
@@ -49,9 +49,10 @@ def test_appimages_in_the_usual_places_and_nowhere_deeper(tmp_path, appimage_hea
         "/home/alice/Applications/Signal-7.80.0.AppImage",
         "/home/alice/.local/bin/signal-desktop.appimage"]
     assert errors == []
-    assert all(i["official"] is None and i["version"] is None for i in installs)
+    assert all(i["version"] is None and i["build_expires"] is None and set(i) == {"kind", "path", "version", "build_expires"}
+               for i in installs)
     assert "zstd-compressed" in reasons[0]["version"] and "gzip-compressed" in reasons[2]["version"]
-    assert "cannot be told from the file" in reasons[0]["official"]
+    assert "this probe does not unpack AppImages" in reasons[0]["build_expires"]
 
 
 def test_a_crowded_folder_is_searched_only_up_to_the_cap(tmp_path, monkeypatch):

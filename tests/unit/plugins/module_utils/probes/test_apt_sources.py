@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""apt sources: one-line and deb822 files, Signed-By keyrings."""
+"""apt sources: one-line and deb822 files, what each source of signal-desktop shows (Signed-By keys, the versions
+its lists offer). Whether that is Signal's is judged by the control: tests/unit/controls/fixtures."""
 from __future__ import annotations
 
 import gzip
@@ -14,8 +15,8 @@ def install_keyring(tmp_path, rel=KEYRING):
     write(tmp_path, rel, TEST_KEYRING)
 
 
-def source(tmp_path, fingerprint=TEST_FPR):
-    return apt_sources.signal_source(str(tmp_path), fingerprint=fingerprint)
+def sources(tmp_path, cat_file=None):
+    return apt_sources.package_sources(str(tmp_path), URL, cat_file=cat_file)
 
 
 def test_one_line_parsing_with_options_and_comments():
@@ -54,30 +55,15 @@ def test_deb822_parsing_with_several_stanzas():
     assert errors == ["/etc/apt/sources.list.d/s.sources:13: stanza lacks Types, URIs or Suites"]
 
 
-def test_official_deb822_source_with_keyring(tmp_path):
+def test_a_deb822_source_with_its_keyring(tmp_path):
     write(tmp_path, "etc/apt/sources.list.d/signal-desktop.sources",
           "Types: deb\nURIs: %s/\nSuites: xenial\nComponents: main\nSigned-By: %s\n" % (URL, KEYRING))
     install_keyring(tmp_path)
-    result = source(tmp_path)
-    assert result["official"] is True
-    assert result["source"] == URL
-    assert result["errors"] == []
-
-
-def test_official_one_line_source(tmp_path):
-    write(tmp_path, "etc/apt/sources.list.d/signal-xenial.list",
-          "deb [arch=amd64 signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    install_keyring(tmp_path)
-    assert source(tmp_path)["official"] is True
-
-
-def test_keyring_without_the_expected_key_is_not_official(tmp_path):
-    write(tmp_path, "etc/apt/sources.list.d/signal-xenial.list",
-          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    install_keyring(tmp_path)
-    result = source(tmp_path, fingerprint=apt_sources.DEFAULT_FINGERPRINT)
-    assert result["official"] is False
-    assert "does not hold key DBA36B51" in result["reason"]
+    found, reasons, errors, incomplete = sources(tmp_path)
+    assert found == [{"file": "/etc/apt/sources.list.d/signal-desktop.sources", "line": 1, "uri": URL + "/",
+                      "suite": "xenial", "components": ["main"], "trusted": False, "signed_by": [KEYRING],
+                      "key_fingerprints": TEST_FINGERPRINTS, "offers": []}]
+    assert reasons == {0: {}} and errors == {0: {}} and incomplete == []
 
 
 def test_inline_armored_signed_by(tmp_path):
@@ -87,65 +73,57 @@ def test_inline_armored_signed_by(tmp_path):
     field = "\n".join(" " + (line if line else ".") for line in armored)
     write(tmp_path, "etc/apt/sources.list.d/signal.sources",
           "Types: deb\nURIs: %s\nSuites: xenial\nComponents: main\nSigned-By:\n%s\n" % (URL, field))
-    assert source(tmp_path)["official"] is True
+    found = sources(tmp_path)[0]
+    assert found[0]["signed_by"] == ["an inline key"] and found[0]["key_fingerprints"] == TEST_FINGERPRINTS
 
 
-def test_fingerprint_in_signed_by(tmp_path):
-    write(tmp_path, "etc/apt/sources.list",
-          "deb [signed-by=%s] %s xenial main\n" % (TEST_FPR.lower(), URL))
-    assert source(tmp_path)["official"] is True
+def test_a_fingerprint_in_signed_by_is_the_key(tmp_path):
+    write(tmp_path, "etc/apt/sources.list", "deb [signed-by=%s] %s xenial main\n" % (TEST_FPR.lower(), URL))
+    assert sources(tmp_path)[0][0]["key_fingerprints"] == [TEST_FPR]
 
 
-def test_missing_signed_by_is_unknown(tmp_path):
-    write(tmp_path, "etc/apt/sources.list", "deb %s xenial main\n" % URL)
-    result = source(tmp_path)
-    assert result["official"] is None
-    assert "no Signed-By" in result["reason"]
-    assert result["source"] == URL
+def test_without_signed_by_the_keys_are_unknown_and_say_why(tmp_path):
+    write(tmp_path, "etc/apt/sources.list", "deb [trusted=yes] %s xenial main\n" % URL)
+    found, reasons, _errors, _incomplete = sources(tmp_path)
+    assert found[0]["signed_by"] == [] and found[0]["key_fingerprints"] is None and found[0]["trusted"] is True
+    assert "no Signed-By, so apt accepts a signature by any key" in reasons[0]["key_fingerprints"]
 
 
-def test_missing_keyring_file_is_unknown_with_error(tmp_path):
-    write(tmp_path, "etc/apt/sources.list.d/signal.list",
-          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    result = source(tmp_path)
-    assert result["official"] is None
-    assert result["errors"] == ["%s: does not exist" % KEYRING]
+def test_a_missing_keyring_is_unknown_and_a_malformed_one_an_error(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/signal.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    found, reasons, errors, _incomplete = sources(tmp_path)
+    assert found[0]["key_fingerprints"] is None and errors == {0: {}}
+    assert reasons[0]["key_fingerprints"] == "the keyring Signed-By names could not be read: %s: does not exist" % KEYRING
+    write(tmp_path, KEYRING, b"\x99\x00 not a key")
+    found, reasons, errors, _incomplete = sources(tmp_path)
+    assert "not a readable OpenPGP keyring" in errors[0]["key_fingerprints"] and reasons == {0: {}}
 
 
-def test_trusted_yes_is_not_official_even_next_to_a_good_entry(tmp_path):
-    install_keyring(tmp_path)
-    write(tmp_path, "etc/apt/sources.list.d/a.list",
-          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    write(tmp_path, "etc/apt/sources.list.d/b.list", "deb [trusted=yes] %s xenial main\n" % URL)
-    result = source(tmp_path)
-    assert result["official"] is False
-    assert "trusted=yes" in result["reason"]
-
-
-def test_disabled_wrong_suite_and_ignored_files_do_not_count(tmp_path):
+def test_disabled_entries_source_packages_and_ignored_files_are_left_out(tmp_path):
     install_keyring(tmp_path)
     write(tmp_path, "etc/apt/sources.list.d/off.sources",
           "Types: deb\nURIs: %s\nSuites: xenial\nSigned-By: %s\nEnabled: no\n" % (URL, KEYRING))
-    write(tmp_path, "etc/apt/sources.list.d/other.list",
-          "deb [signed-by=%s] %s bionic main\n" % (KEYRING, URL))
-    write(tmp_path, "etc/apt/sources.list.d/signal.list.save",
-          "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    write(tmp_path, "etc/apt/sources.list.d/src.list",
-          "deb-src [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    result = source(tmp_path)
-    assert result["official"] is False
-    assert result["entries"] == []
-    assert result["reason"].startswith("no enabled apt source")
+    write(tmp_path, "etc/apt/sources.list.d/signal.list.save", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list.d/src.list", "deb-src [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list.d/other-suite.list", "deb [signed-by=%s] %s bionic main\n" % (KEYRING, URL))
+    found = sources(tmp_path)[0]
+    # Another suite of the same repository is still a source of it: the control compares the suite.
+    assert [(s["file"], s["suite"]) for s in found] == [("/etc/apt/sources.list.d/other-suite.list", "bionic")]
 
 
-def test_unreadable_sources_file_makes_absence_unknown(tmp_path):
-    (tmp_path / "etc/apt/sources.list.d/broken.list").mkdir(parents=True)  # unreadable as a file
-    write(tmp_path, "etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n")
-    # a directory named *.list is skipped like apt does; a bad line is an error
+def test_unreadable_and_malformed_files_say_the_list_may_be_incomplete(tmp_path):
+    (tmp_path / "etc/apt/sources.list.d/broken.list").mkdir(parents=True)  # a folder named *.list
     write(tmp_path, "etc/apt/sources.list.d/bad.list", "deb [signed-by=x\n")
-    result = source(tmp_path)
-    assert result["official"] is None
-    assert any(e.startswith("/etc/apt/sources.list.d/bad.list:1") for e in result["errors"])
+    incomplete = sources(tmp_path)[3]
+    assert any(e.startswith("/etc/apt/sources.list.d/bad.list:1") for e in incomplete)
+
+
+def test_every_uri_and_suite_of_an_entry_is_its_own_source(tmp_path):
+    write(tmp_path, "etc/apt/sources.list.d/two.sources",
+          "Types: deb\nURIs: %s http://mirror.example/signal\nSuites: xenial\nComponents: main\n" % URL)
+    write(tmp_path, "var/lib/apt/lists/mirror.example_signal_dists_xenial_main_binary-amd64_Packages", STANZA % "7.80.0")
+    found = sources(tmp_path)[0]
+    assert [(s["uri"], s["offers"]) for s in found] == [(URL, []), ("http://mirror.example/signal", ["7.80.0"])]
 
 
 def test_url_comparison_ignores_case_of_host_and_trailing_slash():
@@ -176,78 +154,72 @@ def test_apt_file_names_of_uris():
     assert apt_sources.apt_lists.uri_to_filename("https://user:pw@host/a_b~c/") == "host_a%5fb%7ec_"
 
 
-def test_sources_that_do_not_offer_signal_leave_the_verdict_alone(tmp_path):
+# --- other sources that offer signal-desktop (read from apt's downloaded indexes) ---
+
+MIRROR = "http://127.0.0.1:8080/un_official"
+# apt's file name for that URI: scheme dropped, '_' quoted as %5f, '/' turned into '_'.
+MIRROR_INDEX = "var/lib/apt/lists/127.0.0.1:8080_un%5fofficial_dists_xenial_main_binary-amd64_Packages"
+DEBIAN_INDEX = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
+STANZA = "Package: signal-desktop\nVersion: %s\nArchitecture: amd64\n\n"
+TEST_FINGERPRINTS = ["76780304C83C329E03F5D9CD5BF51F91147E5AAF", "7442974810B77283D91F961D574791E35F87F920"]
+
+
+def official_host(tmp_path):
+    """Signal's source pinned to (here) the test key, plus Debian's own source, which does not offer Signal."""
+    install_keyring(tmp_path)
+    write(tmp_path, "etc/apt/sources.list.d/signal-desktop.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
+    write(tmp_path, "etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n")
+    write(tmp_path, DEBIAN_INDEX, "Package: bash\nVersion: 5.2.15-2\n\nPackage: signal-desktopish\nVersion: 1\n")
+
+
+def test_apt_file_names_of_uris():
+    assert apt_sources.apt_lists.uri_to_filename("http://deb.debian.org/debian/dists/bookworm/main/") == \
+        "deb.debian.org_debian_dists_bookworm_main_"
+    assert apt_sources.apt_lists.uri_to_filename("https://user:pw@host/a_b~c/") == "host_a%5fb%7ec_"
+
+
+def test_sources_that_do_not_offer_signal_are_left_out(tmp_path):
     official_host(tmp_path)
-    result = source(tmp_path)
-    assert result["official"] is True and result["others"] == []
+    assert [s["uri"] for s in sources(tmp_path)[0]] == [URL]
 
 
-def test_an_unsigned_source_offering_signal_fails_and_is_named(tmp_path):
+def test_another_source_offering_signal_is_reported_with_its_versions(tmp_path):
     official_host(tmp_path)
     write(tmp_path, "etc/apt/sources.list.d/mirror.list", "# a mirror\ndeb [trusted=yes] %s xenial main\n" % MIRROR)
     write(tmp_path, MIRROR_INDEX, "Package: other\nVersion: 1\n\n" + STANZA % "7.60.0" + STANZA % "7.99.0")
-    result = source(tmp_path)
-    assert result["official"] is False
-    assert result["reason"] == ("/etc/apt/sources.list.d/mirror.list:2 (%s xenial) also offers signal-desktop "
-                                "7.60.0, 7.99.0: /etc/apt/sources.list.d/mirror.list:2: trusted=yes disables "
-                                "signature checks" % MIRROR)
-    assert [(o["file"], o["line"], o["official"]) for o in result["others"]] == [
-        ("/etc/apt/sources.list.d/mirror.list", 2, False)]
+    found = sources(tmp_path)[0]
+    assert [(s["file"], s["line"], s["trusted"], s["offers"]) for s in found if s["uri"] == MIRROR] == [
+        ("/etc/apt/sources.list.d/mirror.list", 2, True, ["7.60.0", "7.99.0"])]
 
 
-def test_a_source_signed_by_another_key_offering_signal_fails(tmp_path):
-    official_host(tmp_path)
-    install_keyring(tmp_path, "/usr/share/keyrings/other.gpg")
-    write(tmp_path, "etc/apt/sources.list.d/mirror.sources",
-          "Types: deb\nURIs: %s\nSuites: xenial\nComponents: main\nSigned-By: /usr/share/keyrings/other.gpg\n" % MIRROR)
-    write(tmp_path, MIRROR_INDEX, STANZA % "7.80.0")
-    # The keyring holds the test key; judged against Signal's real fingerprint it is another key.
-    result = apt_sources.signal_source(str(tmp_path), fingerprint=apt_sources.DEFAULT_FINGERPRINT)
-    assert result["official"] is False
-    assert "mirror.sources:1 (%s xenial) also offers signal-desktop 7.80.0" % MIRROR in result["reason"]
-
-
-def test_a_mirror_signed_by_signals_key_is_fine(tmp_path):
-    official_host(tmp_path)
-    write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, MIRROR))
-    write(tmp_path, MIRROR_INDEX, STANZA % "7.80.0")
-    assert source(tmp_path)["official"] is True
-
-
-def test_a_source_without_signed_by_offering_signal_is_unknown(tmp_path):
+def test_a_gzip_index_is_searched(tmp_path):
     official_host(tmp_path)
     write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb %s xenial main\n" % MIRROR)
     write(tmp_path, MIRROR_INDEX + ".gz", gzip.compress((STANZA % "7.80.0").encode()))
-    result = source(tmp_path)
-    assert result["official"] is None
-    assert "mirror.list:1 (%s xenial) also offers signal-desktop 7.80.0: " % MIRROR in result["reason"]
-    assert "no Signed-By" in result["reason"]
+    assert [s["offers"] for s in sources(tmp_path)[0] if s["uri"] == MIRROR] == [["7.80.0"]]
 
 
-def test_an_lz4_index_without_apt_helper_makes_a_pass_unknown(tmp_path, real_lz4_list):
+def test_an_lz4_index_without_apt_helper_leaves_what_it_offers_unknown(tmp_path, real_lz4_list):
     official_host(tmp_path)
     os.remove(str(tmp_path / DEBIAN_INDEX))
     with open(real_lz4_list, "rb") as handle:
         write(tmp_path, DEBIAN_INDEX + ".lz4", handle.read())
-    result = source(tmp_path)
-    assert result["official"] is None
-    assert "/etc/apt/sources.list:1: whether it offers signal-desktop is unknown" in result["reason"]
-    assert "compressed as .lz4, which Python cannot read and apt's apt-helper" in result["reason"]
+    found, reasons, _errors, _incomplete = sources(tmp_path)
+    debian = [i for i, s in enumerate(found) if "debian" in s["uri"]]
+    assert len(debian) == 1 and found[debian[0]]["offers"] is None
+    assert "compressed as .lz4, which Python cannot read and apt's apt-helper" in reasons[debian[0]]["offers"]
 
 
-def test_a_real_lz4_index_read_by_apt_helper_keeps_the_pass(tmp_path, real_lz4_list, apt_cat_file):
+def test_a_real_lz4_index_read_by_apt_helper_offers_nothing_of_signal(tmp_path, real_lz4_list, apt_cat_file):
     official_host(tmp_path)
     os.remove(str(tmp_path / DEBIAN_INDEX))
     with open(real_lz4_list, "rb") as handle:
         write(tmp_path, DEBIAN_INDEX + ".lz4", handle.read())
-    result = apt_sources.signal_source(str(tmp_path), fingerprint=TEST_FPR, cat_file=apt_cat_file)
-    assert result["official"] is True and result["reason"] is None and result["others"] == []
+    assert [s["uri"] for s in sources(tmp_path, apt_cat_file)[0]] == [URL]
 
 
-def test_an_unsigned_mirror_with_a_zstd_index_fails(tmp_path, apt_cat_file, zstd_frame):
+def test_a_zstd_index_is_read_through_apt_helper(tmp_path, apt_cat_file, zstd_frame):
     official_host(tmp_path)
     write(tmp_path, "etc/apt/sources.list.d/mirror.list", "deb [trusted=yes] %s xenial main\n" % MIRROR)
     write(tmp_path, MIRROR_INDEX + ".zst", zstd_frame((STANZA % "7.90.0").encode()))
-    result = apt_sources.signal_source(str(tmp_path), fingerprint=TEST_FPR, cat_file=apt_cat_file)
-    assert result["official"] is False
-    assert "mirror.list:1 (%s xenial) also offers signal-desktop 7.90.0: " % MIRROR in result["reason"]
+    assert [s["offers"] for s in sources(tmp_path, apt_cat_file)[0] if s["uri"] == MIRROR] == [["7.90.0"]]

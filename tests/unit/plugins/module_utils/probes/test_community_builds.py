@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Flatpak and Snap builds are found and marked unofficial."""
+"""Flatpak and Snap builds are found, with their versions (the controls judge them by their kind)."""
 from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import community_builds
@@ -27,9 +27,9 @@ def test_system_and_user_flatpak(tmp_path):
     (tmp_path / "home/alice/.local/share/flatpak/app/org.signal.Signal").mkdir(parents=True)
     installs, errors = community_builds.probe(str(tmp_path), [{"user": "alice", "home": "/home/alice"}])
     assert errors == []
-    assert [(i["kind"], i["path"], i["version"], i["official"]) for i in installs] == [
-        ("flatpak", "/var/lib/flatpak/app/org.signal.Signal", "7.41.0", False),
-        ("flatpak", "/home/alice/.local/share/flatpak/app/org.signal.Signal", None, False)]
+    assert [(i["kind"], i["path"], i["version"]) for i in installs] == [
+        ("flatpak", "/var/lib/flatpak/app/org.signal.Signal", "7.41.0"),
+        ("flatpak", "/home/alice/.local/share/flatpak/app/org.signal.Signal", None)]
 
 
 def test_snap_mount_and_blob(tmp_path):

@@ -3,6 +3,7 @@
 """The assembled facts document, checked against schemas/desktop_facts.schema.json."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import plistlib
@@ -10,7 +11,8 @@ import time
 
 import pytest
 
-from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts
+from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts, processes
+from ansible_collections.hardening.signal.tests.unit.controls.host_tree import signal_asar
 from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.probes.fake_host import DATA, KEYRING, TEST_FPR, TEST_KEYRING, URL, write
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "..", "schemas", "desktop_facts.schema.json")
@@ -68,8 +70,8 @@ def check_document(facts):
 
 
 def test_validator_can_fail():
-    assert validate({"schema_version": 2}, SCHEMA)
-    assert validate({"schema_version": 1, "platform": "linux", "signal": {"installed": None},
+    assert validate({"schema_version": 1}, SCHEMA)
+    assert validate({"schema_version": 2, "platform": "linux", "signal": {"installed": None},
                      "unknown_reasons": {}, "errors": {}}, SCHEMA)
 
 
@@ -83,6 +85,7 @@ def base_linux(root):
     (root / "root").mkdir()
     (root / "home/alice").mkdir(parents=True)
     write(root, "etc/hosts", "127.0.0.1 localhost\n")
+    write(root, "proc/stat", "cpu 1\nbtime 1761955200\n")
     write(root, "usr/bin/gnome-shell", "")
     write(root, "etc/dconf/profile/user", "user-db:user\nsystem-db:local\n")
 
@@ -115,6 +118,10 @@ LOCKS = ("/org/gnome/desktop/screensaver/lock-enabled\n/org/gnome/desktop/screen
 def compliant(root):
     base_linux(root)
     dpkg_status(root, ("signal-desktop", "7.40.0"), ("unattended-upgrades", "2.9.1+nmu3"))
+    write(root, "opt/Signal/resources/app.asar", signal_asar("2027-02-01T00:00:00Z"))
+    stamp = write(root, "opt/Signal/.signal-postinst", "")
+    arrived = datetime.datetime(2026, 11, 20, 6, tzinfo=datetime.timezone.utc).timestamp()
+    os.utime(str(stamp), (arrived, arrived))
     write(root, "etc/apt/sources.list.d/signal-desktop.sources",
           "Types: deb\nURIs: %s\nSuites: xenial\nComponents: main\nSigned-By: %s\n" % (URL, KEYRING))
     write(root, KEYRING, TEST_KEYRING)
@@ -149,20 +156,21 @@ def noncompliant(root):
 
 def test_compliant_host(tmp_path):
     compliant(tmp_path)
-    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
     assert facts["errors"] == {}
     assert facts["os"] == {"family": "debian", "distribution": "debian", "version": "12", "desktop": "gnome"}
     sig = facts["signal"]
     assert sig["installed"] is True and sig["version"] == "7.40.0"
-    assert sig["official_source"] is True and sig["community_build"] is False
-    assert sig["installs"] == [{"kind": "deb", "path": "/opt/Signal", "version": "7.40.0",
-                                "official": True, "source": URL}]
-    assert sig["profiles"] == [{"user": "alice", "path": "/home/alice/.config/Signal",
-                                "linked": True, "mode": "0700", "private": True}]
-    assert sig["profiles_private"] is True
+    assert sig["installs"] == [{
+        "kind": "deb", "path": "/opt/Signal", "package": "signal-desktop", "version": "7.40.0",
+        "apt_sources": [{"file": "/etc/apt/sources.list.d/signal-desktop.sources", "line": 1, "uri": URL,
+                         "suite": "xenial", "components": ["main"], "trusted": False, "signed_by": [KEYRING],
+                         "key_fingerprints": [TEST_FPR, "7442974810B77283D91F961D574791E35F87F920"], "offers": []}],
+        "build_expires": "2027-02-01T00:00:00Z", "installed_at": "2026-11-20T06:00:00Z", "running": []}]
+    assert sig["profiles"] == [{"user": "alice", "path": "/home/alice/.config/Signal", "linked": True, "mode": "0700"}]
     assert facts["update"] == {"server_blocked": False, "server_block_reasons": [], "proxies": [],
-                               "auto_update_covers_signal": True}
+                               "auto_update_covers_signal": True, "auto_update_gaps": []}
     assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                     "locked_by_admin": True,
                                     "source": "dconf: /etc/dconf/db/local.d/00-hardening", "other_settings": []}
@@ -171,38 +179,57 @@ def test_compliant_host(tmp_path):
     assert facts["unknown_reasons"] == {}
 
 
-def test_compliant_tree_fails_with_signals_real_fingerprint(tmp_path):
-    # The test key is not Signal's: with the default fingerprint the source is not official.
+def test_the_running_signal_and_the_packages_arrival_are_seen_in_proc(tmp_path):
     compliant(tmp_path)
+    btime = int(datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc).timestamp())
+    write(tmp_path, "proc/stat", "cpu 1\nbtime %d\n" % btime)
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = " ".join(["S", "1"] + ["0"] * 17 + [str(86400 * ticks), "0"])
+    write(tmp_path, "proc/4242/stat", "4242 (signal-desktop) %s\n" % fields)
+    write(tmp_path, "proc/4242/status", "Name:\tsignal-desktop\nUid:\t1000\t1000\t1000\t1000\n")
+    child = " ".join(["S", "4242"] + ["0"] * 17 + [str(86401 * ticks), "0"])
+    write(tmp_path, "proc/4250/stat", "4250 (signal-desktop) %s\n" % child)  # a helper process, not listed
+    write(tmp_path, "proc/4300/stat", "4300 (bash) %s\n" % fields)
     facts = desktop_facts.collect(str(tmp_path), platform="linux")
-    assert facts["signal"]["official_source"] is False
+    assert facts["signal"]["installs"][0]["running"] == [{"pid": 4242, "user": "alice", "started": "2026-11-02T00:00:00Z"}]
+    # An AppImage's Signal (its executable elsewhere) is not the package's.
+    os.symlink("/tmp/.mount_SignalXYZ/signal-desktop", str(tmp_path / "proc/4242/exe"))
+    assert desktop_facts.collect(str(tmp_path), platform="linux")["signal"]["installs"][0]["running"] == []
 
 
-def test_another_source_offering_signal_fails_with_the_file_named(tmp_path):
+def test_hidden_processes_leave_the_running_signal_unknown(tmp_path):
+    compliant(tmp_path)
+    write(tmp_path, "proc/mounts", "proc /proc proc rw,nosuid,nodev,noexec,relatime,hidepid=invisible 0 0\n")
+    assert processes.signal_processes(str(tmp_path), euid=0)[1] is None  # root sees every process
+    running, why = processes.signal_processes(str(tmp_path), euid=1000)
+    assert running is None and "hidepid=invisible" in why
+
+
+def test_another_source_offering_signal_is_reported_with_its_line(tmp_path):
     compliant(tmp_path)
     (tmp_path / "etc/apt/sources.list.d/extra.list").write_text("deb [trusted=yes] http://example.org/apt xenial main\n")
     index = tmp_path / "var/lib/apt/lists/example.org_apt_dists_xenial_main_binary-amd64_Packages"
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text("Package: signal-desktop\nVersion: 7.40.0\n")
-    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
-    sig = facts["signal"]
-    assert sig["official_source"] is False and sig["installs"][0]["official"] is False
-    assert sig["official_source_problems"] == [
-        "/etc/apt/sources.list.d/extra.list:1 (http://example.org/apt xenial) also offers signal-desktop 7.40.0: "
-        "/etc/apt/sources.list.d/extra.list:1: trusted=yes disables signature checks"]
+    found = facts["signal"]["installs"][0]["apt_sources"]
+    assert [s["file"] for s in found] == ["/etc/apt/sources.list.d/extra.list", "/etc/apt/sources.list.d/signal-desktop.sources"]
+    extra = found[:1]
+    assert extra == [{"file": "/etc/apt/sources.list.d/extra.list", "line": 1, "uri": "http://example.org/apt",
+                      "suite": "xenial", "components": ["main"], "trusted": True, "signed_by": [],
+                      "key_fingerprints": None, "offers": ["7.40.0"]}]
+    assert "no Signed-By" in facts["unknown_reasons"]["signal.installs.0.apt_sources.0.key_fingerprints"]
 
 
-def test_an_appimage_next_to_an_official_deb_makes_the_source_unknown(tmp_path, appimage_header):
+def test_an_appimage_next_to_the_package(tmp_path, appimage_header):
     compliant(tmp_path)
     write(tmp_path, "home/alice/Applications/Signal.AppImage", appimage_header())
-    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
     sig = facts["signal"]
-    assert [(i["kind"], i["official"]) for i in sig["installs"]] == [("deb", True), ("appimage", None)]
-    assert sig["official_source"] is None and sig["version"] is None
-    assert facts["unknown_reasons"]["signal.official_source"].startswith(
-        "appimage install at /home/alice/Applications/Signal.AppImage: an AppImage carries no signature")
+    assert [i["kind"] for i in sig["installs"]] == ["deb", "appimage"]
+    assert sig["version"] is None
     assert "zstd" in facts["unknown_reasons"]["signal.installs.1.version"]
     assert desktop_facts.missing_reasons(facts) == []
 
@@ -214,11 +241,13 @@ def test_noncompliant_host(tmp_path):
     sig = facts["signal"]
     assert sig["installed"] is True
     assert sig["version"] == "7.41.0"  # the highest of deb 7.30.0 and flatpak 7.41.0
-    assert sig["official_source"] is False and sig["community_build"] is True
-    assert [(i["kind"], i["official"]) for i in sig["installs"]] == [("deb", False), ("flatpak", False)]
-    assert sig["profiles"][0]["private"] is False and sig["profiles_private"] is False
+    assert [(i["kind"], i["version"]) for i in sig["installs"]] == [("deb", "7.30.0"), ("flatpak", "7.41.0")]
+    assert sig["installs"][0]["apt_sources"][0]["signed_by"] == ["/usr/share/keyrings/other.gpg"]
+    assert sig["profiles"][0]["mode"] == "0755"
     assert facts["update"] == {"server_blocked": True, "auto_update_covers_signal": False, "proxies": [],
-                               "server_block_reasons": ["/etc/hosts maps updates.signal.org to 0.0.0.0"]}
+                               "server_block_reasons": ["/etc/hosts maps updates.signal.org to 0.0.0.0"],
+                               "auto_update_gaps": ["no Origins-Pattern/Allowed-Origins entry matches Signal's "
+                                                    "repository (origin=. xenial,codename=xenial)"]}
     assert facts["screen_lock"]["enabled"] is False
     assert facts["screen_lock"]["idle_delay_seconds"] == 0
     assert facts["screen_lock"]["lock_delay_seconds"] == 3600
@@ -229,7 +258,7 @@ def compliant_with(root, rel, content):
     """The compliant host plus one file; its checked facts document."""
     compliant(root)
     write(root, rel, content)
-    facts = desktop_facts.collect(str(root), platform="linux", key_fingerprint=TEST_FPR)
+    facts = desktop_facts.collect(str(root), platform="linux")
     check_document(facts)
     return facts
 
@@ -276,7 +305,7 @@ def test_unlocked_settings_are_unknown_with_reasons(tmp_path):
     compliant(tmp_path)
     os.remove(str(tmp_path / "etc/dconf/db/local.d/locks/hardening"))
     os.utime(str(tmp_path / "etc/dconf/db/local"), (time.time() + 20, time.time() + 20))
-    facts = desktop_facts.collect(str(tmp_path), platform="linux", key_fingerprint=TEST_FPR)
+    facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
     assert facts["screen_lock"]["enabled"] is None
     assert facts["screen_lock"]["locked_by_admin"] is False
@@ -290,10 +319,8 @@ def test_signal_not_installed(tmp_path):
     facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
     sig = facts["signal"]
-    assert sig["installed"] is False and sig["installs"] == []
-    for key in ("version", "official_source", "community_build", "profiles_private"):
-        assert sig[key] is None
-        assert facts["unknown_reasons"]["signal." + key] == "Signal Desktop is not installed"
+    assert sig["installed"] is False and sig["installs"] == [] and sig["version"] is None
+    assert facts["unknown_reasons"]["signal.version"] == "Signal Desktop is not installed"
     assert "profiles" not in sig
 
 
@@ -332,14 +359,14 @@ def test_macos_host(tmp_path):
     check_document(facts)
     assert facts["os"]["version"] == "14.5"
     assert facts["signal"]["installs"][0]["version"] == "7.40.0"
-    assert facts["signal"]["official_source"] is None
+    assert facts["signal"]["installs"][0]["signature"] is None
     assert facts["signal"]["profiles"][0]["user"] == "alice"
     assert facts["signal"]["profiles"][0]["linked"] is False
     assert facts["screen_lock"]["enabled"] is None and facts["screen_lock"]["locked_by_admin"] is False
     assert "no configuration profile sets askForPassword for every user" in facts["unknown_reasons"]["screen_lock.enabled"]
     facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={
         "/Applications/Signal.app": "Identifier=org.whispersystems.signal-desktop\nTeamIdentifier=U68MSDN6DR\n"})
-    assert facts["signal"]["official_source"] is True
+    assert facts["signal"]["installs"][0]["signature"]["team_id"] == "U68MSDN6DR"
 
 
 def test_macos_host_with_configuration_profiles(tmp_path):
@@ -361,19 +388,21 @@ def test_macos_host_with_configuration_profiles(tmp_path):
     check_document(facts)
     assert desktop_facts.missing_reasons(facts) == []
     assert facts["os"] == {"family": "darwin", "distribution": "macos", "version": "15.1", "desktop": "macos"}
-    assert facts["signal"]["installs"] == [{"kind": "macos_app", "path": app, "version": "7.80.0", "official": True,
-                                            "source": "Team ID U68MSDN6DR (Developer ID Application: Signal "
-                                                      "Messenger, LLC (U68MSDN6DR))"}]
+    assert facts["signal"]["installs"] == [{
+        "kind": "macos_app", "path": app, "version": "7.80.0", "bundle_id": "org.whispersystems.signal-desktop",
+        "build_expires": None,
+        "signature": {"signed": True, "verified": True, "team_id": "U68MSDN6DR", "identifier": "org.whispersystems.signal-desktop",
+                      "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"}}]
     source = "configuration profile: /Library/Managed Preferences/com.apple.screensaver.plist"
     assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 600, "lock_delay_seconds": 5,
                                     "locked_by_admin": True, "source": source}
     assert facts["lockscreen_notifications"] == {
         "hides_content": True, "source": "configuration profile: /Library/Managed Preferences/"
                                          "com.apple.notificationsettings.plist"}
-    # A broken signature (codesign --verify failed) is never official, whatever -dv printed.
+    # A broken signature (codesign --verify failed) is reported as such, whatever -dv printed.
     facts = desktop_facts.collect(str(tmp_path), platform="macos", codesign_outputs={app: recorded},
                                   codesign_verified={app: False})
-    assert facts["signal"]["official_source"] is False
+    assert facts["signal"]["installs"][0]["signature"]["verified"] is False
 
 
 @pytest.mark.parametrize("platform", ["windows"])

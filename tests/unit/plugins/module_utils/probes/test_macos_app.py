@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Signal.app: Info.plist version and codesign Team ID."""
+"""Signal.app: Info.plist version and bundle id, what codesign shows of the signature, the build's expiry date.
+Whether the signature is Signal's is judged by sh-3.1-macos-code-signature (tests/unit/controls/fixtures)."""
 from __future__ import annotations
 
 import os
@@ -33,32 +34,28 @@ INFO = {"CFBundleShortVersionString": "7.40.0", "CFBundleVersion": "7.40.0.1234"
         "CFBundleIdentifier": "org.whispersystems.signal-desktop"}
 
 
-def test_version_from_info_plist_and_unknown_source_without_codesign(tmp_path):
+def test_version_and_bundle_id_from_info_plist_and_no_signature_without_codesign(tmp_path):
     app(tmp_path, "/Applications/Signal.app", INFO)
     app(tmp_path, "/Users/alice/Applications/Signal.app", dict(INFO, CFBundleShortVersionString="7.1.0"), binary=True)
     installs, unknown, errors = macos_app.probe(str(tmp_path), [{"user": "alice", "home": "/Users/alice"}])
-    assert [(i["path"], i["version"]) for i in installs] == [
-        ("/Applications/Signal.app", "7.40.0"), ("/Users/alice/Applications/Signal.app", "7.1.0")]
-    assert installs[0]["official"] is None and "codesign" in unknown[0]["official"]
+    assert [(i["path"], i["version"], i["bundle_id"]) for i in installs] == [
+        ("/Applications/Signal.app", "7.40.0", "org.whispersystems.signal-desktop"),
+        ("/Users/alice/Applications/Signal.app", "7.1.0", "org.whispersystems.signal-desktop")]
+    assert installs[0]["signature"] is None and "codesign was not run" in unknown[0]["signature"]
+    assert "Contents/Resources/app.asar does not exist" in unknown[0]["build_expires"]
     assert errors == {0: {}, 1: {}}
 
 
-def test_codesign_team_id_decides(tmp_path):
+def test_what_codesign_shows_is_reported(tmp_path):
     app(tmp_path, "/Applications/Signal.app", INFO)
     outputs = {"/Applications/Signal.app": CODESIGN_SIGNAL}
-    installs, _u, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs)
-    assert installs[0]["official"] is True
-    assert installs[0]["source"] == "Team ID U68MSDN6DR (Developer ID Application: Signal Messenger, LLC (U68MSDN6DR))"
-    installs, _u, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs,
-                                       codesign_verified={"/Applications/Signal.app": False})
-    assert installs[0]["official"] is False
-
-
-def test_other_team_ad_hoc_and_unsigned():
-    assert macos_app.judge(macos_app.BUNDLE_ID, CODESIGN_SIGNAL.replace("U68MSDN6DR", "ABCDE12345"))[0] is False
-    assert macos_app.judge(macos_app.BUNDLE_ID, "Identifier=x\nTeamIdentifier=not set\n")[0] is False
-    assert macos_app.judge(macos_app.BUNDLE_ID, "/x/Signal.app: code object is not signed at all\n")[0] is False
-    assert macos_app.judge("com.example.fake", CODESIGN_SIGNAL)[0] is False
+    installs, unknown, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs,
+                                            codesign_verified={"/Applications/Signal.app": True})
+    assert installs[0]["signature"] == {
+        "signed": True, "verified": True, "team_id": "U68MSDN6DR", "identifier": "org.whispersystems.signal-desktop",
+        "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"}
+    installs, unknown, _e = macos_app.probe(str(tmp_path), codesign_outputs=outputs)
+    assert installs[0]["signature"]["verified"] is None and "--verify was not run" in unknown[0]["signature.verified"]
 
 
 def test_broken_info_plist_is_an_error(tmp_path):
@@ -73,21 +70,16 @@ def test_parse_codesign_output():
     assert macos_app.parse_codesign(CODESIGN_SIGNAL) == {
         "team_id": "U68MSDN6DR", "identifier": "org.whispersystems.signal-desktop", "signed": True,
         "authority": "Developer ID Application: Signal Messenger, LLC (U68MSDN6DR)"}
-    assert macos_app.parse_codesign(codesign("adhoc"))["team_id"] is None
+    assert macos_app.parse_codesign(codesign("adhoc"))["team_id"] == "not set"
     assert macos_app.parse_codesign(codesign("unsigned"))["signed"] is False
 
 
-@pytest.mark.parametrize("name, why", [
-    ("adhoc", "no team (ad hoc)"),
-    ("other-team", "signed by ABCDE12345"),
-    ("unsigned", "not code-signed"),
+@pytest.mark.parametrize("name, shown", [
+    ("adhoc", {"signed": True, "team_id": "not set", "authority": None}),
+    ("other-team", {"signed": True, "team_id": "ABCDE12345"}),
+    ("unsigned", {"signed": False, "team_id": None, "verified": False}),
 ])
-def test_recorded_outputs_that_are_not_signals(name, why):
-    official, _source, reason = macos_app.judge(macos_app.BUNDLE_ID, codesign(name), verified=True)
-    assert official is False and why in reason
-
-
-def test_signature_identifier_must_be_signals_too():
-    forged = CODESIGN_SIGNAL.replace("Identifier=org.whispersystems.signal-desktop", "Identifier=com.example.x")
-    official, _source, reason = macos_app.judge(macos_app.BUNDLE_ID, forged, verified=True)
-    assert official is False and "signature identifier com.example.x" in reason
+def test_recorded_outputs_that_are_not_signals(name, shown):
+    signature, reasons = macos_app.signature(codesign(name))
+    assert {key: signature[key] for key in shown} == shown
+    assert all(signature[key] is not None or key in reasons for key in signature)

@@ -60,12 +60,11 @@ def test_missing_passwd_is_an_error_not_an_exception(tmp_path):
     assert users == [] and errors == ["/etc/passwd: does not exist"]
 
 
-def test_private_linked_profile(tmp_path):
+def test_closed_linked_profile(tmp_path):
     users_tree(tmp_path)
     userdata(tmp_path, "/home/alice", config=json.dumps({"encryptedKey": "00ff", "safeStorageBackend": "gnome_libsecret"}))
     profile, unknown, errors = by_user(profiles.probe(str(tmp_path))[0])["alice"]
-    assert profile == {"user": "alice", "path": "/home/alice/.config/Signal", "linked": True,
-                       "mode": "0700", "private": True}
+    assert profile == {"user": "alice", "path": "/home/alice/.config/Signal", "linked": True, "mode": "0700"}
     assert unknown == {} and errors == {}
 
 
@@ -73,15 +72,15 @@ def test_too_open_profile_and_unlinked(tmp_path):
     users_tree(tmp_path)
     userdata(tmp_path, "/home/bob", mode=0o755, config="{}", db=True)
     profile, _u, _e = by_user(profiles.probe(str(tmp_path))[0])["bob"]
-    assert profile["mode"] == "0755" and profile["private"] is False
+    assert profile["mode"] == "0755"
     assert profile["linked"] is False  # no key in config.json
 
 
-def test_group_bit_alone_is_not_private(tmp_path):
+def test_the_group_bit_is_in_the_mode(tmp_path):
     users_tree(tmp_path)
     userdata(tmp_path, "/home/bob", mode=0o710, config='{"key": "x"}', db=False)
     profile, _u, _e = by_user(profiles.probe(str(tmp_path))[0])["bob"]
-    assert profile["private"] is False and profile["linked"] is False  # no database
+    assert profile["mode"] == "0710" and profile["linked"] is False  # no database
 
 
 def test_corrupted_config_json(tmp_path):
@@ -99,8 +98,8 @@ def test_symlinked_userdata_is_not_followed(tmp_path):
     (tmp_path / "home/alice/.config").mkdir(parents=True)
     os.symlink(str(target), str(tmp_path / "home/alice/.config/Signal"))
     profile, unknown, _e = by_user(profiles.probe(str(tmp_path))[0])["alice"]
-    assert profile["private"] is None and profile["mode"] is None and profile["linked"] is None
-    assert "symlink" in unknown["private"]
+    assert profile["mode"] is None and profile["linked"] is None
+    assert "symlink" in unknown["mode"]
 
 
 def test_symlinked_config_json_is_not_read(tmp_path):
@@ -110,7 +109,7 @@ def test_symlinked_config_json_is_not_read(tmp_path):
     os.symlink(str(tmp_path / "etc/shadow"), str(base / "config.json"))
     profile, unknown, _e = by_user(profiles.probe(str(tmp_path))[0])["alice"]
     assert profile["linked"] is None and "symlink" in unknown["linked"]
-    assert profile["private"] is True
+    assert profile["mode"] == "0700"
 
 
 def test_flatpak_and_snap_userdata_locations(tmp_path):
@@ -136,5 +135,5 @@ def test_key_never_appears_in_the_facts_document(tmp_path):
     assert SECRET[:16] not in dumped
     linked = {p["user"]: p["linked"] for p in facts["signal"]["profiles"]}
     assert linked == {"alice": True, "bob": True, "carol": None}
-    assert facts["signal"]["profiles_private"] is False
+    assert {p["user"]: p["mode"] for p in facts["signal"]["profiles"]}["bob"] == "0755"
     assert "signal.profiles.2.linked" in facts["errors"]

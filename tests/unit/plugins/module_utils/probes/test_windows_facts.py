@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import load_catalog
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.load import load_catalog, load_values, values_with_org
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
 from ansible_collections.hardening.signal.plugins.module_utils.probes import desktop_facts, windows_facts
@@ -49,10 +49,12 @@ def test_every_recording_gives_schema_valid_facts_with_a_reason_for_each_null(na
 def test_compliant_host_by_machine_policy():
     doc = facts("windows_compliant.json")
     assert doc["signal"]["installed"] is True and doc["signal"]["version"] == "7.80.0"
-    assert doc["signal"]["official_source"] is True
     assert doc["signal"]["installs"] == [{
         "kind": "windows_user", "path": "C:\\Users\\alice\\AppData\\Local\\Programs\\signal-desktop",
-        "version": "7.80.0", "official": True, "source": "Authenticode: Signal Messenger, LLC"}]
+        "user": "CONTOSO\\alice", "version": "7.80.0", "build_expires": "2027-02-01T09:30:00Z",
+        "signature": {"status": "Valid", "signer_name": "Signal Messenger, LLC",
+                      "signer_subject": 'CN="Signal Messenger, LLC", O="Signal Messenger, LLC", L=Mountain View, '
+                                        'S=California, C=US'}}]
     assert doc["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                   "locked_by_admin": True, "source": "policy: " + windows_facts.MACHINE_LIMIT}
     assert doc["lockscreen_notifications"]["hides_content"] is True
@@ -62,10 +64,11 @@ def test_compliant_host_by_machine_policy():
 
 def test_noncompliant_host():
     doc = facts("windows_noncompliant.json")
-    # One validly signed install and one whose hash does not match: not official.
-    assert [i["official"] for i in doc["signal"]["installs"]] == [True, False]
-    assert doc["signal"]["official_source"] is False
+    # One validly signed install and one whose hash does not match (the message is kept for the reason).
+    assert [i["signature"]["status"] for i in doc["signal"]["installs"]] == ["Valid", "HashMismatch"]
+    assert "hash of the file does not match" in doc["signal"]["installs"][1]["signature"]["status_message"]
     assert doc["signal"]["version"] == "7.79.0"
+    assert doc["signal"]["installs"][0]["build_expires"] == "2026-11-20T06:00:00Z"
     # alice's screen saver is not password-protected.
     assert doc["screen_lock"]["enabled"] is False and doc["screen_lock"]["locked_by_admin"] is False
     assert doc["screen_lock"]["lock_delay_seconds"] == windows_facts.DEFAULT_GRACE_SECONDS
@@ -78,8 +81,9 @@ def test_noncompliant_host():
 
 def test_previous_company_name_and_user_policies():
     doc = facts("windows_user_policy.json")
-    assert doc["signal"]["official_source"] is True
-    assert doc["signal"]["installs"][0]["source"] == "Authenticode: Signal (Quiet Riddle Ventures, LLC)"
+    assert doc["signal"]["installs"][0]["signature"]["signer_name"] == "Signal (Quiet Riddle Ventures, LLC)"
+    # Of the config/local-production.json texts read from app.asar, the one with buildExpiration counts.
+    assert doc["signal"]["installs"][0]["build_expires"] == "2027-01-15T12:00:00Z"
     # The policy values win over the user's own (which had the screen saver off).
     assert doc["screen_lock"]["enabled"] is True and doc["screen_lock"]["idle_delay_seconds"] == 240
     assert doc["screen_lock"]["lock_delay_seconds"] == 0 and doc["screen_lock"]["locked_by_admin"] is True
@@ -93,8 +97,8 @@ def test_previous_company_name_and_user_policies():
 def test_user_not_logged_on_is_reported_not_guessed():
     doc = facts("windows_not_logged_on.json")
     assert doc["signal"]["installed"] is True
-    assert doc["signal"]["official_source"] is None
-    assert "UnknownError" in doc["unknown_reasons"]["signal.official_source"]
+    assert doc["signal"]["installs"][0]["signature"]["status"] == "UnknownError"
+    assert "was not read" in doc["unknown_reasons"]["signal.installs.0.build_expires"]
     assert doc["screen_lock"]["enabled"] is None
     assert "carol" in doc["unknown_reasons"]["screen_lock.enabled"]
     assert doc["lockscreen_notifications"]["hides_content"] is None
@@ -121,17 +125,37 @@ def test_common_name(subject, expected):
     assert windows_facts.common_name(subject) == expected
 
 
-@pytest.mark.parametrize("signature, official", [
-    ({"status": "Valid", "signer_subject": 'CN="Signal Messenger, LLC"'}, True),
-    ({"status": "Valid", "signer_subject": "CN=Signal Messenger"}, False),       # a look-alike name
-    ({"status": "Valid", "signer_subject": 'CN="Signal Messenger, LLC Ltd"'}, False),
-    ({"status": "NotSigned", "signer_subject": None}, False),
-    ({"status": "HashMismatch", "signer_subject": 'CN="Signal Messenger, LLC"'}, False),
-    ({"status": "UnknownError", "signer_subject": 'CN="Signal Messenger, LLC"'}, None),
-    (None, None),
+@pytest.mark.parametrize("signature, shown, unknown", [
+    ({"status": "Valid", "signer_subject": 'CN="Signal Messenger, LLC"'},
+     {"status": "Valid", "signer_name": "Signal Messenger, LLC"}, []),
+    ({"status": "Valid", "signer_subject": "CN=Signal Messenger"}, {"signer_name": "Signal Messenger"}, []),
+    ({"status": "NotSigned", "status_message": "not signed", "signer_subject": None},
+     {"status": "NotSigned", "status_message": "not signed", "signer_name": None}, ["signer_subject", "signer_name"]),
+    ({"signer_subject": 'CN="Signal Messenger, LLC"'}, {"status": None}, ["status"]),
+    (None, None, [""]),
 ])
-def test_signature_verdicts(signature, official):
-    assert windows_facts.judge_signature(signature)[0] is official
+def test_what_the_signature_shows(signature, shown, unknown):
+    found, reasons = windows_facts.signature_of(signature)
+    assert (found if shown is None else {key: found[key] for key in shown}) == shown
+    assert sorted(reasons) == sorted(unknown)
+
+
+@pytest.mark.parametrize("asar, expires, why", [
+    ({"path": "x", "exists": True, "configs": ['{"buildExpiration": 1800000000000}'], "error": None},
+     "2027-01-15T08:00:00Z", None),
+    ({"path": "x", "exists": True, "configs": ['{"a": 1}', "not json"], "error": None}, None, "holds no"),
+    ({"path": "x", "exists": False, "configs": [], "error": None}, None, "does not exist"),
+    ({"path": "x", "exists": True, "configs": [], "error": "access denied"}, None, "access denied"),
+    (None, None, "was not read"),
+])
+def test_the_build_expiry_from_the_archive_texts(asar, expires, why):
+    moment, reason, error = windows_facts.build_expiry(asar)
+    assert moment == expires and error is None and (why is None or why in reason)
+
+
+def test_conflicting_build_expiry_texts_are_an_error():
+    asar = {"path": "x", "exists": True, "configs": ['{"buildExpiration": 1}', '{"buildExpiration": 2}'], "error": None}
+    assert "different buildExpiration" in windows_facts.build_expiry(asar)[2]
 
 
 @pytest.mark.parametrize("raw", [None, {}, {"format": "other"}, {"format": windows_facts.RAW_FORMAT, "format_version": 2},
@@ -153,7 +177,7 @@ def test_fleet_summary_converts_a_registered_windows_result():
 
 def test_windows_controls_judge_the_recordings():
     controls = load_catalog(CONTROLS, org_names=ORG.keys())
-    evaluator = Evaluator(controls, ORG, context={"newest_versions": {"windows": "7.81.0"}},
+    evaluator = Evaluator(controls, values_with_org(load_values(CONTROLS), ORG), context={"newest_versions": {"windows": "7.81.0"}},
                           now=datetime.datetime(2026, 11, 26, tzinfo=datetime.timezone.utc))
 
     def verdicts(name):
@@ -166,11 +190,13 @@ def test_windows_controls_judge_the_recordings():
     assert good["sh-3.8-windows-lockscreen-notifications"] == "pass"
     assert good["sh-3.2-desktop-version-current"] == "pass"
     assert good["sh-3.2-desktop-update-server-reachable"] == "pass"
+    assert good["sh-3.2-desktop-build-expiry"] == "pass"
     bad = verdicts("windows_noncompliant.json")
     assert bad["sh-3.1-windows-signer"] == "fail"
     assert bad["sh-3.7-windows-screen-lock"] == "fail"
     assert bad["sh-3.8-windows-lockscreen-notifications"] == "fail"
     assert bad["sh-3.2-desktop-update-server-reachable"] == "fail"
+    assert bad["sh-3.2-desktop-build-expiry"] == "fail"
     away = verdicts("windows_not_logged_on.json")
     assert away["sh-3.1-windows-signer"] == "unknown"
     assert away["sh-3.7-windows-screen-lock"] == "unknown"

@@ -1,9 +1,13 @@
 # -*- coding: utf-8 -*-
-"""publish() with a history: what the summary says when the history cannot be written to."""
+"""publish() with a history in either store: the reports' history sections, and what the summary says when the
+history cannot be used (a newer format, a server that cannot be reached), never with the password."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import socket
 import sqlite3
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
@@ -45,3 +49,89 @@ def test_a_history_of_a_newer_format_is_not_written_to_and_the_summary_says_so(t
     with open(paths["md"], encoding="utf-8") as handle:
         assert "could not be recorded in the history" in handle.read()
     assert digest(newer) == before
+
+
+def two_runs(history_location, report_dir, **options):
+    """The sample run published twice against one history (a day apart, one result fixed in between); the HTML
+    and the summary of the second."""
+    for day, fixed in ((1, False), (2, True)):
+        summary, gate = judged_run()
+        summary["generated_at"] = "2026-11-%02dT06:00:00Z" % day
+        if fixed:
+            failing = next(r for s in summary["subjects"] for r in s["results"] if r["status"] == "fail")
+            failing["status"] = "pass"
+        paths, warnings = publish(summary, report_dir, ["json", "md", "html"], gate, history_path=history_location,
+                                  **options)
+        assert warnings == [] and summary["history"]["error"] is None
+    with open(paths["html"], encoding="utf-8") as handle:
+        return handle.read(), summary
+
+
+def normalised(html, summary):
+    """The page with the history's location and seconds replaced (what differs between two stores)."""
+    return html.replace(summary["history"]["path"], "HISTORY").replace("%s" % summary["history"]["seconds"], "S")
+
+
+def test_the_html_trend_and_failing_since_are_the_same_from_either_store(tmp_path, postgresql_database, monkeypatch):
+    server, name = postgresql_database
+    monkeypatch.setenv("HARDENING_SIGNAL_HISTORY_PASSWORD", server.password)
+    sqlite_file = str(tmp_path / "fleet-history.sqlite")
+    from_sqlite, sqlite_summary = two_runs(sqlite_file, str(tmp_path / "sqlite-reports"))
+    from_postgresql, postgresql_summary = two_runs(server.url(name), str(tmp_path / "postgresql-reports"))
+    assert postgresql_summary["history"]["path"] == server.url(name)
+    for section in ("changes", "trend"):
+        assert postgresql_summary[section] == sqlite_summary[section]
+    assert [p["generated_at"] for p in postgresql_summary["trend"]] == ["2026-11-01T06:00:00Z", "2026-11-02T06:00:00Z"]
+    assert postgresql_summary["changes"]["fixed"]["count"] == 1
+    since = [r.get("failing_since") for s in postgresql_summary["subjects"] for r in s["results"]]
+    assert since == [r.get("failing_since") for s in sqlite_summary["subjects"] for r in s["results"]]
+    assert "2026-11-01T06:00:00Z" in since
+    # The pages differ only in where the history is and how long it took.
+    assert normalised(from_postgresql, postgresql_summary) == normalised(from_sqlite, sqlite_summary)
+    for shown in ("Compliance over the last 2 runs", "failing since 2026-11-01", "Changes since run #1 (2026-11-01T06:00:00Z)"):
+        assert shown in from_postgresql
+
+
+def everything_written(report_dir, summary, warnings):
+    """Every report file, the summary and the warnings, as one text."""
+    texts = [json.dumps(summary)] + list(warnings)
+    for name in sorted(os.listdir(report_dir)):
+        with open(os.path.join(report_dir, name), encoding="utf-8", errors="replace") as handle:
+            texts.append(handle.read())
+    return "\n".join(texts)
+
+
+def test_a_server_that_cannot_be_reached_does_not_stop_the_reports(tmp_path):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens there once closed
+    url = "postgresql://signal:Pa55-in-the-url@127.0.0.1:%d/history" % port
+    summary, gate = judged_run()
+    report_dir = str(tmp_path / "reports")
+    paths, warnings = publish(summary, report_dir, ["json", "md", "html"], gate, history_path=url)
+    history = summary["history"]
+    assert history["enabled"] is True and history["run_id"] is None
+    assert history["path"] == "postgresql://signal:***@127.0.0.1:%d/history" % port
+    assert history["error"].startswith("history postgresql://signal:***@127.0.0.1:%d/history cannot be opened: " % port)
+    assert "Connection refused" in history["error"]
+    assert sorted(paths) == ["html", "json", "md"]
+    assert "Pa55-in-the-url" not in everything_written(report_dir, summary, warnings)
+
+
+def test_the_password_is_in_no_report_message_or_summary(tmp_path, postgresql_database, monkeypatch):
+    server, name = postgresql_database
+    monkeypatch.setenv("HARDENING_SIGNAL_HISTORY_PASSWORD", "not-" + server.password)  # the URL's password wins
+    summary, gate = judged_run()
+    report_dir = str(tmp_path / "reports")
+    _paths, warnings = publish(summary, report_dir, ["json", "md", "html", "junit", "csv"], gate,
+                               history_path=server.url(name, password=True))
+    assert summary["history"]["error"] is None and summary["history"]["run_id"] == 1
+    assert summary["history"]["path"] == server.url(name).replace("signal@", "signal:***@")
+    assert server.password not in everything_written(report_dir, summary, warnings)
+    # A wrong password: refused by the server, and neither password is in what the run says.
+    wrong = server.url(name, password=True).replace(server.password, "Wr0ng-pass")
+    summary, gate = judged_run()
+    _paths, warnings = publish(summary, report_dir, ["json", "md"], gate, history_path=wrong)
+    assert "password authentication failed" in summary["history"]["error"]
+    written = everything_written(report_dir, summary, warnings)
+    assert "Wr0ng-pass" not in written and server.password not in written
