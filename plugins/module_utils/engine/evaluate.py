@@ -240,6 +240,8 @@ def _compile_composite(spec):
         reason = _joined(outcomes if status == S.PASS else decisive)
         observed = dict(evidence) if len(outcomes) > 1 else outcomes[0].observed
         expected = [o.expected for o in outcomes]
+        if all(e is None for e in expected):
+            expected = None  # nothing to show (the parts are quantifiers whose items each had their own)
         local = {"observed": observed, "expected": expected, "says": says}
         return Outcome(status, observed, expected, _explain(templates, status, reason, local, names, run))
     return composite
@@ -280,7 +282,7 @@ def _compile_quantifier(spec):
             item_evidence = [{} for _item in items]
             evidence[path] = item_evidence
         outcomes = []
-        expected = None
+        expected = _MISSING
         for index, item in enumerate(items):
             item_prefix = "%s.%d" % (list_path, index)
             if not isinstance(item, dict):
@@ -297,9 +299,15 @@ def _compile_quantifier(spec):
                     outcomes.append(chosen)
                     continue
             outcome = inner(item, item_prefix, item_evidence[index], bound, run)
-            if expected is None:
-                expected = outcome.expected
+            # One expected value for all items (the newest version, Signal's Team ID) is shown; differing or
+            # composite ones are not (each item's sentence says its own).
+            if expected is _MISSING:
+                expected = None if isinstance(outcome.expected, list) else outcome.expected
+            elif outcome.expected != expected:
+                expected = None
             outcomes.append(outcome)
+        if expected is _MISSING:
+            expected = None
         # A list the probe reports with a reason is incomplete: what it holds cannot prove a pass.
         # An error there (a malformed entry next to those read) makes such a verdict an error instead.
         partial_error = (run.facts.get("errors") or {}).get(list_path)
