@@ -339,11 +339,68 @@ def _compile_quantifier(spec):
     return quantifier
 
 
+def _compile_reported(spec):
+    """op reported: whether the source says anything about the fact, a value or why it has none (an explicit null
+    counts). It tells records of different shapes apart (an MDM that reports the password requirements, an export
+    file that gives one compliance column), so it passes or fails, never unknown."""
+    path = spec["fact"]
+    read = _path_reader(path.split("."))
+    says = spec.get("says")
+    templates = compile_reasons(spec)
+
+    def reported(node, prefix, evidence, names, run):
+        full = _join(prefix, path)
+        found = (read(node) is not _MISSING or full in (run.facts.get("unknown_reasons") or {})
+                 or full in (run.facts.get("errors") or {}))
+        status = S.PASS if found else S.FAIL
+        words = "reported" if found else "not reported by %s" % run.source_name
+        local = {"observed": found, "expected": True, "says": says}
+        return Outcome(status, found, True, _explain(templates, status, "%s: %s" % (says or path, words), local, names,
+                                                     run, words))
+    return reported
+
+
+def _compile_verdict(spec):
+    """A fixed verdict (fail or unknown, never pass) with its sentence: what an observation means when it alone
+    decides, e.g. each item a quantifier's where keeps ("a requirement the phone reports as not in force")."""
+    status = spec["verdict"]
+    says = spec.get("says")
+    templates = compile_reasons(spec)
+
+    def verdict(node, prefix, evidence, names, run):
+        local = {"observed": None, "expected": None, "says": says}
+        return Outcome(status, None, None, _explain(templates, status, says or status, local, names, run))
+    return verdict
+
+
+def _compile_cases(spec):
+    """cases: the test of the first case whose when passes, else otherwise. A when that cannot be told (unknown,
+    error) is the verdict: which test applies is not known, so no later case is tried."""
+    cases = [(_compile_test(case["when"]), _compile_test(case["test"])) for case in spec["cases"]]
+    otherwise = _compile_test(spec["otherwise"])
+
+    def choose(node, prefix, evidence, names, run):
+        for when, then in cases:
+            chosen = when(node, prefix, evidence, names, run)
+            if chosen.status == S.PASS:
+                return then(node, prefix, evidence, names, run)
+            if chosen.status != S.FAIL:
+                return chosen
+        return otherwise(node, prefix, evidence, names, run)
+    return choose
+
+
 def _compile_test(spec):
     if "all" in spec or "any" in spec:
         return _compile_composite(spec)
     if "every" in spec or "some" in spec:
         return _compile_quantifier(spec)
+    if "cases" in spec:
+        return _compile_cases(spec)
+    if "verdict" in spec:
+        return _compile_verdict(spec)
+    if spec.get("op") == "reported":
+        return _compile_reported(spec)
     return _compile_fact_test(spec)
 
 
@@ -444,6 +501,10 @@ def check_problems(check, org_names=None):
         for key in ("all", "any"):
             for index, sub in enumerate(spec.get(key) or ()):
                 walk(sub, bound, "%s.%s[%d]" % (where, key, index))
+        for index, case in enumerate(spec.get("cases") or ()):
+            for key in ("when", "test"):
+                walk(case.get(key), bound, "%s.cases[%d].%s" % (where, index, key))
+        walk(spec.get("otherwise"), bound, "%s.otherwise" % where)
         if "every" in spec or "some" in spec:
             name = spec.get("as", "item")
             if name in TEMPLATE_LOCALS or name in TEMPLATE_NAMESPACES or name in bound:

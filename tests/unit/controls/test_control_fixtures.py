@@ -163,6 +163,19 @@ def _templated_leaves(test, under_where=False):
         else:
             yield test, ("fail",)  # "some item like this exists": the quantifier says what is missing
         return
+    if "cases" in test:
+        for case in test["cases"]:
+            yield from _templated_leaves(case["when"], True)  # a when decides alone only when it cannot be told
+            yield from _templated_leaves(case["test"], under_where)
+        yield from _templated_leaves(test["otherwise"], under_where)
+        return
+    if "verdict" in test:
+        yield test, (test["verdict"],)
+        return
+    if test.get("op") == "reported":
+        if not under_where:
+            yield test, ("fail",)  # never unknown; as a when it only chooses
+        return
     yield test, ("unknown",) if under_where else ("fail", "unknown")
 
 
@@ -171,7 +184,7 @@ def _sentence_gaps(control_id, tmp_root):
     control = CATALOG[control_id]
     gaps = []
     if control["check"]["method"] != "attestation":
-        gaps += ["%s lacks reasons.%s" % (leaf.get("fact") or leaf.get("every") or leaf.get("some"), status)
+        gaps += ["%s lacks reasons.%s" % (leaf.get("fact") or leaf.get("every") or leaf.get("some") or "verdict", status)
                  for leaf, statuses in _templated_leaves(control["check"]["test"])
                  for status in statuses if status not in (leaf.get("reasons") or {})]
     for index, case in enumerate(_fixture(control_id)["cases"]):

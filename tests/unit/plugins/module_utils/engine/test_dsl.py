@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator, check_problems
 from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import Template, text_of
+from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 NOW = datetime.datetime(2026, 11, 26, 12, 0, tzinfo=datetime.timezone.utc)
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
@@ -150,6 +151,104 @@ class TestWhereAndSome:
         facts["installs"][0]["version"] = "6.40.0"
         result = judge(test, facts)
         assert result["status"] == "fail" and result["reason"] == "nothing offers signal-desktop 6.40.0"
+
+
+def control_problems(test):
+    """What the control schema says about a control whose check is this test."""
+    control = {"id": "sh-3.1-test-control", "section": "3.1", "title": "A test control", "platforms": ["android"],
+               "check": {"method": "mdm", "observes": "x", "test": test}, "rationale": "r" * 20, "steps": ["do it"],
+               "remediation": "manual", "severity": "low", "disruption": "low"}
+    return problems("control.schema.json", control)
+
+
+class TestCasesReportedAndVerdict:
+    """Records of different shapes judged by one control: the case whose when passes gives the test."""
+
+    SHAPES = {
+        "cases": [
+            {"when": {"fact": "detail.requirements", "op": "reported"},
+             "test": {"some": "detail.requirements", "as": "requirement",
+                      "test": {"fact": "scope", "op": "eq", "value": "SCOPE_DEVICE"},
+                      "reasons": {"fail": "no requirement guards the whole device: {reasons}",
+                                  "unknown": "the requirements are not known: {reasons}"}}},
+        ],
+        "otherwise": {"fact": "summary", "op": "is_true",
+                      "reasons": {"fail": "the MDM says the passcode does not comply",
+                                  "unknown": "the MDM does not say whether the passcode complies: {reasons}"}},
+    }
+
+    def test_the_first_case_whose_when_passes_decides(self):
+        facts = {"detail": {"requirements": [{"scope": "SCOPE_DEVICE"}]}, "summary": False}
+        assert judge(self.SHAPES, facts, platform="android")["status"] == "pass"
+        facts["detail"]["requirements"][0]["scope"] = "SCOPE_PROFILE"
+        result = judge(self.SHAPES, facts, platform="android")
+        assert result["status"] == "fail" and result["reason"].startswith("no requirement guards the whole device")
+
+    def test_without_the_detail_the_otherwise_test_judges(self):
+        assert judge(self.SHAPES, {"summary": True}, platform="android")["status"] == "pass"
+        result = judge(self.SHAPES, {"summary": False}, platform="android")
+        assert result["status"] == "fail" and result["reason"] == "the MDM says the passcode does not comply"
+        result = judge(self.SHAPES, {}, platform="android")
+        assert result["status"] == "unknown"  # neither shape: the otherwise test finds nothing, never a pass
+
+    def test_a_null_with_its_reason_is_reported_and_judged_by_its_case(self):
+        facts = {"detail": {"requirements": None}, "summary": True,
+                 "unknown_reasons": {"detail.requirements": "the policy could not be read"}}
+        result = judge(self.SHAPES, facts, platform="android")
+        assert result["status"] == "unknown"
+        assert result["reason"] == "the requirements are not known: the policy could not be read"
+        errors = {"detail": {}, "summary": True, "errors": {"detail.requirements": "vendor field x: not a list"}}
+        assert judge(self.SHAPES, errors, platform="android")["status"] == "error"
+        explicit_null = {"detail": {"requirements": None}, "summary": True}
+        assert judge(self.SHAPES, explicit_null, platform="android")["status"] == "unknown"
+
+    def test_reported_alone_passes_or_fails_never_unknown(self):
+        test = {"fact": "a.b", "op": "reported", "says": "the source reports b"}
+        assert judge(test, {"a": {"b": None}})["status"] == "pass"
+        assert judge(test, {"a": {}, "unknown_reasons": {"a.b": "not sent"}})["status"] == "pass"
+        result = judge(test, {"a": {}})
+        assert result["status"] == "fail" and result["reason"] == "the source reports b: not reported by desktop_info"
+
+    def test_a_when_that_cannot_be_told_is_the_verdict(self):
+        test = {"cases": [{"when": {"fact": "kind", "op": "eq", "value": "managed",
+                                    "reasons": {"unknown": "the kind of device is not known: {reasons}"}},
+                           "test": {"fact": "a", "op": "is_true"}}],
+                "otherwise": {"fact": "b", "op": "is_true"}}
+        result = judge(test, {"a": True, "b": True, "unknown_reasons": {"kind": "not sent"}})
+        assert result["status"] == "unknown" and result["reason"] == "the kind of device is not known: not sent"
+        assert judge(test, {"kind": 3, "a": True, "b": False})["status"] == "fail"  # 3 is not 'managed': otherwise
+        assert judge(test, {"kind": "managed", "a": True, "b": False})["status"] == "pass"
+
+    def test_cases_inside_a_quantifier_judge_the_item(self):
+        test = {"every": "entries", "as": "entry", "when_empty": "pass",
+                "test": {"cases": [{"when": {"fact": "reason", "op": "eq", "value": "USER_ACTION"},
+                                    "test": {"verdict": "fail", "reasons": {
+                                        "fail": "the user has not met {entry.field}"}}}],
+                         "otherwise": {"verdict": "unknown", "reasons": {
+                             "unknown": "{entry.field} is not in force ({entry.reason})"}}}}
+        assert judge(test, {"entries": []})["status"] == "pass"
+        pending = judge(test, {"entries": [{"field": "passwordPolicies", "reason": "PENDING"}]})
+        assert pending["status"] == "unknown" and pending["reason"] == "passwordPolicies is not in force (PENDING)"
+        both = judge(test, {"entries": [{"field": "passwordPolicies", "reason": "PENDING"},
+                                        {"field": "passwordRequirements", "reason": "USER_ACTION"}]})
+        assert both["status"] == "fail" and both["reason"] == "the user has not met passwordRequirements"
+        # What the sentences read is kept, item by item.
+        assert both["observed"]["entries"][1] == {"reason": "USER_ACTION", "field": "passwordRequirements"}
+
+    def test_the_schema_takes_the_new_forms_and_refuses_a_verdict_of_pass_or_without_its_sentence(self):
+        assert control_problems(self.SHAPES) == []
+        assert control_problems({"verdict": "unknown", "reasons": {"unknown": "nothing says it is in force"}}) == []
+        assert control_problems({"verdict": "pass", "reasons": {"pass": "always compliant"}})
+        assert control_problems({"verdict": "unknown", "reasons": {"fail": "nothing says it is in force"}})
+        assert control_problems({"cases": self.SHAPES["cases"]})  # otherwise is required: every record is judged
+
+    def test_static_checks_see_inside_cases(self):
+        check = {"test": {"cases": [{"when": {"fact": "a", "op": "reported"},
+                                     "test": {"fact": "b", "op": "is_true", "reasons": {"fail": "{nope.x} is wrong"}}}],
+                          "otherwise": {"verdict": "fail", "reasons": {"fail": "{org.missing} is not set here"}}}}
+        found = check_problems(check, org_names={"key"})
+        assert any("cases[0].test" in f and "nope" in f for f in found)
+        assert any("otherwise" in f and "org.missing" in f for f in found)
 
 
 class TestOperators:
