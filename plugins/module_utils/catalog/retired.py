@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Control ids the catalogue no longer has, and why: a waiver or attestation naming one is refused with the reason.
+"""Control ids the catalogue no longer has, and why: a waiver naming one is refused with the reason (the judge run
+hands this table to the waiver collector, as governance does not read the catalogue).
 
 A retired id is never mapped onto its successor: the successor checks something else, so a risk accepted for the
 old check is not accepted for the new one without someone deciding so.
@@ -16,8 +17,3 @@ RETIRED = {
         "is still accepted"),
 }
 
-
-def retired_note(control):
-    """'; <why>' for a retired control id, '' for any other."""
-    why = RETIRED.get(control)
-    return "; %s" % why if why else ""

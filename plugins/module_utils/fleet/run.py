@@ -33,6 +33,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.catalog.load impo
     load_values,
     values_with_org,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.retired import RETIRED
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import check_limits, evaluate_gate
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import workstation_subject
@@ -363,7 +364,7 @@ def collect(args, workstations, progress=None):
 
 def governance(args, settings, now, collected):
     """Waivers and attestations, inline and from files; their mistakes go first into the input errors."""
-    waivers = WaiverCollector(c["id"] for c in settings.controls)
+    waivers = WaiverCollector((c["id"] for c in settings.controls), RETIRED)
     waivers.add_inline(args["waivers"])
     for path in args["waiver_files"]:
         waivers.add_file(path)

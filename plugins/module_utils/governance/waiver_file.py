@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.hardening.signal.plugins.module_utils import text_checks
-from ansible_collections.hardening.signal.plugins.module_utils.catalog.retired import retired_note
 from ansible_collections.hardening.signal.plugins.module_utils.engine.dates import parse_date
 from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers import SCOPE_KEYS, normalize_waiver
 from ansible_collections.hardening.signal.plugins.module_utils.governance.documents import (
@@ -74,7 +73,7 @@ def _text(value):
     return isinstance(value, str) and value.strip() != ""
 
 
-def _field_problems(candidate, control_ids):
+def _field_problems(candidate, control_ids, retired):
     """[(field, problem)] for every field of one waiver, without looking at the other waivers."""
     raw, inline = candidate["raw"], candidate["inline"]
     if not isinstance(raw, dict):
@@ -90,7 +89,8 @@ def _field_problems(candidate, control_ids):
     elif not isinstance(control, str):
         found.append(("control", "must be a control id, got %r" % (control,)))
     elif control not in control_ids:
-        found.append(("control", "%s is not a control of the catalogue%s" % (control, retired_note(control))))
+        why = retired.get(control)
+        found.append(("control", "%s is not a control of the catalogue%s" % (control, "; %s" % why if why else "")))
     for field in TEXT_FIELDS:
         value = raw.get(field)
         if field == "ticket" and inline and value in (None, ""):
@@ -150,8 +150,10 @@ def _where(candidate):
 class WaiverCollector(object):
     """Collects waivers from every file and the inline list, refusing each mistaken one with its reasons."""
 
-    def __init__(self, control_ids):
+    def __init__(self, control_ids, retired=None):
+        """retired: control ids the catalogue no longer has -> why (catalog/retired.py), for the refusal's words."""
         self.control_ids = frozenset(control_ids)
+        self.retired = dict(retired or {})
         self.valid = []      # normalized waivers for the engine
         self.entries = []    # one per waiver written, for the summary
         self.errors = []     # input errors
@@ -181,7 +183,7 @@ class WaiverCollector(object):
             candidate = dict(candidate, source=text_checks.escaped(candidate["source"]),
                              raw=text_checks.escaped_all(candidate["raw"]))
         else:
-            found = _field_problems(candidate, self.control_ids)
+            found = _field_problems(candidate, self.control_ids, self.retired)
         named = {field for field, _problem in found}
         found.extend((text_checks.escaped(field), text_checks.escaped(message)) for field, message in candidate["schema"]
                      if text_checks.escaped(field) not in named)

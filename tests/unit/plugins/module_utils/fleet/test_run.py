@@ -147,3 +147,14 @@ def test_a_report_folder_that_cannot_be_written_is_named(tmp_path):
     blocker.write_text("a file where the folder should be")
     with pytest.raises(RunError, match="cannot write the compliance summary to %s" % blocker):
         judge_fleet(arguments(tmp_path), {}, now=NOW)
+
+
+def test_a_waiver_naming_a_retired_control_is_refused_with_the_successor(tmp_path):
+    waiver = {"control": "sh-3.1-android-play-store", "scope": {"kinds": ["mobile"]}, "owner": "sec@example.org",
+              "justification": "sideloaded builds are accepted", "expires": "2027-01-31"}
+    judge_fleet(arguments(tmp_path, waivers=[waiver]), {"ws1": Workstation(probe={"facts": FACTS})}, check_mode=True,
+                now=NOW)
+    summary = written(tmp_path)
+    messages = [e["message"] for e in summary["input_errors"] if e["source"] == "signal_hardening_waivers"]
+    assert any("replaced by sh-3.1-android-signature" in m for m in messages), summary["input_errors"]
+    assert summary["waivers"]["counts"]["invalid"] == 1

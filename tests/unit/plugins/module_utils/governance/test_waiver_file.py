@@ -9,6 +9,7 @@ import json
 import pytest
 import yaml
 
+from ansible_collections.hardening.signal.plugins.module_utils.catalog.retired import RETIRED
 from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import Evaluator
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
@@ -38,7 +39,7 @@ def write(tmp_path, waivers, name="waivers.yml", envelope=None):
 
 
 def collect(tmp_path, waivers, inline=(), **kwargs):
-    collector = WaiverCollector(CONTROLS)
+    collector = WaiverCollector(CONTROLS, RETIRED)
     collector.add_inline(list(inline))
     path = write(tmp_path, waivers, **kwargs)
     collector.add_file(path)
@@ -65,7 +66,7 @@ def test_json_files_and_unquoted_yaml_dates_are_read(tmp_path):
     path.write_text("format: hardening.signal/waivers\nformat_version: 1\nwaivers:\n"
                     "  - {id: W-9, control: sh-3.3-profile, scope: {kinds: [mobile]}, owner: o, justification: j, ticket: t,"
                     " expires: 2027-01-31}\n")
-    collector = WaiverCollector(CONTROLS)
+    collector = WaiverCollector(CONTROLS, RETIRED)
     collector.add_file(str(path))
     assert collector.errors == [] and collector.valid[0]["expires"] == datetime.date(2027, 1, 31)
 
@@ -121,7 +122,7 @@ def test_duplicates_are_found_across_files_and_the_inline_list(tmp_path):
 
 
 def test_inline_waivers_get_the_same_checks_and_keep_their_defaults(tmp_path):
-    collector = WaiverCollector(CONTROLS)
+    collector = WaiverCollector(CONTROLS, RETIRED)
     inline = dict(GOOD)
     del inline["id"], inline["ticket"]
     collector.add_inline([inline, dict(GOOD, id="W-5", control="sh-3.0-bad")])
@@ -139,7 +140,7 @@ def test_inline_waivers_get_the_same_checks_and_keep_their_defaults(tmp_path):
 def test_a_file_that_cannot_be_used_is_named_and_nothing_in_it_applies(tmp_path, content, words):
     path = tmp_path / "broken.yml"
     path.write_text(content)
-    collector = WaiverCollector(CONTROLS)
+    collector = WaiverCollector(CONTROLS, RETIRED)
     collector.add_file(str(path))
     assert collector.valid == [] and collector.files[0]["status"] == "failed"
     assert collector.errors[0]["source"] == str(path) and collector.errors[0]["record"] is None
@@ -147,7 +148,7 @@ def test_a_file_that_cannot_be_used_is_named_and_nothing_in_it_applies(tmp_path,
 
 
 def test_missing_file_is_named(tmp_path):
-    collector = WaiverCollector(CONTROLS)
+    collector = WaiverCollector(CONTROLS, RETIRED)
     collector.add_file(str(tmp_path / "nope.yml"))
     assert collector.files[0]["status"] == "failed" and "cannot be read" in collector.errors[0]["message"]
 
