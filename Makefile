@@ -92,7 +92,7 @@ $(COLLECTION_LINK):
 demo: setup
 	$(BIN)/ansible-playbook -i inventory.example playbooks/harden_signal.yml --check \
 		-e signal_hardening_report_dir=$(REPORT_DIR)
-	@echo "Reports: $(REPORT_DIR)/fleet-summary.{json,md,html,junit.xml,csv}"
+	@echo "Reports: $(REPORT_DIR)/fleet-summary.{json,md,html,junit.xml,csv}, attestation-questionnaire.csv and action-sheets/ (links to this run's set, $(REPORT_DIR)/current -> runs/<run id>/)"
 
 test: setup-test
 	$(MAKE) --no-print-directory lint

@@ -19,6 +19,9 @@ ARGUMENT_SPEC = {
     "history_url": {"type": "str", "default": ""},
     "history_path": {"type": "str", "default": ""},
     "evaluation_time": {"type": "str"},
+    "report_mode": {"type": "raw", "default": "0640"},
+    "report_keep_runs": {"type": "int", "default": 3},
+    "attestation_renew_days": {"type": "int", "default": 30},
     "variable_prefix": {"type": "str", "default": ""},
 }
 

@@ -138,7 +138,7 @@ options:
     description: Report formats to write.
     type: list
     elements: str
-    choices: [json, md, html, junit, csv, hdf, oscal]
+    choices: [json, md, html, junit, csv, questionnaire, hdf, oscal]
     default: [json, md, html]
   threshold_pct:
     description: Minimum compliance percentage; the result says whether it is met (the role fails the run when not).
@@ -180,6 +180,34 @@ options:
       - V(0) keeps every run.
     type: int
     default: 90
+  fail_on_incomplete_sources:
+    description:
+      - Whether an MDM source that failed or stopped part-way fails the RV(gate). With V(false) the gate names the
+        source as accepted and still passes if nothing else fails.
+    type: bool
+    default: true
+  report_mode:
+    description:
+      - File mode of every report and action sheet (octal text such as V("0640"), read and write bits only, the owner
+        reading and writing); the folders this writes get the same with search rights. Never wider than the umask.
+    type: raw
+    default: "0640"
+  report_keep_runs:
+    description:
+      - Each run's reports go to C(runs/<run id>/) in O(report_dir) and become current as one set (C(current) and the
+        stable names such as C(fleet-summary.json) are links to them). This many runs' folders are kept; V(0) keeps all.
+    type: int
+    default: 3
+  action_sheets:
+    description:
+      - Write an action sheet per person and one for the security team into C(action-sheets/) of the run's folder
+        (HTML, and plain text for an e-mail, with an index); the devices without an owner go to C(security-team.html).
+    type: bool
+    default: true
+  attestation_renew_days:
+    description: An attestation answer that expires within this many days is asked again (action sheets, questionnaire).
+    type: int
+    default: 30
 attributes:
   check_mode:
     support: full
@@ -240,12 +268,17 @@ subjects_compliant:
   type: int
 gate:
   description:
-    - The compliance threshold and the failure limits per severity, checked on this run.
+    - Every reason the run fails, checked on this run (the same section every report shows). MDM sources that failed or
+      stopped part-way (C(sources), unless O(fail_on_incomplete_sources) is false), remediation that failed
+      (C(remediation)), the compliance threshold and the failure limits per severity. The role fails the run exactly
+      when C(passed) is false.
     - "C(lines) names every line crossed, e.g. C(high: 3 failing results (limit 0): sh-3.1-ios-app-store x2, ...); C(message) joins them."
   returned: always
   type: dict
   sample:
     passed: false
+    sources: {incomplete: [], accepted: false, crossed: false}
+    remediation: {failures: [], crossed: false}
     compliance: {pct: 62.5, threshold_pct: 50.0, met: true}
     severities: {high: {failures: 3, limit: 0, crossed: true, controls: [{id: sh-3.1-ios-app-store, failures: 2}]}}
     lines: ["high: 3 failing results (limit 0): sh-3.1-ios-app-store x2, sh-3.2-mobile-version-current x1"]
@@ -283,10 +316,26 @@ input_errors:
   returned: always
   type: int
 reports:
-  description: Path of each report written, by format.
+  description:
+    - Stable path of each report written, by format (a link to the same file in the current run's folder); with
+      action sheets, C(action_sheets) is their folder.
   returned: always
   type: dict
   sample: {json: /srv/reports/fleet-summary.json, md: /srv/reports/fleet-summary.md, html: /srv/reports/fleet-summary.html}
+run_id:
+  description: This run's id, named by every report it wrote.
+  returned: always
+  type: str
+  sample: 20261126T060000Z-3fa9c1
+report_folder:
+  description: The folder holding every report of this run.
+  returned: always
+  type: str
+  sample: /srv/reports/runs/20261126T060000Z-3fa9c1
+gate_text:
+  description: The gate's message for the console, every crossed line or what was met (hiding characters shown as code points).
+  returned: always
+  type: str
 table:
   description: A short text table per guidance section, for the terminal.
   returned: always

@@ -17,9 +17,10 @@ description:
     the run before any workstation is probed or changed.
   - Fails naming the setting when the catalogue cannot be loaded or refers to an organisation value not given, when
     an attestation validity override names no attestation control or is out of range, when a failure limit is not
-    null or a whole number from 0, when O(history_keep_runs) is negative, when O(history_url) is not empty nor a
-    PostgreSQL URL (or names another scheme), when O(history_url) and O(history_path) are both set, or when
-    O(evaluation_time) is not an ISO 8601 date-time.
+    null or a whole number from 0, when O(history_keep_runs), O(report_keep_runs) or O(attestation_renew_days) is
+    negative, when O(report_mode) is not a private file mode, when O(history_url) is not empty nor a PostgreSQL URL
+    (or names another scheme), when O(history_url) and O(history_path) are both set, or when O(evaluation_time) is
+    not an ISO 8601 date-time.
   - The role runs it in its default entry point (C(tasks/main.yml)).
 author:
   - hardening.signal contributors (@hardening-signal)
@@ -55,6 +56,18 @@ options:
   evaluation_time:
     description: The ISO 8601 moment to judge as of; empty or omitted means now.
     type: str
+  report_mode:
+    description: The reports' file mode, as for M(hardening.signal.fleet_summary).
+    type: raw
+    default: "0640"
+  report_keep_runs:
+    description: How many runs' report folders are kept (0 keeps all).
+    type: int
+    default: 3
+  attestation_renew_days:
+    description: An answer expiring within this many days is asked again.
+    type: int
+    default: 30
   variable_prefix:
     description:
       - Put in front of each setting's name in an error, so the message names the variable the user set

@@ -523,7 +523,7 @@ class _KeepUnknown(dict):
         return "{" + key + "}"
 
 
-def _fill(text, org):
+def fill_org_values(text, org):
     """Put organisation values into a question ('at most {disappearing_messages_timer_days} days')."""
     try:
         return text.format_map(_KeepUnknown(org))
@@ -557,7 +557,7 @@ class CompiledControl(object):
         self.expected_words = check.get("expected")
         if self.method == "attestation":
             self.test = None
-            self.attestation = {"question": _fill(check["question"], org), "validity_days": check["validity_days"]}
+            self.attestation = {"question": fill_org_values(check["question"], org), "validity_days": check["validity_days"]}
         else:
             self.test = _compile_test(check["test"])
             self.attestation = None

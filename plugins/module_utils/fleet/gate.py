@@ -1,7 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The run's gate: the compliance threshold and the most failing results allowed per severity.
+"""The run's gate: every reason the run fails, decided once, for the reports and the playbook alike.
+
+The run fails when an MDM source failed or stopped part-way (unless the organisation accepts a partial run:
+signal_hardening_fail_on_incomplete_sources false), when remediation failed on a workstation, when compliance
+is below the threshold, or when a severity has more failing results than its limit. The gate section says
+which, every report shows it, and the playbook's last task fails on gate.passed: a report can never say the
+gate passed for a run that ends in failure.
 
 A failing result here is a result in state fail (observed, and it does not meet the control): unknown,
 manual and error already weigh on the compliance percentage, and a waived result is an accepted risk.
@@ -24,13 +30,43 @@ def check_limits(max_failures):
     return found
 
 
-def evaluate_gate(summary, max_failures, threshold_pct):
-    """The gate section: every line it checks, which were crossed, and one message naming each crossed line."""
+# Hosts or sources one gate line names; the gate section lists them all.
+MAX_NAMED = 10
+
+
+def incomplete_sources(summary):
+    """Names of the MDM sources (not the workstation probe) that failed or stopped part-way, in the summary's order."""
+    sources = (summary.get("run") or {}).get("sources") or ()
+    return [s["name"] for s in sources if s.get("type") != "ansible" and s.get("status") != "complete"]
+
+
+def _named(items):
+    shown = "; ".join(str(item) for item in items[:MAX_NAMED])
+    return shown + (" and %d more" % (len(items) - MAX_NAMED) if len(items) > MAX_NAMED else "")
+
+
+def evaluate_gate(summary, max_failures, threshold_pct, accept_incomplete_sources=False, remediation_failures=()):
+    """The gate section: every line it checks, which were crossed, and one message naming each crossed line.
+
+    accept_incomplete_sources: the organisation accepts a run with an MDM source that failed or stopped
+    part-way (signal_hardening_fail_on_incomplete_sources false); the gate still names them.
+    remediation_failures: why remediation failed, one text per workstation ('host: task: message').
+    """
     max_failures = max_failures or {}
+    lines = []
+    incomplete = incomplete_sources(summary)
+    sources_crossed = bool(incomplete) and not accept_incomplete_sources
+    if sources_crossed:
+        lines.append("MDM source%s %s failed or stopped part-way (see the sources table); set "
+                     "signal_hardening_fail_on_incomplete_sources to false to accept a partial run" % (
+                         "" if len(incomplete) == 1 else "s", ", ".join(incomplete)))
+    remediation = [str(failure) for failure in remediation_failures or ()]
+    if remediation:
+        lines.append("Remediation failed on %s (%d workstation%s, still probed and judged)" % (
+            _named(remediation), len(remediation), "" if len(remediation) == 1 else "s"))
     pct = summary["compliance"]["pct"]
     # Nothing counted proves nothing: it meets only a threshold of zero.
     met = (pct if pct is not None else 0.0) >= threshold_pct
-    lines = []
     if not met:
         lines.append("compliance %s is below signal_hardening_min_compliance_pct %s%%" % (
             "n/a (nothing counted)" if pct is None else "%s%%" % pct, threshold_pct))
@@ -47,10 +83,20 @@ def evaluate_gate(summary, max_failures, threshold_pct):
             lines.append("%s: %d failing result%s (limit %d): %s" % (
                 severity, failures, "" if failures == 1 else "s", limit,
                 ", ".join("%s x%d" % (control, count) for count, control in failing)))
+    if lines:
+        message = "; ".join(lines)
+    elif incomplete:
+        message = ("MDM source%s %s failed or stopped part-way, accepted (signal_hardening_fail_on_incomplete_sources "
+                   "is false); compliance and every failure limit are met" % ("" if len(incomplete) == 1 else "s",
+                                                                              ", ".join(incomplete)))
+    else:
+        message = "compliance and every failure limit are met"
     return {
         "passed": not lines,
+        "sources": {"incomplete": incomplete, "accepted": bool(accept_incomplete_sources), "crossed": sources_crossed},
+        "remediation": {"failures": remediation, "crossed": bool(remediation)},
         "compliance": {"pct": pct, "threshold_pct": threshold_pct, "met": met},
         "severities": severities,
         "lines": lines,
-        "message": "; ".join(lines) if lines else "compliance and every failure limit are met",
+        "message": message,
     }

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import os
 import time
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
@@ -47,9 +48,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.histor
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history_location import problem as history_url_problem
 from ansible_collections.hardening.signal.plugins.module_utils.governance.text_lines import governance_lines, problem_warnings
 from ansible_collections.hardening.signal.plugins.module_utils.governance.waiver_file import WaiverCollector
+from ansible_collections.hardening.signal.plugins.module_utils.private_files import ModeError, parse_mode
 from ansible_collections.hardening.signal.plugins.module_utils.report.formats import NAMES as FORMAT_NAMES
-from ansible_collections.hardening.signal.plugins.module_utils.report.publish import publish
+from ansible_collections.hardening.signal.plugins.module_utils.report.publish import KEEP_REPORT_RUNS, publish
+from ansible_collections.hardening.signal.plugins.module_utils.report.report_set import ReportSetError
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_text import render_text
+from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import InvalidSummary
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import SchemaUnavailable
 from ansible_collections.hardening.signal.plugins.module_utils.version import COLLECTION_VERSION
@@ -92,6 +96,16 @@ ARGUMENT_SPEC = {
     "history_url": {"type": "str", "default": ""},
     # How many runs' results the history keeps; the oldest are pruned as each run is appended. 0 keeps all.
     "history_keep_runs": {"type": "int", "default": 90},
+    # A source that failed or stopped part-way fails the gate unless this is false (the gate still names it).
+    "fail_on_incomplete_sources": {"type": "bool", "default": True},
+    # The reports' file mode (octal text), never wider than the umask; folders get it with search rights.
+    "report_mode": {"type": "raw", "default": "0640"},
+    # How many runs' report folders (runs/<run id>/) stay in report_dir; 0 keeps all.
+    "report_keep_runs": {"type": "int", "default": KEEP_REPORT_RUNS},
+    # An action sheet per person (and one for the security team) next to the reports.
+    "action_sheets": {"type": "bool", "default": True},
+    # An answer that expires within this many days is asked again (action sheets, questionnaire).
+    "attestation_renew_days": {"type": "int", "default": 30},
     # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
     # judged here at once.
     "collected": {"type": "dict"},
@@ -120,6 +134,7 @@ class Settings(NamedTuple):
     validity: Dict[str, Any]             # attestation control id -> days (overrides)
     max_failures: Dict[str, Any]         # severity -> most failing results allowed (None: no limit)
     moment: Optional[datetime.datetime]  # the evaluation time given, or None for "now"
+    report_mode: int = 0o640             # the reports' file mode (private_files.parse_mode)
 
 
 class Collected(NamedTuple):
@@ -316,8 +331,16 @@ def check_settings(args, prefix=""):
         raise RunError("%shistory_url and %shistory_path are both set: the history is kept either in PostgreSQL (the URL) "
                        "or in an SQLite file (the path); leave one of them empty" % (prefix, prefix))
     moment = parse_moment(args.get("evaluation_time"), name=prefix + "evaluation_time")
+    try:
+        report_mode = parse_mode(args.get("report_mode", "0640"))
+    except ModeError as exc:
+        raise RunError("%sreport_mode: %s" % (prefix, exc))
+    for name in ("report_keep_runs", "attestation_renew_days"):
+        value = args.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise RunError("%s%s: %r is not a whole number from 0" % (prefix, name, value))
     return Settings(org=org, controls=apply_validity_overrides(controls, validity), validity=validity,
-                    max_failures=max_failures, moment=moment)
+                    max_failures=max_failures, moment=moment, report_mode=report_mode)
 
 
 def workstation_subjects(workstations, collected, owner_field="signal_hardening_owner"):
@@ -397,20 +420,24 @@ def summarize(args, settings, rules, now, collected, evaluated, check_mode):
         org=settings.org, sources=collected.sources, input_errors=collected.input_errors)
     summary["waivers"] = rules.waivers.section(evaluated.evaluator.waivers.covered, now)
     summary["attestations"] = rules.attestations.section(settings.validity)
+    summary["attestations"]["renew_within_days"] = args["attestation_renew_days"]
     return summary
 
 
-def publish_reports(args, settings, rules, summary, timings):
-    """The gate, then the history and every report (publish keeps the two consistent)."""
+def publish_reports(args, settings, rules, summary, timings, collected):
+    """The gate (every reason the run fails), then the history and every report (publish keeps the two consistent)."""
     warnings = problem_warnings(rules.waivers, rules.attestations)
-    gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"])
+    gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"],
+                         accept_incomplete_sources=not args["fail_on_incomplete_sources"],
+                         remediation_failures=collected.remediation_failures)
     history = None
     if args["history"]:
         history = args.get("history_url") or args["history_path"] or default_path(args["report_dir"])
     try:
         paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history,
-                                          keep_runs=args["history_keep_runs"], timings=timings)
-    except (InvalidSummary, SchemaUnavailable, OSError) as exc:
+                                          keep_runs=args["history_keep_runs"], timings=timings, mode=settings.report_mode,
+                                          keep_report_runs=args["report_keep_runs"], action_sheets=args["action_sheets"])
+    except (InvalidSummary, SchemaUnavailable, OSError, ReportSetError) as exc:
         raise RunError("cannot write the compliance summary to %s (the run is not added to the history): %s"
                        % (args["report_dir"], exc))
     return Published(gate=gate, paths=paths, warnings=warnings + history_warnings)
@@ -436,6 +463,10 @@ def run_result(args, summary, collected, published, stopwatch):
         "changes": None if summary["changes"] is None else {
             "newly_failing": summary["changes"]["newly_failing"]["count"], "fixed": summary["changes"]["fixed"]["count"]},
         "reports": published.paths,
+        "run_id": summary["run"]["id"],
+        "report_folder": os.path.join(args["report_dir"], "runs", summary["run"]["id"]),
+        # The gate's message (every crossed line, or what was met) for the console, hiding characters made visible.
+        "gate_text": visible(published.gate["message"]),
         "table": render_text(summary, published.paths) + governance_lines(summary),
         "seconds": stopwatch.total(),
         "timings": stopwatch.timings,
@@ -465,6 +496,6 @@ def judge_fleet(args, workstations, check_mode=False, progress=None, now=None):
     stopwatch.lap("evaluate")
     summary = summarize(args, settings, rules, moment, collected, evaluated, check_mode)
     stopwatch.lap("summarize")
-    published = publish_reports(args, settings, rules, summary, stopwatch.timings)
+    published = publish_reports(args, settings, rules, summary, stopwatch.timings, collected)
     stopwatch.restart()
     return run_result(args, summary, collected, published, stopwatch)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
-from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import COLLECTION_CONTROL
+from ansible_collections.hardening.signal.plugins.module_utils.engine.evaluate import COLLECTION_CONTROL, fill_org_values
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.people import people_section, subject_standing
 
 SCHEMA_VERSION = 1
@@ -86,7 +86,8 @@ def build_summary(controls, judged, *, generated_at, tool_version, check_mode, t
     } for c in controls]
     for out, control in zip(controls_out, controls):
         if control["check"].get("question"):
-            out["question"] = control["check"]["question"]
+            # As the engine asks it: with the organisation's values ('at most {screen_lock_timeout_minutes} minutes').
+            out["question"] = fill_org_values(control["check"]["question"], org)
     if collection_counts is not None:
         controls_out.append({
             "id": COLLECTION_CONTROL, "section": "-", "title": "Data could be collected from the subject",

@@ -26,6 +26,11 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_jso
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_junit import JUNIT_FILE, iter_junit, render_junit
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import render_markdown
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_oscal import OSCAL_FILE, iter_oscal, render_oscal
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_questionnaire import (
+    QUESTIONNAIRE_FILE,
+    iter_questionnaire,
+    render_questionnaire,
+)
 
 Format = collections.namedtuple('Format', ('name', 'filename', 'render', 'stream', 'forked'))
 
@@ -35,6 +40,8 @@ FORMATS = (
     Format('html', 'fleet-summary.html', render_html, None, False),
     Format('junit', JUNIT_FILE, render_junit, iter_junit, True),
     Format('csv', CSV_FILE, render_csv, iter_csv, True),
+    # For people: the attestations they owe, in the attestation import format (answer and date to fill in).
+    Format('questionnaire', QUESTIONNAIRE_FILE, render_questionnaire, iter_questionnaire, True),
     # For other tools (opt-in): Heimdall / the SAF CLI, and OSCAL assessment results.
     Format('hdf', HDF_FILE, render_hdf, iter_hdf, True),
     Format('oscal', OSCAL_FILE, render_oscal, iter_oscal, True),

@@ -226,3 +226,30 @@ SCRIPT = """
   });
 }());
 """
+
+
+# The action sheets (render_action_sheet.py): one page per person, printed or mailed; no script at all.
+SHEET_CSS = """
+:root{color-scheme:light dark;--bg:#fff;--fg:#1c1e21;--muted:#5f6368;--line:#d9dce1;--bad:#b3261e;--good:#1a7f37;
+--warn:#8a5a00;--card:#f7f7f9}
+@media (prefers-color-scheme:dark){:root{--bg:#15171a;--fg:#e6e7e9;--muted:#a0a4ab;--line:#363a40;--bad:#ff8a80;
+--good:#56d17a;--warn:#f0c24a;--card:#1e2125}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+main{max-width:820px;margin:0 auto;padding:24px 20px 40px}
+h1{font-size:1.5em;margin:0 0 8px}h2{font-size:1.2em;margin:28px 0 8px;border-bottom:1px solid var(--line)}
+h3{font-size:1.02em;margin:16px 0 6px}
+.lead{color:var(--muted)}
+.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+section.device,section.question{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 16px;
+margin:10px 0}
+ol.problems>li{margin:6px 0}
+ol.steps{margin:4px 0 0;padding-left:22px}ol.steps li{margin:2px 0}
+.what{color:var(--muted);font-size:.9em;margin-top:4px}
+.q{font-weight:600}
+.s-fail,.bad{color:var(--bad);font-weight:600}.s-unknown,.s-error,.s-manual,.s-other{color:var(--warn);font-weight:600}
+.good{color:var(--good)}
+table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;
+vertical-align:top}td.n,th.n{text-align:right}
+@media print{body{background:#fff;color:#000}section.device,section.question{break-inside:avoid}}
+"""

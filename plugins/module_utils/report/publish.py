@@ -1,15 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Publish a judged run: append it to the history, write every report, then commit the history.
+"""Publish a judged run: append it to the history, write every report as one set, then commit the history.
 
 The order is what keeps the two consistent: the history's sections (failing_since, changes, trend) must be
 in the summary before it is written, and the run becomes part of the history only once its reports are
-written. A history that cannot be used does not stop the reports: the summary and a warning say why.
+published. A history that cannot be used does not stop the reports: the summary and a warning say why.
+
+The reports of a run are written into a folder of their own and made current in one step (report_set.py):
+readers see all of a run's reports or none of them, never a mix of two runs.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from ansible_collections.hardening.signal.plugins.module_utils.governance.history import (
@@ -18,20 +22,65 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.histor
     open_history,
     shown_location,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import write_reports
+from ansible_collections.hardening.signal.plugins.module_utils.private_files import DEFAULT_MODE
+from ansible_collections.hardening.signal.plugins.module_utils.report import action_sheets as sheets
+from ansible_collections.hardening.signal.plugins.module_utils.report.formats import FORMATS
+from ansible_collections.hardening.signal.plugins.module_utils.report.report_set import ReportSet, new_run_id
+from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import FILENAMES, write_reports
+
+# Complete run folders kept in the report folder (the current one among them); older ones are removed.
+KEEP_REPORT_RUNS = 3
 
 
-def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, timings=None):
-    """({format: path}, [warning]). Writes the summary's history, changes, trend and gate sections first.
+def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, timings=None, mode=DEFAULT_MODE,
+            keep_report_runs=KEEP_REPORT_RUNS, action_sheets=False):
+    """({format: stable path}, [warning]). Writes the summary's run id, history, changes, trend and gate sections first.
 
     history_path None: no history; else an SQLite file's path or a postgresql:// URL (shown without its password).
-    keep_runs: how many runs' results the history keeps (0: all).
-    Errors writing the reports (InvalidSummary, SchemaUnavailable, OSError) propagate, and the run is then
-    not added to the history.
+    keep_runs: how many runs' results the history keeps (0: all). mode: the reports' file mode (private_files).
+    keep_report_runs: how many runs' report folders stay (0: all). action_sheets: also write the action sheets
+    (action_sheets.py); their folder is then under "action_sheets".
+    Errors writing the reports (InvalidSummary, SchemaUnavailable, OSError, ReportSetError) propagate; the run
+    is then neither published nor added to the history.
     """
     timings = {} if timings is None else timings
+    summary["run"]["id"] = new_run_id(summary["generated_at"])
+    warnings = []
+    with ReportSet(report_dir, summary["run"]["id"], mode) as report_set:
+        history = _append_to_history(summary, history_path, keep_runs, timings, warnings)
+        summary["gate"] = gate
+        started = time.monotonic()
+        try:
+            write_reports(summary, report_set.folder, formats, timings=timings, mode=mode)
+            names = [FILENAMES[fmt] for fmt in dict.fromkeys(formats)]
+            if action_sheets:
+                sheets_started = time.monotonic()
+                sheets.write_action_sheets(summary, os.path.join(report_set.folder, sheets.FOLDER), mode)
+                names.append(sheets.FOLDER)
+                timings["write_action_sheets"] = round(time.monotonic() - sheets_started, 3)
+            stable = report_set.publish(names, stale_names=[fmt.filename for fmt in FORMATS] + [sheets.FOLDER])
+            started = time.monotonic()
+            if history is not None:
+                try:
+                    history.commit()
+                except HistoryError as exc:
+                    summary["history"]["error"] = str(exc)
+                    warnings.append(str(exc))
+        finally:
+            if history is not None:
+                history.close()
+        timings["history_commit"] = round(time.monotonic() - started, 3)
+        report_set.prune(keep_report_runs)
+    paths = {fmt: stable[FILENAMES[fmt]] for fmt in formats}
+    if action_sheets:
+        paths["action_sheets"] = stable[sheets.FOLDER]
+    return paths, warnings
+
+
+def _append_to_history(summary, history_path, keep_runs, timings, warnings):
+    """The open history with this run appended (None without one); its sections are put in the summary."""
     started = time.monotonic()
-    history, warnings = None, []
+    history = None
     sections = disabled_sections()
     if history_path is not None:
         try:
@@ -45,19 +94,5 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
             sections["history"].update(enabled=True, path=shown_location(history_path), error=str(exc))
             warnings.append("%s; the reports are written without it" % exc)
     summary.update(sections)
-    summary["gate"] = gate
     timings["history"] = round(time.monotonic() - started, 3)
-    try:
-        paths = write_reports(summary, report_dir, formats, timings=timings)
-        started = time.monotonic()
-        if history is not None:
-            try:
-                history.commit()
-            except HistoryError as exc:
-                summary["history"]["error"] = str(exc)
-                warnings.append(str(exc))
-    finally:
-        if history is not None:
-            history.close()
-    timings["history_commit"] = round(time.monotonic() - started, 3)
-    return paths, warnings
+    return history

@@ -5,8 +5,9 @@
 
 Columns (CSV_COLUMNS): the subject (id, kind, platform, owner, source name,
 state), the result (control, the control's section, status, reason,
-observed and expected as JSON) and the expiry date of the waiver that
-covers it, if any. A subject without any result (one that could not be
+observed and expected as JSON), the expiry date of the waiver that
+covers it, if any, and the run's id (the same on every row: a file copied
+out of its run's folder still names its run). A subject without any result (one that could not be
 collected, when the summary carries no ``collection`` result for it) still
 gets one row, with the control, section and status cells empty and its
 error as the reason, so no subject is missing from the file.
@@ -28,7 +29,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.visible im
 
 CSV_FILE = 'fleet-summary.csv'
 CSV_COLUMNS = ('subject_id', 'kind', 'platform', 'owner', 'source', 'state', 'control', 'section', 'status',
-               'reason', 'observed', 'expected', 'waiver_expires')
+               'reason', 'observed', 'expected', 'waiver_expires', 'run')
 SUBJECTS_PER_CHUNK = 500
 
 # Formula injection (CWE-1236): a spreadsheet that opens this file runs a cell starting with
@@ -88,6 +89,7 @@ class _Lines(object):
             self.controls.setdefault(control.get('id'), '%s,%s,' % (field(cell(control.get('id'))), field(cell(control.get('section')))))
         self.middles = {}
         self.scalars = {}   # (type, value) -> the JSON field of a scalar observed/expected value
+        self.end = ',%s\r\n' % field(cell((summary.get('run') or {}).get('id')))
 
     def _middle(self, control, status):
         known = self.controls.get(control)
@@ -113,20 +115,20 @@ class _Lines(object):
             subject.get('state')))
         results = subject.get('results') or ()
         if not results:
-            out.append('%s,,,%s,,,\r\n' % (head, field(cell(subject.get('error')))))
+            out.append('%s,,,%s,,,%s' % (head, field(cell(subject.get('error'))), self.end))
             return
-        middles, json_field, absent = self.middles, self._json_field, _ABSENT
+        middles, json_field, absent, end = self.middles, self._json_field, _ABSENT, self.end
         for result in results:
             control, status = result.get('control'), result.get('status')
             middle = middles.get((control, status)) or self._middle(control, status)
             observed = result.get('observed', absent)
             expected = result.get('expected', absent)
             evidence = result.get('evidence')
-            out.append('%s%s%s,%s,%s,%s\r\n' % (
+            out.append('%s%s%s,%s,%s,%s%s' % (
                 head, middle, field(cell(result.get('reason'))),
                 '' if observed is absent else json_field(observed),
                 '' if expected is absent else json_field(expected),
-                _waiver_expires(evidence) if evidence else ''))
+                _waiver_expires(evidence) if evidence else '', end))
 
 
 def _json_cell(value):

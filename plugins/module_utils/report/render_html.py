@@ -52,7 +52,9 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     days_left_text,
     format_pct,
     gate_crossed,
+    gate_passed,
     gate_severities,
+    gate_sources_text,
     has_history_part,
     history_off,
     pct_change,
@@ -145,10 +147,11 @@ def _headline(out, summary):
                '<dt>Counted results</dt><dd>%s (passing %s)</dd>'
                '<dt>Subjects compliant</dt><dd>%s of %s</dd>'
                '<dt>Check mode</dt><dd>%s</dd>'
-               '<dt>Generated</dt><dd>%s by %s %s</dd></dl>\n'
+               '<dt>Generated</dt><dd>%s by %s %s</dd>%s</dl>\n'
                % (_num(comp['counted']), _num(comp['passing']), _num(comp['subjects_compliant']),
                   _num(comp['subjects']), 'yes, nothing was changed' if run['check_mode'] else 'no',
-                  esc(summary.get('generated_at')), esc(tool.get('name')), esc(tool.get('version'))))
+                  esc(summary.get('generated_at')), esc(tool.get('name')), esc(tool.get('version')),
+                  '<dt>Run</dt><dd class="path">%s</dd>' % esc(run['id']) if run.get('id') else ''))
     out.append('</section>\n')
     if isinstance(summary.get('gate'), dict):
         _gate(out, summary['gate'])
@@ -157,7 +160,7 @@ def _headline(out, summary):
 
 def _gate(out, gate):
     crossed = gate_crossed(gate)
-    passed = bool(gate.get('passed')) and not crossed
+    passed = gate_passed(gate)
     out.append('<section class="card gate%s" aria-labelledby="gate-verdict">' % ('' if passed else ' failed'))
     if passed:
         out.append('<div class="gate-verdict met" id="gate-verdict">Gate passed</div><div>%s</div>'
@@ -166,6 +169,14 @@ def _gate(out, gate):
         out.append('<div class="gate-verdict notmet" id="gate-verdict">Gate failed: %s crossed</div><ul>%s</ul>'
                    % (plural(len(crossed), 'line'), ''.join('<li>%s</li>' % esc(line) for line in crossed)))
     chips = []
+    if gate_sources_text(gate):
+        sources = gate['sources']
+        chips.append('<li class="chip%s">Sources: %s</li>' % (
+            ' bad' if sources.get('crossed') else (' warn' if sources.get('incomplete') else ''), esc(gate_sources_text(gate))))
+    if isinstance(gate.get('remediation'), dict):
+        failed = len(gate['remediation'].get('failures') or ())
+        chips.append('<li class="chip%s">Remediation: %s</li>' % (
+            ' bad' if failed else '', 'failed on <b>%s</b>' % plural(failed, 'workstation') if failed else 'no failure'))
     comp = gate.get('compliance') or {}
     if isinstance(comp.get('threshold_pct'), (int, float)):
         chips.append('<li class="chip%s">Threshold %s: %s</li>' % (

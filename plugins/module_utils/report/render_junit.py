@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Render a fleet summary (schemas/fleet_summary.schema.json) as JUnit XML, for CI dashboards.
 
-Layout: one <testsuites> for the run; one <testsuite> per subject, named by
+Layout: one <testsuites> for the run (its id attribute the run id); one <testsuite> per subject, named by
 the subject id, with its kind, platform, owner (and name, source, state)
 as <properties>; one <testcase> per result, classname ``signal.<section>``
 (``signal.3.7``; ``signal.<control id>`` when the control has no section,
@@ -252,8 +252,10 @@ def iter_junit(summary):
     guidance = summary.get('guidance') or {}
     name = '%s: %s %s' % ((summary.get('tool') or {}).get('name') or 'hardening.signal',
                           guidance.get('id') or '', guidance.get('title') or '')
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="%s"%s%s>\n' % (
-        xml_attr(name.strip()), _attrs(total), ' timestamp="%s"' % writer.timestamp if writer.timestamp else '')
+    run_id = (summary.get('run') or {}).get('id')
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="%s"%s%s%s>\n' % (
+        xml_attr(name.strip()), ' id="%s"' % xml_attr(run_id) if run_id else '', _attrs(total),
+        ' timestamp="%s"' % writer.timestamp if writer.timestamp else '')
     for start in range(0, len(subjects), SUITES_PER_CHUNK):
         yield ''.join(writer.suite(subject) for subject in subjects[start:start + SUITES_PER_CHUNK])
     yield '</testsuites>\n'

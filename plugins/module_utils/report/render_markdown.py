@@ -33,7 +33,9 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     device_text,
     format_pct,
     gate_crossed,
+    gate_passed,
     gate_severities,
+    gate_sources_text,
     has_history_part,
     history_off,
     pct_change,
@@ -115,15 +117,22 @@ def _headline(out, summary):
     out.append('- Check mode: %s' % ('yes, nothing was changed' if run['check_mode'] else 'no'))
     out.append('- Generated: %s by %s %s' % (
         md(summary.get('generated_at')), md(summary['tool'].get('name')), md(summary['tool'].get('version'))))
+    if run.get('id'):
+        out.append('- Run: %s (every report of this run is in runs/%s/)' % (md(run['id']), md(run['id'])))
     out.append('- How the percentage is computed: %s' % md(comp.get('definition')))
     if isinstance(gate, dict):
+        if gate_sources_text(gate):
+            out.append('- MDM sources (the gate\'s first check): %s' % md(gate_sources_text(gate)))
+        if isinstance(gate.get('remediation'), dict):
+            failed = whole(len(gate['remediation'].get('failures') or ()))
+            out.append('- Remediation: %s' % ('**failed on %s**' % plural(failed, 'workstation') if failed else 'no failure'))
         out.append('- Failing results per severity (the gate\'s limits): %s' % _severity_limits(gate))
     out.append('')
 
 
 def _gate(out, gate):
     crossed = gate_crossed(gate)
-    if gate.get('passed') and not crossed:
+    if gate_passed(gate):
         out.append('**Gate: passed**: %s.' % md(gate.get('message') or 'compliance and every failure limit are met'))
         out.append('')
         return

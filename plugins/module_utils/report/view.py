@@ -193,6 +193,15 @@ def gate_crossed(gate):
     else in the report; gate['lines'] are used only if the fields name nothing although it failed.
     """
     found = []
+    sources = gate.get('sources') or {}
+    if sources.get('crossed'):
+        names = [str(name) for name in sources.get('incomplete') or ()]
+        found.append('%s failed or stopped part-way: %s (signal_hardening_fail_on_incomplete_sources is true)' % (
+            'An MDM source' if len(names) == 1 else 'MDM sources', _names(names) or '?'))
+    remediation = gate.get('remediation') or {}
+    if remediation.get('crossed'):
+        failures = [str(failure) for failure in remediation.get('failures') or ()]
+        found.append('Remediation failed on %s: %s' % (plural(len(failures), 'workstation'), _names(failures) or '?'))
     comp = gate.get('compliance') or {}
     if comp and comp.get('met') is False:
         pct = comp.get('pct')
@@ -213,9 +222,33 @@ def gate_crossed(gate):
             severity.capitalize(), plural(whole(entry.get('failures')), 'result'), entry.get('limit'),
             ': ' + named if named else ''))
     if not found and gate.get('passed') is False:
-        found = [str(line) for line in (gate.get('lines') or ())[:len(SEVERITIES) + 1]]
+        found = [str(line) for line in (gate.get('lines') or ())[:len(SEVERITIES) + 3]]
         found = found or [str(gate.get('message') or 'the gate failed')]
     return found
+
+
+def gate_passed(gate):
+    """Whether a report may say the gate passed: only when it says so itself and no line it holds is crossed."""
+    return gate.get('passed') is True and not gate_crossed(gate)
+
+
+def gate_sources_text(gate):
+    """What the gate found of the MDM sources, in words ('' when the gate does not say)."""
+    sources = gate.get('sources')
+    if not isinstance(sources, dict):
+        return ''
+    names = [str(name) for name in sources.get('incomplete') or ()]
+    if not names:
+        return 'every MDM source was read completely'
+    return '%s incomplete (%s)%s' % (plural(len(names), 'MDM source'), _names(names),
+                                     ', accepted' if sources.get('accepted') and not sources.get('crossed') else '')
+
+
+def _names(items):
+    shown = '; '.join(items[:MAX_GATE_CONTROLS])
+    if len(items) > MAX_GATE_CONTROLS:
+        shown += ' and %s more' % '{:,}'.format(len(items) - MAX_GATE_CONTROLS)
+    return shown
 
 
 def people_to_show(people, limit):

@@ -59,3 +59,42 @@ def test_limits_are_checked():
     assert check_limits({"critical": 1, "high": -1, "low": True, "medium": "3"}) == [
         "unknown severity critical; use high, medium, low", "high: -1 is not null or a whole number from 0",
         "low: True is not null or a whole number from 0", "medium: '3' is not null or a whole number from 0"]
+
+
+SOURCES = [{"name": "desktop_info", "type": "ansible", "status": "incomplete"},
+           {"name": "intune-eu", "type": "intune", "status": "failed"},
+           {"name": "jamf", "type": "jamf", "status": "complete"},
+           {"name": "export.csv", "type": "file", "status": "incomplete"}]
+
+
+def with_sources(sources):
+    return dict(SUMMARY, run={"sources": sources})
+
+
+def test_an_incomplete_mdm_source_fails_the_gate_unless_accepted():
+    gate = evaluate_gate(with_sources(SOURCES), {}, 0.0)
+    # Unreachable workstations are error results (they weigh on the percentage), not an incomplete source here.
+    assert gate["sources"] == {"incomplete": ["intune-eu", "export.csv"], "accepted": False, "crossed": True}
+    assert gate["passed"] is False
+    assert gate["lines"] == ["MDM sources intune-eu, export.csv failed or stopped part-way (see the sources table); set "
+                             "signal_hardening_fail_on_incomplete_sources to false to accept a partial run"]
+    accepted = evaluate_gate(with_sources(SOURCES), {}, 0.0, accept_incomplete_sources=True)
+    assert accepted["passed"] is True and accepted["sources"]["crossed"] is False and accepted["lines"] == []
+    assert accepted["message"].startswith("MDM sources intune-eu, export.csv failed or stopped part-way, accepted")
+    assert evaluate_gate(with_sources(SOURCES[2:3]), {}, 0.0)["sources"] == {
+        "incomplete": [], "accepted": False, "crossed": False}
+
+
+def test_failed_remediation_fails_the_gate_and_names_each_host():
+    failures = ["ws%02d: Set Signal's source: apt failed" % i for i in range(12)]
+    gate = evaluate_gate(SUMMARY, {}, 0.0, remediation_failures=failures)
+    assert gate["passed"] is False and gate["remediation"] == {"failures": failures, "crossed": True}
+    (line,) = gate["lines"]
+    assert line.startswith("Remediation failed on ws00: Set Signal's source: apt failed; ws01")
+    assert "ws09" in line and "ws10" not in line and line.endswith("and 2 more (12 workstations, still probed and judged)")
+
+
+def test_every_reason_is_named_at_once():
+    gate = evaluate_gate(with_sources(SOURCES), {"high": 0}, 90.0, remediation_failures=["ws1: x: y"])
+    assert [line.split(" ", 1)[0] for line in gate["lines"]] == ["MDM", "Remediation", "compliance", "high:"]
+    assert gate["message"] == "; ".join(gate["lines"])

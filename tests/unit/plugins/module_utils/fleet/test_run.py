@@ -60,7 +60,8 @@ def test_a_run_without_ansible_judges_what_each_host_handed_in(tmp_path):
     assert summary["run"]["check_mode"] is True
     assert summary["generated_at"] == "2026-11-26T06:30:15Z"   # the clock given, to the second
     assert result["remediation_failures"] == ["ws1: Pin: bad key"]
-    assert result["subjects"] == 3 and result["reports"] == {"json": str(tmp_path / "reports" / "fleet-summary.json")}
+    assert result["subjects"] == 3 and result["reports"] == {"json": str(tmp_path / "reports" / "fleet-summary.json"),
+                                                             "action_sheets": str(tmp_path / "reports" / "action-sheets")}
     assert [s["name"] for s in summary["run"]["sources"]] == ["desktop_info"]
     assert summary["run"]["sources"][0]["status"] == "incomplete"
     assert set(result["timings"]) >= {"catalogue", "collect", "governance", "evaluate", "summarize", "write_json"}

@@ -287,7 +287,11 @@ def test_the_gate_is_right_under_the_headline(page):
     assert page.index('<section class="card headline">') < page.index('<section class="card gate failed"') \
         < page.index('<h2>Results by status</h2>')
     gate = _between(page, '<section class="card gate failed"', '</section>')
-    assert 'Gate failed: 2 lines crossed' in gate
+    assert 'Gate failed: 3 lines crossed' in gate
+    assert ('<li>MDM sources failed or stopped part-way: workstations; attestations.csv '
+            '(signal_hardening_fail_on_incomplete_sources is true)</li>') in gate
+    assert '<li class="chip bad">Sources: 2 MDM sources incomplete (workstations; attestations.csv)</li>' in gate
+    assert '<li class="chip">Remediation: no failure</li>' in gate
     assert '<li>Compliance 50.0% is below the threshold 90.0%</li>' in gate
     assert '<li>High severity: 1 result in state fail, limit 0: SIG-DSK-01 \u00d71</li>' in gate
     assert '<li class="chip bad">High: <b>1</b> failing, limit 0</li>' in gate
@@ -296,7 +300,7 @@ def test_the_gate_is_right_under_the_headline(page):
 
 def test_a_gate_that_passed():
     summary = sample_summary()
-    summary['gate'] = evaluate_gate(summary, {}, 0)
+    summary['gate'] = evaluate_gate(summary, {}, 0, accept_incomplete_sources=True)
     page = render_html(summary)
     assert '<section class="card gate" aria-labelledby="gate-verdict">' in page
     assert 'Gate passed' in page and 'compliance and every failure limit are met' in page and 'Gate failed' not in page

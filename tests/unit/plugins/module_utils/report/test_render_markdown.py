@@ -202,7 +202,12 @@ def test_every_new_section_is_shown_in_order():
 def test_the_gate_is_in_the_headline_with_each_crossed_line():
     text = render_markdown(sample_summary())
     head = text.split('## Results by status', 1)[0]
-    assert '**Gate: FAILED**, 2 lines crossed:' in head
+    assert '**Gate: FAILED**, 3 lines crossed:' in head
+    # The sample's failed and incomplete sources fail the run: the report says so first.
+    assert ('- MDM sources failed or stopped part-way: workstations; attestations.csv '
+            '(signal\\_hardening\\_fail\\_on\\_incomplete\\_sources is true)') in head
+    assert '- MDM sources (the gate\'s first check): 2 MDM sources incomplete (workstations; attestations.csv)' in head
+    assert '- Remediation: no failure' in head
     assert '- Compliance 50.0% is below the threshold 90.0%' in head
     assert '- High severity: 1 result in state fail, limit 0: SIG-DSK-01 \u00d71' in head
     assert ('- Failing results per severity (the gate\'s limits): **high 1 (limit 0), crossed**, '
@@ -212,9 +217,11 @@ def test_the_gate_is_in_the_headline_with_each_crossed_line():
 
 def test_a_gate_that_passed():
     summary = sample_summary()
-    summary['gate'] = evaluate_gate(summary, {'high': 5}, 0)
+    summary['gate'] = evaluate_gate(summary, {'high': 5}, 0, accept_incomplete_sources=True)
     text = render_markdown(summary)
-    assert '**Gate: passed**: compliance and every failure limit are met.' in text
+    assert ('**Gate: passed**: MDM sources workstations, attestations.csv failed or stopped part-way, accepted '
+            '(signal\\_hardening\\_fail\\_on\\_incomplete\\_sources is false); compliance and every failure limit are met.') in text
+    assert '2 MDM sources incomplete (workstations; attestations.csv), accepted' in text
     assert 'FAILED' not in text and 'crossed' not in text
 
 
