@@ -422,7 +422,7 @@ def _run_history(out, summary, max_trend, max_changes):
                        '%s (the reports were written).</p>\n' % esc(history['error']))
         previous = history.get('previous_run')
         out.append('<dl class="facts"><dt>Runs recorded</dt><dd>%s</dd><dt>This run</dt><dd>%s</dd>'
-                   '<dt>Previous run</dt><dd>%s</dd><dt>History file</dt><dd class="path">%s</dd></dl>\n'
+                   '<dt>Previous run</dt><dd>%s</dd><dt>History</dt><dd class="path">%s</dd></dl>\n'
                    % (_num(whole(history.get('runs'))),
                       '#%s' % _num(history['run_id']) if history.get('run_id') else 'not recorded',
                       '#%s at %s' % (_num(previous.get('run_id')), esc(previous.get('generated_at')))

@@ -283,7 +283,7 @@ def _run_history(out, summary, max_trend, max_changes):
         out.append('- Previous run: %s' % (
             '#%s at %s' % (_num(previous.get('run_id')), md(previous.get('generated_at'))) if isinstance(previous, dict)
             else 'none, this is the first recorded run'))
-        out.append('- History file: %s' % md(history.get('path')))
+        out.append('- History: %s' % md(history.get('path')))  # a file, or a database's URL
         out.append('')
     _trend(out, summary.get('trend'), max_trend)
     _changes(out, summary.get('changes'), max_changes)

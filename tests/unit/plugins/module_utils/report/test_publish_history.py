@@ -91,6 +91,11 @@ def test_the_html_trend_and_failing_since_are_the_same_from_either_store(tmp_pat
     assert normalised(from_postgresql, postgresql_summary) == normalised(from_sqlite, sqlite_summary)
     for shown in ("Compliance over the last 2 runs", "failing since 2026-11-01", "Changes since run #1 (2026-11-01T06:00:00Z)"):
         assert shown in from_postgresql
+    # Where the history is: the database, not called a file.
+    assert "<dt>History</dt><dd class=\"path\">%s</dd>" % server.url(name) in from_postgresql
+    with open(os.path.join(str(tmp_path / "postgresql-reports"), "fleet-summary.md"), encoding="utf-8") as handle:
+        markdown = handle.read()
+    assert "- History: postgresql://signal@127.0.0.1:" in markdown and "History file" not in markdown
 
 
 def everything_written(report_dir, summary, warnings):
