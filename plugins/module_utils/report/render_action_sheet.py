@@ -93,7 +93,7 @@ def _text_devices(out, devices, empty):
         if not device.problems and device.state == 'ok':
             out.append('  Nothing to do on this device.')
         for number, problem in enumerate(device.problems, 1):
-            out.append('  %d. %s: %s.' % (number, plain(problem.title), PROBLEM_WORDS.get(problem.status, plain(problem.status))))
+            out.append('  %d. %s (%s):' % (number, plain(problem.title), PROBLEM_WORDS.get(problem.status, plain(problem.status))))
             out.append('     %s' % plain(problem.reason))
             if problem.steps:
                 out.append('     What to do:')
@@ -171,7 +171,7 @@ def _html_devices(out, devices, empty):
         if device.problems:
             out.append('<ol class="problems">')
             for problem in device.problems:
-                out.append('<li><strong>%s</strong>: <span class="s-%s">%s</span>. %s%s</li>' % (
+                out.append('<li><strong>%s</strong> (<span class="s-%s">%s</span>): %s%s</li>' % (
                     esc(problem.title), problem.status if problem.status in PROBLEM_WORDS else 'other',
                     PROBLEM_WORDS.get(problem.status) or esc(problem.status), esc(problem.reason),
                     '<div class="what">What to do:</div>' + _html_steps(problem.steps) if problem.steps else ''))
