@@ -9,28 +9,25 @@ import io
 import json
 import os
 import stat
-import subprocess
-import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
-EXAMPLE = os.path.join(ROOT, "inventory.example")
+import pytest
+
+EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "inventory.example")
 MOMENT = "2026-11-26T06:00:00Z"
 
 
-def _run(tmp_path, report_dir, extra=None):
-    extra_vars = {"signal_hardening_report_dir": str(report_dir), "signal_hardening_evaluation_time": MOMENT,
-                  "signal_hardening_min_compliance_pct": 0, "signal_hardening_max_failures": {}}
-    extra_vars.update(extra or {})
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
-               ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
-               ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_NOCOLOR="1")
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", EXAMPLE, PLAYBOOK, "--check",
-               "-e", json.dumps(extra_vars)]
-    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with open(str(report_dir / "fleet-summary.json"), encoding="utf-8") as handle:
-        return json.load(handle)
+@pytest.fixture
+def judged(run_playbook):
+    """Run the example in check mode as of MOMENT into report_dir; the summary it wrote."""
+    def run(report_dir, extra=None):
+        extra_vars = {"signal_hardening_report_dir": str(report_dir), "signal_hardening_evaluation_time": MOMENT,
+                      "signal_hardening_min_compliance_pct": 0, "signal_hardening_max_failures": {}}
+        extra_vars.update(extra or {})
+        done = run_playbook(extra=extra_vars)
+        assert done.rc == 0, done.output
+        with open(str(report_dir / "fleet-summary.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+    return run
 
 
 def _questionnaire(report_dir):
@@ -43,8 +40,8 @@ def _results(summary, person, control):
             for r in s["results"] if r["control"] == control]
 
 
-def test_a_filled_questionnaire_turns_into_pass_and_fail_with_no_editing(tmp_path):
-    first = _run(tmp_path, tmp_path / "first")
+def test_a_filled_questionnaire_turns_into_pass_and_fail_with_no_editing(tmp_path, judged):
+    first = judged(tmp_path / "first")
     rows = _questionnaire(tmp_path / "first")
     assert rows and all(row["answer"] == "" and row["date"] == "" for row in rows)
     assert all(row["question"] and row["devices"] and row["why"] for row in rows)
@@ -70,7 +67,7 @@ def test_a_filled_questionnaire_turns_into_pass_and_fail_with_no_editing(tmp_pat
     answers = tmp_path / "answers.csv"
     answers.write_text(buffer.getvalue(), encoding="utf-8")
 
-    second = _run(tmp_path, tmp_path / "second", {"signal_hardening_attestation_files": [
+    second = judged(tmp_path / "second", {"signal_hardening_attestation_files": [
         os.path.join(EXAMPLE, "attestations.csv"), str(answers)]})
     for (person, control), status in expected.items():
         statuses = set(_results(second, person, control)) - {"not_applicable"}
@@ -89,9 +86,9 @@ def _sheet_files(report_dir):
     return folder, sorted(os.listdir(str(folder)))
 
 
-def test_every_person_gets_a_sheet_and_the_security_team_the_devices_without_owner(tmp_path):
+def test_every_person_gets_a_sheet_and_the_security_team_the_devices_without_owner(tmp_path, judged):
     report_dir = tmp_path / "reports"
-    summary = _run(tmp_path, report_dir)
+    summary = judged(report_dir)
     folder, names = _sheet_files(report_dir)
     people = [p["owner"] for p in summary["people"]["items"]]
     with open(str(folder / "index.csv"), encoding="utf-8", newline="") as handle:
@@ -114,6 +111,6 @@ def test_every_person_gets_a_sheet_and_the_security_team_the_devices_without_own
     for subject in unowned:
         assert "id %s)" % subject["id"] in team
     # Off: no sheets, and no link left to an earlier run's.
-    _run(tmp_path, report_dir, {"signal_hardening_action_sheets": False})
+    judged(report_dir, {"signal_hardening_action_sheets": False})
     assert not os.path.lexists(str(report_dir / "action-sheets"))
     assert not os.path.exists(os.path.join(os.path.realpath(str(report_dir / "current")), "action-sheets"))

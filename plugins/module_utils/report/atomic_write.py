@@ -68,7 +68,7 @@ def replace_with_temp_file(tmp, path):
     except BaseException:
         remove_temp_file(tmp)
         raise
-    _fsync_directory(os.path.dirname(os.path.abspath(os.fspath(path))))
+    fsync_directory(os.path.dirname(os.path.abspath(os.fspath(path))))
 
 
 def remove_temp_file(tmp):
@@ -78,8 +78,8 @@ def remove_temp_file(tmp):
         pass
 
 
-def _fsync_directory(directory):
-    # Persist the rename itself; best effort, not every platform allows it.
+def fsync_directory(directory):
+    """Persist a rename in directory; best effort, not every platform allows it."""
     try:
         dir_fd = os.open(directory, os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0))
     except OSError:

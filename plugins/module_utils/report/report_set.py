@@ -36,6 +36,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.private_files imp
     folder_mode,
     make_private_folder,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.report.atomic_write import fsync_directory
 
 RUNS = "runs"
 CURRENT = "current"
@@ -137,7 +138,7 @@ class ReportSet(object):
         # together): the rename and the link only need their folders synced.
         os.chmod(self.folder, folder_mode(self.mode))
         os.rename(self.folder, self.final)
-        _fsync_directory(self.runs)
+        fsync_directory(self.runs)
         _replace_link(os.path.join(RUNS, self.run_id), os.path.join(self.report_dir, CURRENT))
         self.published = True
         stable = {}
@@ -147,7 +148,7 @@ class ReportSet(object):
         for name in stale_names:
             if name not in stable:
                 _remove_stale(os.path.join(self.report_dir, name))
-        _fsync_directory(self.report_dir)
+        fsync_directory(self.report_dir)
         return stable
 
     def prune(self, keep_runs):
@@ -219,16 +220,3 @@ def _remove_stale(path):
             os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def _fsync_directory(directory):
-    try:
-        descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
