@@ -21,10 +21,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHES = ("bench_fleet", "bench_history", "bench_workstations", "bench_mdm")
 
 
-def run(bench):
+def run(bench, folder=HERE):
     """(exit status, its result lines, seconds): the bench's output is passed through as it comes."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, os.path.join(HERE, bench + ".py")], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, os.path.join(folder, bench + ".py")], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     results = []
     for line in process.stdout:
@@ -35,18 +35,19 @@ def run(bench):
     return process.wait(), results, time.perf_counter() - started
 
 
-def main(argv=None):
-    names = list(argv if argv is not None else sys.argv[1:]) or list(BENCHES)
-    unknown = [name for name in names if name not in BENCHES]
+def main(argv=None, benches=BENCHES, folder=HERE):
+    """benches: the known benches, the scripts <name>.py in folder (the tests give their own)."""
+    names = list(argv if argv is not None else sys.argv[1:]) or list(benches)
+    unknown = [name for name in names if name not in benches]
     if unknown:
-        print("unknown bench(es): %s (known: %s)" % (", ".join(unknown), ", ".join(BENCHES)), file=sys.stderr)
+        print("unknown bench(es): %s (known: %s)" % (", ".join(unknown), ", ".join(benches)), file=sys.stderr)
         return 2
     rows = [("bench", "measured", "seconds", "floor", "floor s", "ratio", "target", "verdict")]
     failed, problems = [], []
     loads = ["%.1f" % os.getloadavg()[0]]
     for name in names:
         print("==== %s (load average %.1f) ====" % (name, os.getloadavg()[0]), flush=True)
-        status, results, seconds = run(name)
+        status, results, seconds = run(name, folder)
         print("==== %s: exit %d after %.0f s ====\n" % (name, status, seconds), flush=True)
         for result in results:
             rows.append((name, result["measured"], "%.2f" % result["seconds"], result["floor"],
