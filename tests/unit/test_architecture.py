@@ -34,6 +34,7 @@ ROOMS = (
     ("plugins/module_utils/text_checks.py", "shared"),
     ("plugins/module_utils/private_files.py", "shared"),
     ("plugins/module_utils/version.py", "shared"),
+    ("plugins/module_utils/observations.py", "observations"),
     ("plugins/modules/", "modules"),
     ("plugins/action/", "plugins"),
     ("plugins/filter/", "plugins"),
@@ -45,17 +46,18 @@ ROOMS = (
 # Which rooms each room may import (its own always). Rooms missing from a set are across a line.
 MAY_IMPORT = {
     "shared": set(),
+    "observations": set(),
     "engine": set(),
     "data": {"engine", "shared"},
-    "probes": {"engine"},
-    "remediation": {"probes", "engine"},
-    "modules": {"probes", "remediation", "engine"},
-    "clients": {"fleet", "probes", "engine", "shared"},
+    "probes": {"engine", "observations"},
+    "remediation": {"probes", "engine", "observations"},
+    "modules": {"probes", "remediation", "engine", "observations"},
+    "clients": {"fleet", "probes", "engine", "shared", "observations"},
     "governance": {"engine", "reports", "shared"},
-    "fleet": {"data", "engine", "probes", "clients", "governance", "reports", "shared"},
+    "fleet": {"data", "engine", "probes", "clients", "governance", "reports", "shared", "observations"},
     "reports": {"engine", "fleet", "governance", "shared"},
     "plugins": {"data", "engine", "probes", "remediation", "clients", "governance", "fleet", "reports", "shared",
-                "modules"},
+                "modules", "observations"},
 }
 
 # Finer lines inside an allowed room-to-room import: (importing module pattern, imported module pattern, why).
@@ -74,10 +76,11 @@ NARROW = (
 IO_MODULES = {"os", "io", "sys", "socket", "subprocess", "shutil", "tempfile", "pathlib", "glob", "sqlite3", "http",
               "urllib", "ssl", "select", "signal", "fcntl", "mmap", "multiprocessing", "threading", "time", "ansible",
               "ansible.module_utils"}
-NO_IO = {"engine": "the engine is pure: no I/O, no clock, no Ansible (everything it judges is handed to it)"}
+NO_IO = {"engine": "the engine is pure: no I/O, no clock, no Ansible (everything it judges is handed to it)",
+         "observations": "the observations builder is pure: no I/O, no clock, no Ansible (probes send it to hosts)"}
 NO_IO_PATHS = ((r"^plugins/module_utils/report/render_", "a renderer does no I/O: the writers write what it returns"),)
 # Where a module runs on the workstation (AnsiballZ ships it): only the standard library and ansible.module_utils.
-HOST_SIDE = {"probes", "remediation", "modules"}
+HOST_SIDE = {"probes", "remediation", "modules", "observations"}
 
 
 def room_of(path):
@@ -210,6 +213,13 @@ def test_every_module_keeps_to_the_map():
      "never imports controller plugins"),
     ("plugins/module_utils/fleet/x.py", "from ansible.errors import AnsibleError\n", "imports ansible outside"),
     ("plugins/module_utils/newroom/x.py", "", "not on the map"),
+    ("plugins/module_utils/observations.py", "import os\n", "the observations builder is pure"),
+    ("plugins/module_utils/observations.py",
+     "from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses\n",
+     "(observations) imports plugins/module_utils/engine/statuses.py (engine): across a line"),
+    ("plugins/module_utils/probes/x.py",
+     "from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import validate\n",
+     "(probes) imports plugins/module_utils/schema_validation.py (shared)"),
 ])
 def test_a_module_across_a_line_is_named(path, source, expected):
     found = violations(path, source)
@@ -223,6 +233,9 @@ def test_allowed_imports_pass():
     assert violations("plugins/module_utils/report/render_x.py", source) == []
     assert violations("plugins/module_utils/mdm/x.py",
                       "from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import invalid_subject\n") == []
+    builder = "from ansible_collections.hardening.signal.plugins.module_utils.observations import Observations\n"
+    assert violations("plugins/module_utils/probes/x.py", builder) == []
+    assert violations("plugins/module_utils/mdm/x.py", builder) == []
 
 
 def test_the_files_the_map_names_exist():

@@ -69,7 +69,7 @@ def _guard(doc, section, func, *args):
 # --- os -----------------------------------------------------------------
 
 def _os_section(doc, root, state):
-    if doc.facts["platform"] == "macos":
+    if doc.data["platform"] == "macos":
         ident, err = os_release.macos_identity(root)
         doc.error("os.version", err)
     else:
@@ -78,12 +78,13 @@ def _os_section(doc, root, state):
         if fields is None:
             ident = {"family": None, "distribution": None, "version": None}
             doc.error("os.family", err)
+            unread = err or "no /etc/os-release or /usr/lib/os-release"
             for key in ("family", "distribution", "version"):
-                doc.reason("os." + key, err or "no /etc/os-release or /usr/lib/os-release")
-        else:
-            ident = os_release.linux_identity(fields)
+                doc.observe("os." + key, None, unread)
+            return
+        ident = os_release.linux_identity(fields)
     for key in ("family", "distribution", "version"):
-        doc.put("os." + key, ident[key], "not stated by the OS release file")
+        doc.observe("os." + key, ident[key], "not stated by the OS release file")
 
 
 # --- signal -------------------------------------------------------------
@@ -145,7 +146,7 @@ def _deb_install(doc, root, options, state):
 
 
 def _signal_section(doc, root, options, state):
-    platform = doc.facts["platform"]
+    platform = doc.data["platform"]
     users, user_errors = profiles.local_users(root, platform)
     state["users"] = users
     state["users_by_uid"] = {u["uid"]: u["user"] for u in users if u.get("uid") is not None}
@@ -192,17 +193,18 @@ def _signal_section(doc, root, options, state):
         else:
             doc.put("signal.installed", False)
         doc.put("signal.installs", [])
-        doc.put("signal.version", None, reason)
+        doc.observe("signal.version", None, reason)
         doc.reason("signal.profiles", reason)
-        for why in searched:
-            doc.reason("signal.installs", "some places where Signal may be installed could not be read: " + why)
+        if searched:
+            doc.reason("signal.installs", "some places where Signal may be installed could not be read: "
+                       + "; ".join(searched))
         return
 
     doc.put("signal.installed", True)
     doc.put("signal.installs", [])
     for idx, inst in enumerate(installs):
         reasons, errors = inst.pop("_reasons"), inst.pop("_errors")
-        doc.facts["signal"]["installs"].append(inst)
+        doc.data["signal"]["installs"].append(inst)
         for field, message in errors.items():
             doc.error("signal.installs.%d.%s" % (idx, field), message)
         for field, why in reasons.items():
@@ -220,8 +222,8 @@ def _signal_section(doc, root, options, state):
 def _signal_version(doc, installs):
     missing = [i for i in installs if not i.get("version")]
     if missing:
-        doc.put("signal.version", None, "version of the %s install at %s is unknown"
-                % (missing[0]["kind"], missing[0]["path"]))
+        doc.observe("signal.version", None, "version of the %s install at %s is unknown"
+                    % (missing[0]["kind"], missing[0]["path"]))
         return
     best = installs[0]["version"]
     for inst in installs[1:]:
@@ -234,7 +236,7 @@ def _signal_profiles(doc, root, users, user_errors, platform):
     items, errors = profiles.probe(root, users, platform)
     doc.put("signal.profiles", [])
     for idx, (profile, unknown, perrors) in enumerate(items):
-        doc.facts["signal"]["profiles"].append(profile)
+        doc.data["signal"]["profiles"].append(profile)
         for field in ("linked", "mode"):
             path = "signal.profiles.%d.%s" % (idx, field)
             if field in perrors:
@@ -255,7 +257,7 @@ def _update_section(doc, root, options, state):
     doc.error("update.server_blocked", hosts["error"])
     reasons = [hosts["reason"]] if hosts["blocked"] else []
     proxy_errors = []
-    if doc.facts["platform"] == "linux":
+    if doc.data["platform"] == "linux":
         proxies = proxy_settings.probe(root, host, url.scheme or "https",
                                        _read_once(state, "apt_config", apt_conf.read_config, root))
         doc.put("update.proxies", proxies["proxies"])
@@ -266,12 +268,12 @@ def _update_section(doc, root, options, state):
         for err in proxy_errors:
             doc.error("update.proxies", err)
     else:
-        doc.put("update.proxies", None, "proxy settings are read on Linux only")
+        doc.observe("update.proxies", None, "proxy settings are read on Linux only")
     doc.put("update.server_block_reasons", reasons)
     if reasons:
         doc.put("update.server_blocked", True)
     elif hosts["blocked"] is None:
-        doc.put("update.server_blocked", None, hosts["reason"])
+        doc.observe("update.server_blocked", None, hosts["reason"])
     elif proxy_errors:
         # A proxy setting that could not be read or understood may be the block.
         doc.put("update.server_blocked", None)
@@ -279,14 +281,14 @@ def _update_section(doc, root, options, state):
             doc.error("update.server_blocked", err)
     else:
         doc.put("update.server_blocked", False)
-    if doc.facts["platform"] != "linux":
-        doc.put("update.auto_update_covers_signal", None,
-                "applies to Linux only: Signal's own updater updates the app on this platform")
+    if doc.data["platform"] != "linux":
+        doc.observe("update.auto_update_covers_signal", None,
+                    "applies to Linux only: Signal's own updater updates the app on this platform")
         return
     uu = unattended_upgrades.probe(root, options["apt_suite"], host, state.get("os_release"),
                                    _read_once(state, "dpkg_status", dpkg.read_status, root),
                                    _read_once(state, "apt_config", apt_conf.read_config, root))
-    doc.put("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
+    doc.observe("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
     # What stops unattended-upgrades from updating Signal, naming the setting: evidence for a failing verdict.
     doc.put("update.auto_update_gaps", [uu["reason"]] if uu["covers_signal"] is False else [])
     for err in uu["errors"]:
@@ -296,19 +298,19 @@ def _update_section(doc, root, options, state):
 # --- screen lock and lock-screen notifications ---------------------------
 
 def _desktop_section(doc, root, state):
-    if doc.facts["platform"] == "macos":
+    if doc.data["platform"] == "macos":
         _macos_settings(doc, root, state.get("users") or [])
         return
-    if doc.facts["platform"] != "linux":
-        reason = "screen lock settings are not read on %s" % doc.facts["platform"]
-        doc.put("os.desktop", None, reason)
+    if doc.data["platform"] != "linux":
+        reason = "screen lock settings are not read on %s" % doc.data["platform"]
+        doc.observe("os.desktop", None, reason)
         _all_null(doc, reason)
         return
     g = gnome_dconf.probe(root)
     for err in g["errors"]:
         doc.error("screen_lock.source", err)
     if not g["gnome"]:
-        doc.put("os.desktop", None, g["reason"])
+        doc.observe("os.desktop", None, g["reason"])
         _all_null(doc, g["reason"])
         return
     doc.put("os.desktop", "gnome")
@@ -325,7 +327,7 @@ def _desktop_section(doc, root, state):
         if v is not None and convert:
             v = convert(v)
         # A malformed value is explained in errors only (schema rule).
-        doc.put(path, v, None if k["error"] else k["reason"])
+        doc.observe(path, v, None if k["error"] else k["reason"])
 
     value("screen_lock.enabled", "lock_enabled")
     value("screen_lock.idle_delay_seconds", "idle_delay")
@@ -334,7 +336,7 @@ def _desktop_section(doc, root, state):
 
     lock_keys = [keys[n] for n in ("lock_enabled", "idle_delay", "lock_delay")]
     if any(k["reason"] and k["reason"].startswith("dconf system database not usable") for k in lock_keys):
-        doc.put("screen_lock.locked_by_admin", None, lock_keys[0]["reason"])
+        doc.observe("screen_lock.locked_by_admin", None, lock_keys[0]["reason"])
     else:
         doc.put("screen_lock.locked_by_admin", all(k["locked_in"] for k in lock_keys))
     _source(doc, "screen_lock.source", lock_keys)
@@ -364,7 +366,7 @@ def _macos_settings(doc, root, users):
     for field in ("enabled", "idle_delay_seconds", "lock_delay_seconds"):
         item = lock[field]
         doc.error("screen_lock." + field, item["error"])
-        doc.put("screen_lock." + field, item["value"], None if item["error"] else item["reason"])
+        doc.observe("screen_lock." + field, item["value"], None if item["error"] else item["reason"])
         if item["source"] and item["source"] not in sources:
             sources.append(item["source"])
     managed = [lock[f]["source"] is not None for f in ("enabled", "idle_delay_seconds", "lock_delay_seconds")]
@@ -373,20 +375,20 @@ def _macos_settings(doc, root, users):
     elif not any(managed) and not lock["errors"]:
         doc.put("screen_lock.locked_by_admin", False)
     else:
-        doc.put("screen_lock.locked_by_admin", None, "only some screen lock settings come from a configuration "
-                                                     "profile, or a profile could not be read")
+        doc.observe("screen_lock.locked_by_admin", None, "only some screen lock settings come from a configuration "
+                                                         "profile, or a profile could not be read")
     if sources:
         doc.put("screen_lock.source", "configuration profile: " + ", ".join(sources))
     else:
-        doc.put("screen_lock.source", None, "no configuration profile sets the screen lock")
+        doc.observe("screen_lock.source", None, "no configuration profile sets the screen lock")
     notes = macos_settings.lockscreen_notifications(root, users)
     for err in notes["errors"]:
         doc.error("lockscreen_notifications.source", err)
-    doc.put("lockscreen_notifications.hides_content", notes["value"], notes["reason"])
+    doc.observe("lockscreen_notifications.hides_content", notes["value"], notes["reason"])
     if notes["source"]:
         doc.put("lockscreen_notifications.source", "configuration profile: " + notes["source"])
     else:
-        doc.put("lockscreen_notifications.source", None, notes["reason"])
+        doc.observe("lockscreen_notifications.source", None, notes["reason"])
 
 
 def _source(doc, path, keys):
@@ -397,7 +399,7 @@ def _source(doc, path, keys):
     if files:
         doc.put(path, "dconf: " + ", ".join(files))
     else:
-        doc.put(path, None, "no administrator-locked dconf setting")
+        doc.observe(path, None, "no administrator-locked dconf setting")
 
 
 def _all_null(doc, reason):
@@ -405,7 +407,7 @@ def _all_null(doc, reason):
                  "screen_lock.lock_delay_seconds", "screen_lock.locked_by_admin",
                  "screen_lock.source", "lockscreen_notifications.hides_content",
                  "lockscreen_notifications.source"):
-        doc.put(path, None, reason)
+        doc.observe(path, None, reason)
 
 
 # --- entry point --------------------------------------------------------
@@ -428,17 +430,17 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
         for path in ("signal.version", "update.auto_update_covers_signal",
                      "update.server_blocked", "os.family", "os.distribution", "os.version",
                      "os.desktop"):
-            doc.put(path, None, reason)
+            doc.observe(path, None, reason)
         doc.reason("signal.installed", reason)
         _all_null(doc, reason)
-        return doc.facts
+        return doc.done()[0]
     state = {}
     _guard(doc, "os", _os_section, root, state)
     _guard(doc, "signal", _signal_section, root, options, state)
     _guard(doc, "update", _update_section, root, options, state)
     _guard(doc, "screen_lock", _desktop_section, root, state)
-    _order_signal(doc.facts)
-    return doc.facts
+    _order_signal(doc.data)
+    return doc.done()[0]
 
 
 def _order_signal(facts):

@@ -191,7 +191,7 @@ def _signal(doc, raw, users):
         doc.put("signal.installed", False)
         doc.put("signal.installs", [])
         reason = "Signal Desktop is not installed"
-        doc.put("signal.version", None, reason)
+        doc.observe("signal.version", None, reason)
         doc.reason("signal.profiles", reason)
         if not_loaded:
             doc.reason("signal.installs", "installs in a custom folder of %s" % (NOT_LOGGED_ON % ", ".join(not_loaded)))
@@ -199,7 +199,7 @@ def _signal(doc, raw, users):
     doc.put("signal.installed", True)
     doc.put("signal.installs", [])
     for idx, (inst, reasons, errors) in enumerate(installs):
-        doc.facts["signal"]["installs"].append(inst)
+        doc.data["signal"]["installs"].append(inst)
         for field, why in reasons.items():
             doc.reason("signal.installs.%d.%s" % (idx, field), why)
         for field, message in errors.items():
@@ -207,7 +207,7 @@ def _signal(doc, raw, users):
     versions = [i["version"] for i, _r, _e in installs]
     if any(v is None for v in versions):
         idx = versions.index(None)
-        doc.put("signal.version", None, "version of the install at %s is unknown" % installs[idx][0]["path"])
+        doc.observe("signal.version", None, "version of the install at %s is unknown" % installs[idx][0]["path"])
     else:
         doc.put("signal.version", max(versions, key=lambda v: parse_version(v) or (0, 0, 0)))
     doc.put("signal.profiles", [])
@@ -215,18 +215,18 @@ def _signal(doc, raw, users):
         data = user.get("signal_userdata")
         if not isinstance(data, dict) or not data.get("exists"):
             continue
-        idx = len(doc.facts["signal"]["profiles"])
+        idx = len(doc.data["signal"]["profiles"])
         linked = bool(data.get("config_json")) and bool(data.get("db_sqlite"))
-        doc.facts["signal"]["profiles"].append({"user": _user_label(user), "path": data.get("path") or "?",
-                                                "linked": linked, "mode": None})
+        doc.data["signal"]["profiles"].append({"user": _user_label(user), "path": data.get("path") or "?",
+                                               "linked": linked, "mode": None})
         doc.reason("signal.profiles.%d.mode" % idx, "Windows ACLs are not read")
 
 
 def _update(doc, machine):
-    doc.put("update.auto_update_covers_signal", None,
-            "applies to Linux only: Signal's own updater updates the app on this platform")
+    doc.observe("update.auto_update_covers_signal", None,
+                "applies to Linux only: Signal's own updater updates the app on this platform")
     if not machine.get("hosts_read"):
-        doc.put("update.server_blocked", None, "the hosts file could not be read")
+        doc.observe("update.server_blocked", None, "the hosts file could not be read")
         return
     lines = [line for line in (machine.get("hosts_lines") or []) if isinstance(line, str)]
     doc.put("update.server_block_reasons", [])
@@ -237,8 +237,8 @@ def _update(doc, machine):
                 doc.put("update.server_block_reasons", ["the hosts file (%s) maps %s to %s" % (
                     HOSTS_PATH, hosts_file.UPDATE_HOST, address)])
             else:
-                doc.put("update.server_blocked", None, "the hosts file maps %s to %s: update checks go there "
-                                                       "instead of Signal's servers" % (hosts_file.UPDATE_HOST, address))
+                doc.observe("update.server_blocked", None, "the hosts file maps %s to %s: update checks go there "
+                                                           "instead of Signal's servers" % (hosts_file.UPDATE_HOST, address))
             return
     doc.put("update.server_blocked", False)
 
@@ -261,7 +261,7 @@ def _read_users(doc, section, keys, users, unread_reason):
         if not_loaded:
             unread_reason += "; " + NOT_LOGGED_ON % ", ".join(not_loaded)
         for key in keys:
-            doc.put("%s.%s" % (section, key), None, unread_reason)
+            doc.observe("%s.%s" % (section, key), None, unread_reason)
     return loaded, not_loaded
 
 
@@ -359,9 +359,9 @@ def facts_from_raw(raw):
     doc = FactsDocument("windows")
     os_info = raw.get("os") if isinstance(raw.get("os"), dict) else {}
     doc.put("os.family", "windows")
-    doc.put("os.distribution", os_info.get("caption"), "the OS caption could not be read")
-    doc.put("os.version", os_info.get("version"), "the OS version could not be read")
-    doc.put("os.desktop", None, "Windows has no desktop environment to choose")
+    doc.observe("os.distribution", os_info.get("caption"), "the OS caption could not be read")
+    doc.observe("os.version", os_info.get("version"), "the OS version could not be read")
+    doc.observe("os.desktop", None, "Windows has no desktop environment to choose")
     _signal(doc, raw, users)
     _update(doc, machine)
     _screen_lock(doc, machine, users)
@@ -369,7 +369,7 @@ def facts_from_raw(raw):
     errors = [e for e in raw.get("errors") or [] if isinstance(e, str)]
     if errors:
         doc.error("windows_raw", "; ".join(errors)[:4000])
-    return doc.facts
+    return doc.done()[0]
 
 
 def facts_from_probe(probe):
