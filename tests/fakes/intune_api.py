@@ -202,7 +202,9 @@ class IntuneFake(object):
             if not match or self.reject_filter:
                 return 400, graph_error("BadRequest", "Invalid filter clause")
             field, value = match.group(1), match.group(2).replace("''", "'")
-            if not self.ignore_filter:
+            # ignore_filter: True, or the values whose filter Intune ignores (the others it applies).
+            ignored = self.ignore_filter is True or (self.ignore_filter and value in self.ignore_filter)
+            if not ignored:
                 items = [i for i in items if isinstance(i, dict) and isinstance(i.get(field), str)
                          and i[field].lower() == value.lower()]
         top = self.page_size

@@ -19,10 +19,15 @@ What is read, in a fixed number of requests (none per device):
   iOS, iPadOS and Android, following @odata.nextLink to the end. Intune is
   known to ignore some filters silently, so every device is checked again
   here: anything that is not iOS/iPadOS/Android (Windows, macOS...) is
-  skipped, a device seen twice is yielded once, and when a pass returns
-  devices of another system (the filter was ignored) the remaining passes
-  are skipped because the first one returned everything. Should Graph
-  refuse a filter (HTTP 400), one unfiltered listing is read instead.
+  skipped, and when a pass returns devices of another system (the filter
+  was ignored) the remaining passes are skipped because that one returned
+  everything. Should Graph refuse a filter (HTTP 400), one unfiltered
+  listing is read instead. A device id listed twice (within a pass, as a
+  page boundary moves, or by two passes under two systems) is yielded each
+  time, the repeat labelled with where it was listed, so sources.py judges
+  it as for every source (mdm/duplicate_ids.py); only a device that an
+  unfiltered pass lists again as an earlier pass gave it is left out, since
+  that repeat is this client's own doing.
 * Signal: Graph's app inventory (detectedApps) has no bundle or package id
   and no install source. Signal is found by display name ("Signal" or
   "Signal - Private Messenger", compared without case) on an iOS or Android
@@ -166,15 +171,19 @@ def _pages(client, url, api_url, permission):
     raise client.fail("stopped after %d pages from %s" % (MAX_PAGES, url), url=url)
 
 
-def _filtered(client, url, api_url, field, values, extra, permission):
-    """Items from one $filter=field eq 'value' pass per value, each id once.
+def _filtered(client, url, api_url, field, values, extra, permission, repeats=False):
+    """(item, repeat) from one $filter=field eq 'value' pass per value; repeat is None for an id's first listing.
 
     Intune ignores some filters silently. An item whose field holds another
     value means the filter was ignored: that pass returned everything, so
     the remaining passes are skipped. A filter Graph refuses (HTTP 400) is
     dropped: one unfiltered listing is read instead and filtered here.
+
+    Without ``repeats``, an id already listed is left out. With it, a repeat comes again with where it was listed
+    (the caller names it), except where a pass that returned everything lists an earlier pass's item again, with
+    the same field value: the earlier listing stands for it.
     """
-    seen = set()
+    earlier = {}  # id -> its field value, for the passes before this one
     for value in values:
         params = [("$filter", "%s eq '%s'" % (field, value.replace("'", "''")))] + list(extra)
         pages = _pages(client, url + _query(params), api_url, permission)
@@ -185,18 +194,28 @@ def _filtered(client, url, api_url, field, values, extra, permission):
                 raise
             pages, first, value = _pages(client, url + _query(extra), api_url, permission), None, None
         everything = value is None
-        for page in _chain(first, pages):
-            for item in page:
+        listing = "the unfiltered listing" if value is None else "the pass %s eq '%s'" % (field, value)
+        this_pass = {}
+        for page_number, page in enumerate(_chain(first, pages), 1):
+            for index, item in enumerate(page, 1):
+                repeat = None
                 if isinstance(item, dict):
                     got = item.get(field)
-                    if value is not None and isinstance(got, str) and got.lower() != value.lower():
+                    other = value is None or (isinstance(got, str) and got.lower() != value.lower())
+                    if other:
                         everything = True
                     key = item.get("id")
                     if isinstance(key, str) and key:
-                        if key in seen:
-                            continue
-                        seen.add(key)
-                yield item
+                        if key in this_pass or key in earlier:
+                            if not repeats:
+                                continue
+                            if key not in this_pass and other and earlier[key] == got:
+                                this_pass[key] = got
+                                continue
+                            repeat = "listed again by %s, page %d item %d" % (listing, page_number, index)
+                        this_pass.setdefault(key, got)
+                yield item, repeat
+        earlier.update(this_pass)
         if everything:
             return
 
@@ -216,9 +235,9 @@ def _signal_inventory(client, api_url):
     names = set(n.lower() for n in SIGNAL_DISPLAY_NAMES)
     apps = []
     base = api_url + "/v1.0/deviceManagement/detectedApps"
-    for app in _filtered(client, base, api_url, "displayName", SIGNAL_DISPLAY_NAMES,
-                         [("$select", "id,displayName,version,platform,publisher")],
-                         "DeviceManagementManagedDevices.Read.All"):
+    for app, _repeat in _filtered(client, base, api_url, "displayName", SIGNAL_DISPLAY_NAMES,
+                                  [("$select", "id,displayName,version,platform,publisher")],
+                                  "DeviceManagementManagedDevices.Read.All"):
         if not isinstance(app, dict):
             continue
         name = app.get("displayName")
@@ -285,13 +304,17 @@ def iter_records(client, options):
     profiles = _profiles(client, api_url)
     extra = [("$select", ",".join(DEVICE_FIELDS)), ("$top", options.get("page_size"))]
     base = api_url + "/v1.0/deviceManagement/managedDevices"
-    for device in _filtered(client, base, api_url, "operatingSystem", DEVICE_OS_PASSES, extra,
-                            "DeviceManagementManagedDevices.Read.All"):
+    for device, repeat in _filtered(client, base, api_url, "operatingSystem", DEVICE_OS_PASSES, extra,
+                                    "DeviceManagementManagedDevices.Read.All", repeats=True):
         pulled = normalize(device, signal, profiles)
         if isinstance(pulled, NotAPhone):
-            client.stats.skip(pulled.why)
-        else:
+            if repeat is None:  # a computer is counted once
+                client.stats.skip(pulled.why)
+        elif repeat is None:
             yield pulled
+        else:
+            # sources.py names every record of a repeated id and judges it once only where the values are the same.
+            yield pulled._replace(label="%s (%s)" % (pulled.label, repeat))
 
 
 VENDOR = Vendor(TYPE, REQUIRED, DEFAULT_API_URL, DEFAULT_TOKEN_URL, connect, iter_records)

@@ -15,6 +15,7 @@ import pytest
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import intune
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import HttpPolicy, MdmHttpError, Stats
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.intune_api import IntuneFake, aad_error, graph_error
 from tests.fakes.sleep import Recorder
 
@@ -240,6 +241,49 @@ def test_when_intune_ignores_the_filter_each_device_comes_once_and_computers_are
         passes = set(r.query["$filter"] for r in fake.graph_requests(DEVICES))
     assert [r["id"] for dummy, r, dummy2 in results] == ["dev-001", "dev-002", "dev-003"]
     assert passes == {"operatingSystem eq 'iOS'"}
+
+
+def _pull_source(fake, **overrides):
+    """The Intune source through sources.py, which names and judges repeated ids (mdm/duplicate_ids.py)."""
+    return pull_source(dict(fake.options(page_size=2), max_retries=1, timeout=5, **overrides), environ={})
+
+
+def test_a_device_listed_twice_with_the_same_values_is_judged_once_and_both_listings_are_named():
+    devices = [phone(1), phone(2), phone(3)]
+    devices.insert(2, dict(devices[0]))  # the first phone comes again on the next page, as a boundary moves
+    with fake_with(devices) as fake:
+        subjects, errors, status = _pull_source(fake)
+    assert [s["id"] for s in subjects] == ["dev-001", "dev-002", "dev-003"]
+    assert all(s["state"] == "ok" for s in subjects)
+    named = [e for e in errors if e["field"] == "id"]
+    assert [e["record"] for e in named] == [
+        "managedDevices id dev-001",
+        "managedDevices id dev-001 (listed again by the pass operatingSystem eq 'iOS', page 2 item 1)"]
+    assert "with the same values: the phone is judged once, from this record" in named[0]["message"]
+    assert status["errors"] == 2
+
+
+def test_one_id_under_two_systems_makes_every_record_of_it_invalid_and_named():
+    devices = [phone(1), phone(2), phone(1, "Android", model="Pixel 8")]
+    with fake_with(devices) as fake:
+        subjects, errors, status = _pull_source(fake)
+    states = [(s["id"], s["state"]) for s in subjects]
+    assert states == [("dev-001", "invalid"), ("dev-002", "ok"), ("dev-001", "invalid")]
+    named = [e for e in errors if e["field"] == "id"]
+    assert [e["record"] for e in named] == [
+        "managedDevices id dev-001",
+        "managedDevices id dev-001 (listed again by the pass operatingSystem eq 'Android', page 1 item 1)"]
+    assert all("with other values" in e["message"] and "none of them is judged" in e["message"] for e in named)
+
+
+def test_a_pass_whose_filter_is_ignored_lists_the_earlier_passes_again_without_blaming_the_source():
+    devices = [phone(1), phone(2), phone(3, "iPadOS"), phone(4, "Android")]
+    with fake_with(devices, ignore_filter=("iPadOS",)) as fake:
+        subjects, errors, status = _pull_source(fake)
+        passes = [r.query["$filter"] for r in fake.graph_requests(DEVICES)]
+    assert [s["id"] for s in subjects] == ["dev-001", "dev-002", "dev-003", "dev-004"]
+    assert errors == [] and all(s["state"] == "ok" for s in subjects)
+    assert "operatingSystem eq 'Android'" not in passes  # the iPadOS pass returned everything
 
 
 def test_when_graph_refuses_a_filter_one_unfiltered_listing_is_read():
