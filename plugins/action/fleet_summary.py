@@ -4,8 +4,8 @@
 """Judge the whole fleet on the controller and write the compliance summary.
 
 The adapter between Ansible and the run (module_utils/fleet/run.py): it checks the arguments, hands the run what
-each workstation registered (from hostvars, or from the slices' artifacts) and turns a RunError into a failed
-task. Phones are pulled by the run itself, once, and judged in bulk: no Ansible host per phone.
+each workstation registered (from hostvars, or from the slices' artifacts, fleet/slices.py) and turns a RunError into
+a failed task. Phones are pulled by the run itself, once, and judged in bulk: no Ansible host per phone.
 """
 
 from __future__ import annotations
@@ -19,18 +19,9 @@ from ansible_collections.hardening.signal.plugins.module_utils.fleet.run import 
     cyclic_gc_paused,
     judge_fleet,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.fleet.slices import merge_slices, workstations_from_slices
 from ansible_collections.hardening.signal.plugins.plugin_utils.controller_action import ControllerAction
 from ansible_collections.hardening.signal.plugins.plugin_utils.progress import show_progress
-
-
-def workstations_from_slices(collected):
-    """{host: Workstation} from the slices' merged artifact ({host: {probe, owner, remediation_error}})."""
-    workstations = {}
-    for host, entry in collected.items():
-        entry = entry or {}
-        workstations[host] = Workstation(probe=entry.get("probe"), owner=entry.get("owner"),
-                                         remediation_error=entry.get("remediation_error"))
-    return workstations
 
 
 def workstations_from_hostvars(args, task_vars):
@@ -54,8 +45,11 @@ class ActionModule(ControllerAction):
         with cyclic_gc_paused():
             _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
             task_vars = task_vars or {}
-            if args["collected"] is not None:
-                workstations = workstations_from_slices(args["collected"])
+            if args["collected"] is not None or args["collected_slices"] is not None:
+                # The judge node of a sliced job: what the slices handed on, and the inventory's workstations none did.
+                group = (task_vars.get("groups") or {}).get(args["workstation_group"]) or []
+                workstations = workstations_from_slices(merge_slices(args["collected_slices"], args["collected"]), group,
+                                                        args["workstation_group"])
             else:
                 workstations = workstations_from_hostvars(args, task_vars)
             try:

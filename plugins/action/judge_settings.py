@@ -22,6 +22,8 @@ ARGUMENT_SPEC = {
     "report_mode": {"type": "raw", "default": "0640"},
     "report_keep_runs": {"type": "int", "default": 3},
     "attestation_renew_days": {"type": "int", "default": 30},
+    "report_dir": {"type": "path"},
+    "history": {"type": "bool", "default": False},
     "variable_prefix": {"type": "str", "default": ""},
 }
 

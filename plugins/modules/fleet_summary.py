@@ -125,13 +125,23 @@ options:
         desktop_info result), C(owner) and C(remediation_error), merged from the slices' C(signal_hardening_collected) artifacts. When given,
         workstations are judged from it instead of hostvars, and O(targeted_hosts) is not used."
     type: dict
+  collected_slices:
+    description:
+      - "For sliced runs: each slice's own artifact, a mapping of artifact name (C(signal_hardening_collected_<job id>))
+        to what O(collected) holds. They are merged (in name order, after O(collected)) and judged as one fleet."
+      - With O(collected) or O(collected_slices), every host of O(workstation_group) that no slice collected is judged
+        too, as a failed workstation whose error says it was not collected by any slice: never silently left out.
+    type: dict
   evaluation_time:
     description:
       - Judge as of this moment (ISO 8601, for example C(2026-11-26T06:00:00Z)) instead of now. Makes reports reproducible
         and lets slices collected at different moments be judged as one run.
     type: str
   report_dir:
-    description: Folder the reports are written to; created when missing.
+    description:
+      - Folder the reports are written to; created when missing. A relative path is taken from the folder
+        ansible-playbook runs in.
+      - A folder inside an installed copy of this collection is refused (it would change the installed content).
     type: path
     required: true
   formats:
@@ -306,7 +316,8 @@ incomplete_sources:
 remediation_failures:
   description:
     - Why remediation failed, one line per workstation where it did (from O(remediation_error_var), or from O(collected)),
-      in host name order. The role's gate fails the run when there is any.
+      in host name order. The role's gate fails the run when there is any, except in check mode: nothing was
+      remediated then, and the lines say what remediation would fail on.
   returned: always
   type: list
   elements: str
@@ -315,6 +326,11 @@ input_errors:
   description: Number of malformed inputs (records, fields, waivers, attestations, host facts).
   returned: always
   type: int
+report_dir:
+  description: The report folder, as an absolute path (a relative O(report_dir) is taken from the current folder).
+  returned: always
+  type: str
+  sample: /home/ops/signal-audit/reports
 reports:
   description:
     - Stable path of each report written, by format (a link to the same file in the current run's folder); with

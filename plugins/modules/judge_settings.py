@@ -19,9 +19,9 @@ description:
     an attestation validity override names no attestation control or is out of range, when a failure limit is not
     null or a whole number from 0, when O(history_keep_runs), O(report_keep_runs) or O(attestation_renew_days) is
     negative, when O(report_mode) is not a private file mode, when O(history_url) is not empty nor a PostgreSQL URL
-    (or names another scheme), when O(history_url) and O(history_path) are both set, or when O(evaluation_time) is
-    not an ISO 8601 date-time.
-  - The role runs it in its default entry point (C(tasks/main.yml)).
+    (or names another scheme), when O(history_url) and O(history_path) are both set, when O(evaluation_time) is not
+    an ISO 8601 date-time, or when O(report_dir) or the history file lies inside an installed copy of this collection.
+  - The role runs it in its entry point C(validate), before any host is touched.
 author:
   - hardening.signal contributors (@hardening-signal)
 options:
@@ -50,7 +50,9 @@ options:
     type: str
     default: ""
   history_path:
-    description: The history file, as for M(hardening.signal.fleet_summary).
+    description:
+      - The history file, as for M(hardening.signal.fleet_summary); empty means C(fleet-history.sqlite) in O(report_dir).
+      - With O(history), checked like O(report_dir).
     type: str
     default: ""
   evaluation_time:
@@ -68,6 +70,15 @@ options:
     description: An answer expiring within this many days is asked again.
     type: int
     default: 30
+  report_dir:
+    description:
+      - The report folder. A relative path is taken from the folder ansible-playbook runs in; a folder inside an
+        installed copy of this collection is refused.
+    type: path
+  history:
+    description: Whether the run keeps a history (then O(history_path) is checked like O(report_dir)).
+    type: bool
+    default: false
   variable_prefix:
     description:
       - Put in front of each setting's name in an error, so the message names the variable the user set
@@ -92,6 +103,8 @@ EXAMPLES = r"""
           max_minor_versions_behind: 2, require_signal_on_phones: false}
     attestation_validity_days: {sh-3.5-registration-lock: 180}
     max_failures: {high: 0, medium: null, low: null}
+    report_dir: reports
+    history: true
     variable_prefix: signal_hardening_
 """
 

@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from tests.integration.installed import install_collection
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
 EXAMPLE = os.path.join(ROOT, "inventory.example")
@@ -53,3 +55,30 @@ def inventory_dir(tmp_path):
     shutil.copytree(EXAMPLE, target)
     shutil.copytree(os.path.join(ROOT, "examples"), tmp_path / "examples")
     return target
+
+
+@pytest.fixture(scope="session")
+def installed_collection(tmp_path_factory):
+    """The collection built with ansible-galaxy and installed into a fresh folder (once per test session)."""
+    return install_collection(tmp_path_factory.mktemp("installed"))
+
+
+@pytest.fixture
+def as_a_user(installed_collection, tmp_path):
+    """A person's own folder (not the repository) with a HOME of its own, to run the installed collection from:
+    as_a_user.run_playbook(...), as_a_user.run([...]); as_a_user.workdir is that folder."""
+    workdir = tmp_path / "user"
+    workdir.mkdir()
+    return User(installed_collection, workdir)
+
+
+class User(object):
+    def __init__(self, installed, workdir):
+        self.installed = installed
+        self.workdir = str(workdir)
+
+    def run_playbook(self, **options):
+        return self.installed.run_playbook(self.workdir, **options)
+
+    def run(self, argv, **options):
+        return self.installed.run(argv, self.workdir, **options)

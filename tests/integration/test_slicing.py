@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
-"""AWX job slicing: slices collect through ansible-runner (what AWX runs), one judge run merges them, and the
-summary is identical to that of an unsliced run."""
+"""AWX job slicing: slices collect through ansible-runner (what AWX runs), their artifacts are merged exactly as AWX
+merges them, and one judge run judges them all.
+
+AWX (awx/main/models/workflow.py, WorkflowJob.get_effective_artifacts) hands the next workflow node the slice jobs'
+artifacts merged with a shallow dict.update, in the order the jobs finished: a key two slices both publish keeps
+only the last one's value. Each slice job has its own awx_job_id (UnifiedJob.awx_meta_vars)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOK = os.path.join(ROOT, "playbooks", "harden_signal.yml")
-HOSTS = ("ws-c", "ws-a", "ws-b")
+HOSTS = ("ws-c", "ws-a", "ws-b", "ws-d")
 MOMENT = "2026-11-26T06:00:00Z"
+# (awx_job_id, limit), in the order the slice jobs finish: not the order they were numbered in.
+SLICES = ((102, "ws-b"), (101, "ws-a,ws-c"), (103, "ws-d"))
 
 
 def _inventory(tmp_path):
@@ -43,10 +49,9 @@ def _vars(report_dir, **more):
 
 
 def _env(tmp_path):
-    env = {"ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
-           "ANSIBLE_COLLECTIONS_PATH": os.path.join(ROOT, ".build", "collections"),
-           "ANSIBLE_HOME": str(tmp_path / "ansible-home"), "ANSIBLE_NOCOLOR": "1"}
-    return env
+    return {"ANSIBLE_CONFIG": os.path.join(ROOT, "ansible.cfg"),
+            "ANSIBLE_COLLECTIONS_PATH": os.path.join(ROOT, ".build", "collections"),
+            "ANSIBLE_HOME": str(tmp_path / "ansible-home"), "ANSIBLE_NOCOLOR": "1"}
 
 
 def _summary(report_dir):
@@ -58,6 +63,7 @@ def _summary(report_dir):
 
 
 def _runner(tmp_path, name, inventory, extravars, limit=None):
+    """One AWX job through ansible-runner: its artifacts (the playbook_on_stats event's artifact_data)."""
     data_dir = tmp_path / ("runner-" + name)
     data_dir.mkdir()
     run = ansible_runner.run(private_data_dir=str(data_dir), playbook=PLAYBOOK, inventory=inventory, extravars=extravars,
@@ -67,7 +73,15 @@ def _runner(tmp_path, name, inventory, extravars, limit=None):
     return stats[-1]["event_data"].get("artifact_data") or {}
 
 
-def test_slices_merge_into_the_summary_of_an_unsliced_run(tmp_path, monkeypatch):
+def awx_effective_artifacts(jobs_in_finish_order):
+    """What AWX passes to the next workflow node: one dict, updated with each job's artifacts at the top level only."""
+    artifacts = {}
+    for job_artifacts in jobs_in_finish_order:
+        artifacts.update(job_artifacts)
+    return artifacts
+
+
+def test_slices_merged_as_awx_merges_them_give_the_summary_of_an_unsliced_run(tmp_path, monkeypatch):
     # ansible-runner finds ansible-playbook on PATH, as in an execution environment.
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     inventory = _inventory(tmp_path)
@@ -78,18 +92,33 @@ def test_slices_merge_into_the_summary_of_an_unsliced_run(tmp_path, monkeypatch)
     proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
-    # Two slices, as AWX job slicing would run them; each only collects.
-    collected = {}
-    for name, limit in (("slice1", "ws-a,ws-c"), ("slice2", "ws-b")):
-        artifacts = _runner(tmp_path, name, inventory, _vars(tmp_path / name, signal_hardening_phase="collect"), limit)
-        part = artifacts["signal_hardening_collected"]
-        assert sorted(part) == sorted(limit.split(","))
-        assert not os.path.exists(tmp_path / name / "fleet-summary.json"), "a collecting slice judges nothing"
-        collected.update(part)  # what AWX does with the artifacts of a workflow's previous nodes
+    # Each slice only collects, as its own AWX job, and publishes under a key of its own.
+    finished = []
+    for job_id, limit in SLICES:
+        artifacts = _runner(tmp_path, "slice-%d" % job_id, inventory,
+                            _vars(tmp_path / str(job_id), signal_hardening_phase="collect", awx_job_id=job_id), limit)
+        assert list(artifacts) == ["signal_hardening_collected_%d" % job_id]
+        assert sorted(artifacts["signal_hardening_collected_%d" % job_id]) == sorted(limit.split(","))
+        assert not os.path.exists(tmp_path / str(job_id) / "fleet-summary.json"), "a collecting slice judges nothing"
+        finished.append(artifacts)
 
     merged = tmp_path / "merged"
     artifacts = _runner(tmp_path, "judge", inventory,
-                        _vars(merged, signal_hardening_phase="judge", signal_hardening_collected=collected))
+                        dict(_vars(merged, signal_hardening_phase="judge"), **awx_effective_artifacts(finished)))
     assert artifacts["signal_hardening_result"]["subjects"] == len(HOSTS) + 19
-
     assert _summary(merged) == _summary(whole)
+
+    # The slice of ws-d failed before it published anything: ws-d is an error subject, never silently absent.
+    partial = tmp_path / "partial"
+    artifacts = _runner(tmp_path, "judge-partial", inventory,
+                        dict(_vars(partial, signal_hardening_phase="judge"), **awx_effective_artifacts(finished[:2])))
+    summary = _summary(partial)
+    subjects = {s["id"]: s for s in summary["subjects"]}
+    assert subjects["ws-d"]["state"] == "failed"
+    assert subjects["ws-d"]["error"].startswith("not collected by any slice")
+    assert [r["status"] for r in subjects["ws-d"]["results"]] == ["error"]
+    wholes = {s["id"]: s for s in _summary(whole)["subjects"]}
+    assert all(subjects[host] == wholes[host] for host in ("ws-a", "ws-b", "ws-c"))
+    source = next(s for s in summary["run"]["sources"] if s["name"] == "desktop_info")
+    assert source["status"] == "incomplete" and "1 of them not collected by any slice" in source["detail"]
+    assert artifacts["signal_hardening_result"]["subjects"] == len(HOSTS) + 19

@@ -7,7 +7,8 @@ The fleet_summary action is only the adapter: it checks the arguments against AR
 the slices' artifacts) into one Workstation per host and calls judge_fleet. Everything after that is here, one
 function per phase, in the order the run goes through them:
 
-  check_settings   the catalogue, the organisation values, validity overrides, failure limits, the evaluation time
+  check_settings   the catalogue, the organisation values, validity overrides, failure limits, the evaluation time,
+                   the report folder and the history (never inside an installed collection)
   collect          workstations from what the hosts handed in, phones from the MDM sources
   governance       waivers and attestations, inline and from files
   evaluate         every control on every subject
@@ -66,6 +67,9 @@ REPORT_FORMATS = FORMAT_NAMES  # the format table (report/formats.py) is the one
 # How many failing subjects the AWX artifact names (set_stats data must stay small).
 ARTIFACT_SUBJECTS = 100
 
+# This collection's root folder (plugins/module_utils/fleet/run.py is four levels down).
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
 # The judge's arguments (the fleet_summary action checks them with Ansible's validator; judge_fleet expects them
 # checked and completed, see with_defaults).
 ARGUMENT_SPEC = {
@@ -106,9 +110,11 @@ ARGUMENT_SPEC = {
     "action_sheets": {"type": "bool", "default": True},
     # An answer that expires within this many days is asked again (action sheets, questionnaire).
     "attestation_renew_days": {"type": "int", "default": 30},
-    # Sliced runs (AWX job slicing): the facts each slice collected, {host: {probe, owner, remediation_error}},
-    # judged here at once.
+    # Sliced runs (AWX job slicing): the facts the slices collected, {host: {probe, owner, remediation_error}},
+    # and each slice's own artifact, {artifact name: {host: ...}}; merged and judged here at once, with every
+    # workstation of workstation_group that no slice collected.
     "collected": {"type": "dict"},
+    "collected_slices": {"type": "dict"},
     # Judge as of this moment (ISO 8601) instead of now: reproducible reports, and slices merged as one run.
     "evaluation_time": {"type": "str"},
 }
@@ -119,11 +125,13 @@ class RunError(Exception):
 
 
 class Workstation(NamedTuple):
-    """What one host handed in: its registered desktop_info result, its owner and why remediation failed on it."""
+    """What one host handed in: its registered desktop_info result, its owner and why remediation failed on it;
+    or, for a workstation expected but never handed in, why (missing)."""
 
     probe: Optional[Mapping[str, Any]] = None
     owner: Optional[str] = None
     remediation_error: Optional[str] = None
+    missing: Optional[str] = None
 
 
 class Settings(NamedTuple):
@@ -135,6 +143,8 @@ class Settings(NamedTuple):
     max_failures: Dict[str, Any]         # severity -> most failing results allowed (None: no limit)
     moment: Optional[datetime.datetime]  # the evaluation time given, or None for "now"
     report_mode: int = 0o640             # the reports' file mode (private_files.parse_mode)
+    report_dir: Optional[str] = None     # the report folder, absolute (None when the arguments name none)
+    history: Optional[str] = None        # where the history is: a PostgreSQL URL or an absolute SQLite path; None without
 
 
 class Collected(NamedTuple):
@@ -339,8 +349,37 @@ def check_settings(args, prefix=""):
         value = args.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise RunError("%s%s: %r is not a whole number from 0" % (prefix, name, value))
+    report_dir = history = None
+    if args.get("report_dir"):
+        report_dir = writable_place(args["report_dir"], prefix + "report_dir")
+        if args.get("history"):
+            history = args.get("history_url") or writable_place(args.get("history_path") or default_path(report_dir),
+                                                                prefix + "history_path")
     return Settings(org=org, controls=apply_validity_overrides(controls, validity), validity=validity,
-                    max_failures=max_failures, moment=moment, report_mode=report_mode)
+                    max_failures=max_failures, moment=moment, report_mode=report_mode, report_dir=report_dir,
+                    history=history)
+
+
+def installed_collection_root():
+    """This collection's folder when it is an installed copy (ansible-galaxy writes MANIFEST.json), else None."""
+    return COLLECTION_ROOT if os.path.isfile(os.path.join(COLLECTION_ROOT, "MANIFEST.json")) else None
+
+
+def writable_place(path, name):
+    """The absolute path (a relative one is taken from the current folder, where ansible-playbook runs), or RunError
+    when it lies inside the installed collection: writing there changes the installed content, and fails where the
+    collection is read-only (an execution environment)."""
+    place = os.path.abspath(os.path.expanduser(path))
+    root = installed_collection_root()
+    if root is not None:
+        real, real_root = os.path.realpath(place), os.path.realpath(root)
+        if real == real_root or real.startswith(real_root + os.sep):
+            raise RunError(
+                "%s %s is inside the installed collection %s: the reports would change its installed content "
+                "(ansible-galaxy collection verify reports it modified), and an installation you may not write to "
+                "refuses them. Set %s to a folder of your own, or run ansible-playbook from another folder (a relative "
+                "%s is taken from the folder it runs in)." % (name, place, root, name, name))
+    return place
 
 
 def workstation_subjects(workstations, collected, owner_field="signal_hardening_owner"):
@@ -354,14 +393,18 @@ def workstation_subjects(workstations, collected, owner_field="signal_hardening_
             collected.remediation_failures.append(text_checks.escaped(str(handed.remediation_error)))
         subject, errors = workstation_subject(host, handed.probe, str(handed.owner) if handed.owner else None,
                                               owner_field=owner_field)
+        if handed.missing:
+            subject["error"] = handed.missing
         subjects.append(subject)
         collected.input_errors.extend(errors)
     if subjects:
         failed = sum(1 for s in subjects if s["state"] != "ok")
+        missing = sum(1 for handed in workstations.values() if handed is not None and handed.missing)
         collected.sources.append({
             "name": "desktop_info", "type": "ansible", "status": "complete" if not failed else "incomplete",
             "subjects": len(subjects), "errors": failed,
-            "detail": "%d workstation(s) targeted, %d not probed or malformed" % (len(subjects), failed)})
+            "detail": "%d workstation(s) targeted, %d not probed or malformed%s" % (
+                len(subjects), failed, ", %d of them not collected by any slice" % missing if missing else "")})
     collected.subjects.extend(subjects)
 
 
@@ -430,20 +473,17 @@ def publish_reports(args, settings, rules, summary, timings, collected):
     gate = evaluate_gate(summary, settings.max_failures, args["threshold_pct"],
                          accept_incomplete_sources=not args["fail_on_incomplete_sources"],
                          remediation_failures=collected.remediation_failures)
-    history = None
-    if args["history"]:
-        history = args.get("history_url") or args["history_path"] or default_path(args["report_dir"])
     try:
-        paths, history_warnings = publish(summary, args["report_dir"], args["formats"], gate, history_path=history,
+        paths, history_warnings = publish(summary, settings.report_dir, args["formats"], gate, history_path=settings.history,
                                           keep_runs=args["history_keep_runs"], timings=timings, mode=settings.report_mode,
                                           keep_report_runs=args["report_keep_runs"], action_sheets=args["action_sheets"])
     except (InvalidSummary, SchemaUnavailable, OSError, ReportSetError) as exc:
         raise RunError("cannot write the compliance summary to %s (the run is not added to the history): %s"
-                       % (args["report_dir"], exc))
+                       % (settings.report_dir, exc))
     return Published(gate=gate, paths=paths, warnings=warnings + history_warnings)
 
 
-def run_result(args, summary, collected, published, stopwatch):
+def run_result(args, settings, summary, collected, published, stopwatch):
     """What the caller gets back: the figures, the gate, where the reports are, the console table, the artifact."""
     sources = collected.sources
     result = {
@@ -464,7 +504,8 @@ def run_result(args, summary, collected, published, stopwatch):
             "newly_failing": summary["changes"]["newly_failing"]["count"], "fixed": summary["changes"]["fixed"]["count"]},
         "reports": published.paths,
         "run_id": summary["run"]["id"],
-        "report_folder": os.path.join(args["report_dir"], "runs", summary["run"]["id"]),
+        "report_dir": settings.report_dir,
+        "report_folder": os.path.join(settings.report_dir, "runs", summary["run"]["id"]),
         # The gate's message (every crossed line, or what was met) for the console, hiding characters made visible.
         "gate_text": visible(published.gate["message"]),
         "table": render_text(summary, published.paths) + governance_lines(summary),
@@ -498,4 +539,4 @@ def judge_fleet(args, workstations, check_mode=False, progress=None, now=None):
     stopwatch.lap("summarize")
     published = publish_reports(args, settings, rules, summary, stopwatch.timings, collected)
     stopwatch.restart()
-    return run_result(args, summary, collected, published, stopwatch)
+    return run_result(args, settings, summary, collected, published, stopwatch)

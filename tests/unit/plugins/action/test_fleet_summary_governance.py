@@ -53,7 +53,8 @@ def test_remediation_failures_come_from_hostvars_or_from_the_slices(tmp_path):
     assert result["remediation_failures"] == ["ws2: Pin: bad key"]
     collected = {"ws3": {"probe": {"facts": FACTS}, "owner": "", "remediation_error": "ws3: Pin: bad key"},
                  "ws1": {"probe": {"facts": FACTS}, "owner": "", "remediation_error": None}}
-    result, summary = run_action(tmp_path, collected=collected)
+    # The inventory's workstation group is what the slices collected (one it lacks would be judged as not collected).
+    result, summary = run_action(tmp_path, hostvars={"ws1": {}, "ws3": {}}, collected=collected)
     assert result["remediation_failures"] == ["ws3: Pin: bad key"]
     assert [(s["id"], s["state"]) for s in summary["subjects"]] == [("ws1", "ok"), ("ws3", "ok")]
     result, _summary = run_action(tmp_path)

@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from ansible_collections.hardening.signal.plugins.module_utils.fleet import run
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.run import (
     RunError,
     Workstation,
@@ -159,3 +160,21 @@ def test_a_waiver_naming_a_retired_control_is_refused_with_the_successor(tmp_pat
     messages = [e["message"] for e in summary["input_errors"] if e["source"] == "signal_hardening_waivers"]
     assert any("replaced by sh-3.1-android-signature" in m for m in messages), summary["input_errors"]
     assert summary["waivers"]["counts"]["invalid"] == 1
+
+
+def test_a_report_folder_is_absolute_and_never_inside_an_installed_collection(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = check_settings(arguments(tmp_path, report_dir="reports", history=True))
+    assert settings.report_dir == str(tmp_path / "reports")
+    assert settings.history == str(tmp_path / "reports" / "fleet-history.sqlite")
+    # An installed copy (ansible-galaxy writes MANIFEST.json): its own folder is refused, with the way out.
+    installed = tmp_path / "ansible_collections" / "hardening" / "signal"
+    installed.mkdir(parents=True)
+    (installed / "MANIFEST.json").write_text("{}")
+    monkeypatch.setattr(run, "COLLECTION_ROOT", str(installed))
+    with pytest.raises(RunError, match="signal_hardening_report_dir %s is inside the installed collection" % (installed / "reports")):
+        check_settings(arguments(tmp_path, report_dir=str(installed / "reports")), prefix="signal_hardening_")
+    monkeypatch.chdir(installed)
+    with pytest.raises(RunError, match="history_path .* is inside the installed collection"):
+        check_settings(arguments(tmp_path, report_dir=str(tmp_path / "elsewhere"), history=True, history_path="h.sqlite"))
+    assert check_settings(arguments(tmp_path, report_dir=str(tmp_path / "elsewhere"))).report_dir == str(tmp_path / "elsewhere")
