@@ -130,7 +130,7 @@ options:
       - "For sliced runs: each slice's own artifact, a mapping of artifact name (C(signal_hardening_collected_<job id>))
         to what O(collected) holds. They are merged (in name order, after O(collected)) and judged as one fleet."
       - With O(collected) or O(collected_slices), every host of O(workstation_group) that no slice collected is judged
-        too, as a failed workstation whose error says it was not collected by any slice: never silently left out.
+        too, as a failed workstation whose error says it was not collected by any slice (never silently left out).
     type: dict
   evaluation_time:
     description:
@@ -316,8 +316,7 @@ incomplete_sources:
 remediation_failures:
   description:
     - Why remediation failed, one line per workstation where it did (from O(remediation_error_var), or from O(collected)),
-      in host name order. The role's gate fails the run when there is any, except in check mode: nothing was
-      remediated then, and the lines say what remediation would fail on.
+      in host name order. The role's gate fails the run when there is any.
   returned: always
   type: list
   elements: str

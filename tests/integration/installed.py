@@ -35,16 +35,18 @@ def user_environment(home, collections, **more):
     return env
 
 
-def one_host_inventory(folder, host="localhost", **host_vars):
+def one_host_inventory(folder, host="localhost", host_vars=None, all_vars=None):
     """An inventory of one workstation in [signal_workstations] that sets no role variable: by default this machine
     as the before-stop hook writes it (local connection, the venv's Python); otherwise host with host_vars (how to
-    reach it)."""
+    reach it), and all_vars for every host, the controller's included ([all:vars])."""
     if not host_vars:
         host_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
-    line = " ".join([host] + ["%s=%s" % item for item in sorted(host_vars.items())])
+    lines = ["[signal_workstations]", " ".join([host] + ["%s=%s" % item for item in sorted(host_vars.items())])]
+    if all_vars:
+        lines += ["", "[all:vars]"] + ["%s=%s" % item for item in sorted(all_vars.items())]
     path = os.path.join(str(folder), "inventory.ini")
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write("[signal_workstations]\n%s\n" % line)
+        handle.write("\n".join(lines) + "\n")
     return path
 
 
@@ -123,3 +125,61 @@ def install_collection(folder):
     if install.returncode != 0:
         raise RuntimeError("ansible-galaxy collection install failed:\n%s%s" % (install.stdout, install.stderr))
     return Installed(os.path.join(folder, "collections"), tarball)
+
+
+class PodmanWorkstation(object):
+    """A Debian 12 workstation in a real podman container, as the molecule scenarios have it (the image
+    tests/molecule/setup_host.sh builds and caches), and the local signed stand-in of Signal's apt repository
+    (tests/molecule/apt_repo) served on 127.0.0.1 for it. Needs root and podman, as `make molecule` does."""
+
+    def __init__(self, folder):
+        self.folder = str(folder)
+        self.name = "hs-installed-%d" % os.getpid()
+        self.state = os.path.join(self.folder, "server.json")
+        self.url = None
+        self.fingerprint = None
+
+    def _run(self, argv, timeout=600):
+        proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError("%s failed (%d):\n%s%s" % (" ".join(argv), proc.returncode, proc.stdout, proc.stderr))
+        return proc.stdout.strip()
+
+    def __enter__(self):
+        image = self._run(["bash", os.path.join(ROOT, "tests", "molecule", "setup_host.sh")], timeout=1200)
+        repo = os.path.join(self.folder, "apt_repo")
+        self._run([sys.executable, os.path.join(ROOT, "tests", "molecule", "apt_repo", "build.py"), "--out", repo])
+        with open(os.path.join(repo, "repo.json"), encoding="utf-8") as handle:
+            self.fingerprint = json.load(handle)["fingerprint"]
+        try:
+            self.url = self._run([sys.executable, os.path.join(ROOT, "tests", "molecule", "apt_repo", "serve.py"),
+                                  "start", "--dir", repo, "--state", self.state])
+            self._run(["podman", "run", "-d", "--name", self.name, "--network", "host", image, "sleep", "infinity"])
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["podman", "rm", "-f", "-t", "0", self.name], capture_output=True, timeout=120, check=False)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests", "molecule", "apt_repo", "serve.py"), "stop",
+                        "--state", self.state], capture_output=True, timeout=60, check=False)
+
+    def inventory(self, folder):
+        """An inventory of this one workstation: how to reach it, and where Signal's repository is (this machine
+        reaches no Signal server: the local stand-in, its key and its newest version, offline)."""
+        return one_host_inventory(
+            folder, host="ws-container",
+            host_vars={"ansible_connection": "containers.podman.podman", "ansible_host": self.name,
+                       "ansible_python_interpreter": "/usr/bin/python3"},
+            all_vars={"signal_hardening_apt_repo_url": self.url + "/signal",
+                      "signal_hardening_key_url": self.url + "/signal/keys.asc",
+                      "signal_hardening_key_fingerprint": self.fingerprint,
+                      "signal_hardening_release_feed_url": "''",
+                      "signal_hardening_newest_versions": "{'linux': '7.80.0'}"})
+
+    def run(self, *argv):
+        """A command inside the container: (exit status, output)."""
+        proc = subprocess.run(["podman", "exec", self.name] + list(argv), capture_output=True, text=True, timeout=120,
+                              check=False)
+        return proc.returncode, proc.stdout + proc.stderr

@@ -178,3 +178,18 @@ def test_a_report_folder_is_absolute_and_never_inside_an_installed_collection(tm
     with pytest.raises(RunError, match="history_path .* is inside the installed collection"):
         check_settings(arguments(tmp_path, report_dir=str(tmp_path / "elsewhere"), history=True, history_path="h.sqlite"))
     assert check_settings(arguments(tmp_path, report_dir=str(tmp_path / "elsewhere"))).report_dir == str(tmp_path / "elsewhere")
+
+
+def test_what_the_update_feed_said_reaches_the_version_results(tmp_path):
+    # signal_releases returns why a platform's newest version is unknown and when the newest came out; the judge
+    # takes both as arguments and the version check words them (they used to be dropped on the way).
+    workstations = {"ws1": Workstation(probe={"facts": FACTS})}
+    judge_fleet(arguments(tmp_path, newest_versions={}, newest_unknown_reasons={
+        "linux": "the update feed could not be read: https://updates.signal.org/desktop/latest-linux.yml: timed out"}),
+        workstations, now=NOW)
+    result = next(r for r in written(tmp_path)["subjects"][0]["results"] if r["control"] == "sh-3.2-desktop-version-current")
+    assert result["status"] == "unknown" and "latest-linux.yml: timed out" in result["reason"]
+    judge_fleet(arguments(tmp_path, newest_versions={"linux": "7.81.0"}, release_age_days=14,
+                          newest_release_dates={"linux": "2026-10-01T09:00:00Z"}), workstations, now=NOW)
+    result = next(r for r in written(tmp_path)["subjects"][0]["results"] if r["control"] == "sh-3.2-desktop-version-current")
+    assert result["status"] == "pass" and "at risk of expiring" in result["reason"]
