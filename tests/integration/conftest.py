@@ -69,16 +69,21 @@ def as_a_user(installed_collection, tmp_path):
     as_a_user.run_playbook(...), as_a_user.run([...]); as_a_user.workdir is that folder."""
     workdir = tmp_path / "user"
     workdir.mkdir()
-    return User(installed_collection, workdir)
+    home = tmp_path / "home"
+    home.mkdir()
+    return User(installed_collection, workdir, home)
 
 
 class User(object):
-    def __init__(self, installed, workdir):
+    def __init__(self, installed, workdir, home):
         self.installed = installed
         self.workdir = str(workdir)
+        self.home = str(home)
 
     def run_playbook(self, **options):
+        options.setdefault("home", self.home)
         return self.installed.run_playbook(self.workdir, **options)
 
     def run(self, argv, **options):
+        options.setdefault("home", self.home)
         return self.installed.run(argv, self.workdir, **options)

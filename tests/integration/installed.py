@@ -14,8 +14,10 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -85,13 +87,19 @@ class Installed(object):
         return os.path.join(self.collections, "ansible_collections", "hardening", "signal")
 
     def run(self, argv, workdir, home=None, env=None, timeout=CHECK_RUN_SECONDS):
-        """A command of the user's (argv[0] one of the venv's ansible programs), run in workdir."""
-        home = home or os.path.join(str(workdir), ".home")
+        """A command of the user's (argv[0] one of the venv's ansible programs), run in workdir, with HOME the given
+        folder (default: a fresh one of its own, never inside workdir, which may be the installed collection)."""
+        own_home = home is None
+        home = tempfile.mkdtemp(prefix="hardening-signal-home-") if own_home else home
         os.makedirs(home, exist_ok=True)
         environment = user_environment(home, self.collections, **(env or {}))
         command = [os.path.join(BIN, argv[0])] + list(argv[1:])
-        proc = subprocess.run(command, cwd=str(workdir), env=environment, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        try:
+            proc = subprocess.run(command, cwd=str(workdir), env=environment, capture_output=True, text=True,
+                                  timeout=timeout, check=False)
+        finally:
+            if own_home:
+                shutil.rmtree(home, ignore_errors=True)
         return UserRun(proc, workdir)
 
     def run_playbook(self, workdir, inventory=None, check=True, args=(), extra_vars=None, playbook=PLAYBOOK, **options):

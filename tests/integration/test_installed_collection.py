@@ -44,10 +44,12 @@ def test_a_report_folder_inside_the_installed_collection_is_refused_before_any_h
     assert "signal_hardening_report_dir %s is inside the installed collection" % inside in run.output, run
     assert "Collect Signal Desktop facts" not in run.output
     # Run from inside the collection, the default (./reports) would land there too: refused the same way.
-    run = as_a_user.installed.run_playbook(as_a_user.installed.collection_dir,
+    run = as_a_user.installed.run_playbook(as_a_user.installed.collection_dir, home=as_a_user.home,
                                            inventory=os.path.join(as_a_user.workdir, "inventory.ini"))
     assert run.rc != 0 and "is inside the installed collection" in run.output, run
     assert reports_inside(as_a_user.installed.collection_dir) == []
+    verify = as_a_user.installed.verify(as_a_user.workdir)
+    assert verify.rc == 0 and "modified" not in verify.output.lower(), verify
 
 
 def test_the_role_used_as_a_role_does_the_whole_job(as_a_user):
