@@ -32,6 +32,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.html_asset
 from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import SCRIPT as _SCRIPT
 from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
+    ATTENTION_ORDER,
     CONTROL_COLUMNS,
     COUNTED_STATUSES,
     DEVICE_STANDING,
@@ -194,8 +195,7 @@ def _gate(out, gate):
 # The stacked bar of a control shows these, in this order; not_applicable is left out (nothing to judge).
 STACK_STATUSES = tuple(s for s in CONTROL_COLUMNS if s != 'not_applicable')
 # The attention list's filter: its findings' statuses, and subjects that could not be collected.
-_ATTENTION_FILTER = (('fail', 'Fail'), ('unknown', 'Unknown'), ('manual', 'Manual'), ('error', 'Error'),
-                     ('uncollected', 'Not collected'))
+_ATTENTION_FILTER = tuple((s, STATUS_LABELS[s]) for s in ATTENTION_ORDER) + (('uncollected', 'Not collected'),)
 
 
 def _count(counts, status):
@@ -343,7 +343,7 @@ def _attention(out, summary, limit):
                      % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason')),
                         _since(r.get('failing_since')), _steps_link(anchors, r.get('control'))) for r in findings)
         # Only statuses of the fixed vocabulary become data-status tokens.
-        tokens.extend(s for s in ('fail', 'unknown', 'manual', 'error') if any(r.get('status') == s for r in findings))
+        tokens.extend(s for s in ATTENTION_ORDER if any(r.get('status') == s for r in findings))
         out.append('<tr data-status="%s"><td><strong>%s</strong><br><span class="id muted">%s</span></td>'
                    '<td class="nw">%s<br><span class="muted">%s</span></td><td>%s</td><td>%s/%s%s</td>'
                    '<td class="w" data-v="%d"><ul class="findings">%s</ul></td></tr>\n'

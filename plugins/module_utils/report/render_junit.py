@@ -54,6 +54,7 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
 from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 
 JUNIT_FILE = 'fleet-summary.junit.xml'
@@ -67,13 +68,13 @@ _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 # is not a pass: it is looked up with _ERROR as the default, reported rather than hidden.
 _FAILURE, _ERROR, _SKIPPED, _OMIT = 'failure', 'error', 'skipped', 'omit'
 _KIND = {
-    'pass': None,
-    'fail': _FAILURE,
-    'error': _ERROR,
-    'unknown': _SKIPPED,
-    'manual': _SKIPPED,
-    'waived': _SKIPPED,
-    'not_applicable': _OMIT,
+    S.PASS: None,
+    S.FAIL: _FAILURE,
+    S.ERROR: _ERROR,
+    S.UNKNOWN: _SKIPPED,
+    S.MANUAL: _SKIPPED,
+    S.WAIVED: _SKIPPED,
+    S.NOT_APPLICABLE: _OMIT,
 }
 
 

@@ -31,8 +31,9 @@ STATUS_ORDER = S.COUNTED + (S.WAIVED, S.NOT_APPLICABLE)
 # Per control (table columns, stacked bars, the console): waived next to manual, both handled by people.
 CONTROL_COLUMNS = (S.PASS, S.FAIL, S.UNKNOWN, S.MANUAL, S.WAIVED, S.ERROR, S.NOT_APPLICABLE)
 COUNTED_STATUSES = frozenset(S.COUNTED)
-# A result someone has to act on; each links to its control's steps.
-ATTENTION_STATUSES = frozenset((S.FAIL, S.UNKNOWN, S.ERROR, S.MANUAL))
+# A result someone has to act on; each links to its control's steps. In the order the reports offer them as filters.
+ATTENTION_ORDER = (S.FAIL, S.UNKNOWN, S.MANUAL, S.ERROR)
+ATTENTION_STATUSES = frozenset(ATTENTION_ORDER)
 STATUS_LABELS = {
     S.PASS: 'Pass', S.FAIL: 'Fail', S.UNKNOWN: 'Unknown', S.MANUAL: 'Manual',
     S.ERROR: 'Error', S.WAIVED: 'Waived', S.NOT_APPLICABLE: 'N/A',
