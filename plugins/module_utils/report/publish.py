@@ -22,6 +22,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.histor
     open_history,
     shown_location,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.governance.history_location import is_url
 from ansible_collections.hardening.signal.plugins.module_utils.private_files import DEFAULT_MODE
 from ansible_collections.hardening.signal.plugins.module_utils.report import action_sheets as sheets
 from ansible_collections.hardening.signal.plugins.module_utils.report.formats import FORMATS
@@ -47,7 +48,7 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
     summary["run"]["id"] = new_run_id(summary["generated_at"])
     warnings = []
     with ReportSet(report_dir, summary["run"]["id"], mode) as report_set:
-        history = _append_to_history(summary, history_path, keep_runs, timings, warnings)
+        history = _append_to_history(summary, history_path, keep_runs, timings, warnings, mode)
         summary["gate"] = gate
         started = time.monotonic()
         try:
@@ -77,14 +78,17 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
     return paths, warnings
 
 
-def _append_to_history(summary, history_path, keep_runs, timings, warnings):
-    """The open history with this run appended (None without one); its sections are put in the summary."""
+def _append_to_history(summary, history_path, keep_runs, timings, warnings, mode):
+    """The open history with this run appended (None without one); its sections are put in the summary.
+
+    An SQLite file gets the reports' mode (private_files), as they hold the same personal data.
+    """
     started = time.monotonic()
     history = None
     sections = disabled_sections()
     if history_path is not None:
         try:
-            history = open_history(history_path)
+            history = open_history(history_path, **({} if is_url(history_path) else {"mode": mode}))
             sections = history.append(summary, keep_runs=keep_runs)
             timings["history_prune"] = history.timings["prune"]
         except HistoryError as exc:

@@ -212,3 +212,15 @@ def test_a_second_run_waits_for_the_first_and_never_removes_its_folder(tmp_path)
 def test_a_run_id_is_never_a_path():
     with pytest.raises(ValueError):
         ReportSet('/tmp/reports', '../../etc')
+
+
+def test_the_history_file_gets_the_reports_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        summary, gate = _judged()
+        history = tmp_path / 'reports' / 'fleet-history.sqlite'
+        publish(summary, str(tmp_path / 'reports'), ['json'], gate, history_path=str(history), mode=0o600)
+    finally:
+        os.umask(previous)
+    assert summary['history']['error'] is None
+    assert stat.S_IMODE(os.stat(str(history)).st_mode) == 0o600
