@@ -51,19 +51,28 @@ What comes from where (raw_fields keeps it per device):
   notification restrictions there cover work notifications only).
 * screen_lock.passcode_present: ``deviceSettings.isDeviceSecure`` (reported
   only with ``statusReportingSettings.deviceSettingsEnabled``).
-* screen_lock.passcode_compliant: false when ``nonComplianceDetails`` has a
-  passwordPolicies/passwordRequirements entry with reason USER_ACTION (the
-  user has not set a passcode that meets them); unknown when such an entry
-  has another reason (PENDING, API_LEVEL, MANAGEMENT_MODE...: the
-  requirement is not in force, so nothing says the passcode meets it);
-  unknown when no password requirement applies to the device (the
-  device's ``appliedPasswordPolicies``, else the policy's
-  ``passwordPolicies``/``passwordRequirements``); unknown on a
-  work-profile device whose requirements are not ``passwordScope``
-  SCOPE_DEVICE (they then guard the work profile only) unless Signal is
-  in the work profile; otherwise true when ``policyCompliant`` is true
-  or the non-compliance list names other settings only, and unknown when
-  the device reports neither.
+* work_profile: true for ``managementMode`` PROFILE_OWNER (or a
+  personally-owned device, where Android allows nothing else), false for
+  DEVICE_OWNER, unknown otherwise.
+* screen_lock.password_requirements: the password requirements that apply
+  to the device (its ``appliedPasswordPolicies``, else the policy's
+  ``passwordPolicies``, else its deprecated ``passwordRequirements``), each
+  as {quality, scope, min_length} from ``passwordQuality``,
+  ``passwordScope`` and ``passwordMinimumLength`` (a quality or scope left
+  out is the API's default, PASSWORD_QUALITY_UNSPECIFIED or
+  SCOPE_UNSPECIFIED); [] when none is set, unknown when the policy could not
+  be read.
+* policy_compliance: ``policyCompliant`` as compliant; the
+  ``nonComplianceDetails`` entries about passwords (settingName
+  passwordPolicies/passwordRequirements, or a fieldPath under them) as
+  password_noncompliance, each with its setting, ``nonComplianceReason``
+  (NON_COMPLIANCE_REASON_UNSPECIFIED when left out) and
+  ``specificNonComplianceReason``; noncompliance_count, how many entries
+  the device reports in all.
+  No passcode verdict is made here: control sh-3.7-mobile-passcode judges
+  these observations (a USER_ACTION entry fails; another reason means the
+  requirement is not in force; a work profile's requirements guard the
+  device lock only with SCOPE_DEVICE unless Signal is in the work profile).
 * last_boot: the newest ``powerManagementEvents[]`` BOOT_COMPLETED
   ``createTime``; unknown when power events are not reported (the policy
   must set ``statusReportingSettings.powerManagementEventsEnabled``, and the
@@ -115,7 +124,13 @@ _APP_UPDATE_MODE = {"AUTO_UPDATE_HIGH_PRIORITY": "always", "AUTO_UPDATE_POSTPONE
 _APP_UPDATE_MODE_DEFERRING = ("AUTO_UPDATE_DEFAULT", "AUTO_UPDATE_MODE_UNSPECIFIED")
 _HIDING_KEYGUARD_FEATURES = ("NOTIFICATIONS", "UNREDACTED_NOTIFICATIONS", "ALL_FEATURES")
 _PASSWORD_SETTINGS = ("passwordPolicies", "passwordRequirements")
-_NO_PASSWORD_QUALITY = (None, "PASSWORD_QUALITY_UNSPECIFIED")
+# The values the API leaves out of its JSON because they are the default: put back, so a record says what was meant.
+DEFAULT_PASSWORD_QUALITY = "PASSWORD_QUALITY_UNSPECIFIED"
+DEFAULT_PASSWORD_SCOPE = "SCOPE_UNSPECIFIED"
+DEFAULT_NONCOMPLIANCE_REASON = "NON_COMPLIANCE_REASON_UNSPECIFIED"
+_ENUM_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+_MAX_LISTED = 16  # password requirements of one device: the policy's device and work-profile entries, a few at most
+_MAX_NONCOMPLIANCE = 1000
 
 # Policy-derived values that, on a work-profile device, govern the work profile only.
 _WORK_PROFILE_SCOPED = ("lockscreen_notifications.hides_content", "screen_lock.max_inactivity_minutes",
@@ -242,7 +257,8 @@ def _normalize(device, record, policies, owners):
     in_work_profile = _signal(record, device, work_profile, mode_note)
 
     _last_boot(record, device, policy)
-    _passcode_compliant(record, device, policy, policy_missing, work_profile, in_work_profile)
+    _password_requirements(record, device, policy, policy_source, policy_missing)
+    _policy_compliance(record, device)
 
     if policy is not None:
         _keyguard(record, policy, policy_source)
@@ -330,19 +346,28 @@ def _checkin(record, device):
 
 
 def _work_profile(record, device):
-    """(True for a work profile, False when fully managed, None when not known; a note when not known)."""
+    """work_profile as reported; returns (True for a work profile, False when fully managed, None when not known; a
+    note when not known)."""
     mode = device.get("managementMode")
     if mode is not None and not isinstance(mode, str):
-        record.vendor_error("managementMode", "vendor field managementMode: expected a string, got a %s" % kind_of(mode))
+        record.error("work_profile", "vendor field managementMode: expected a string, got a %s" % kind_of(mode))
         mode = None
-    if mode == "DEVICE_OWNER":
+    elif mode == "DEVICE_OWNER":
+        record.put("work_profile", False, "managementMode DEVICE_OWNER")
         return False, None
-    if mode == "PROFILE_OWNER":
+    elif mode == "PROFILE_OWNER":
+        record.put("work_profile", True, "managementMode PROFILE_OWNER")
         return True, None
     if device.get("ownership") == "PERSONALLY_OWNED":
-        return True, None  # Android allows only a work profile on a personally-owned device
-    return None, ("the device reports no management mode (%s), so it is not known to be fully managed; a work "
-                  "profile would hide the personal side's apps and scope the policy to itself" % (mode or "none"))
+        # Android allows only a work profile on a personally-owned device
+        if not record.has("work_profile"):
+            record.put("work_profile", True, "ownership PERSONALLY_OWNED (only a work profile is possible there)")
+        return True, None
+    note = ("the device reports no management mode (%s), so it is not known to be fully managed; a work profile "
+            "would hide the personal side's apps and scope the policy to itself" % (mode or "none"))
+    if not record.has("work_profile"):
+        record.unknown("work_profile", note)
+    return None, note
 
 
 def _policy(record, device, policies):
@@ -531,69 +556,163 @@ def _last_boot(record, device, policy):
         record.put("last_boot", newest[1], "powerManagementEvents[%d].createTime (BOOT_COMPLETED)" % newest[2])
 
 
-def _password_requirements(device, policy):
-    """(requirements that ask for a password, evidence), or (None, None) when not known."""
-    applied = device.get("appliedPasswordPolicies")
-    if isinstance(applied, list) and applied:
-        listed, evidence = applied, "appliedPasswordPolicies"
+def _enum(record, container, key, vendor, path, default):
+    """An enum string of container (default when absent: the API leaves out a field that holds its default);
+    _BAD, with an error at path, when it is not a short upper-case name."""
+    value = container.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, str) or not _ENUM_NAME.match(value):
+        shown = repr(value[:40]) if isinstance(value, str) else "a %s" % kind_of(value)
+        record.error(path, "vendor field %s: %s is not an enum name" % (vendor, shown))
+        return _BAD
+    return value
+
+
+def _password_requirements(record, device, policy, policy_source, policy_missing):
+    """screen_lock.password_requirements: what the password requirements that apply to the device ask for, each
+    with its scope, as reported: the device's appliedPasswordPolicies, else the policy's passwordPolicies, else its
+    deprecated passwordRequirements. Which of them ask for a password, and whether their scope guards the lock
+    Signal is behind, is the control's to judge."""
+    path = "screen_lock.password_requirements"
+    applied = _typed(record, device, "appliedPasswordPolicies", (list,), "appliedPasswordPolicies", (path,))
+    if applied is _BAD:
+        return
+    if applied:
+        listed, vendor = applied, "appliedPasswordPolicies"
     elif policy is None:
-        return None, None
-    elif isinstance(policy.get("passwordPolicies"), list) and policy["passwordPolicies"]:
-        listed, evidence = policy["passwordPolicies"], "policies.passwordPolicies"
-    elif isinstance(policy.get("passwordRequirements"), dict):
-        listed, evidence = [policy["passwordRequirements"]], "policies.passwordRequirements"
-    else:
-        return [], "policies.passwordPolicies"
-    return [r for r in listed if isinstance(r, dict) and r.get("passwordQuality") not in _NO_PASSWORD_QUALITY], evidence
-
-
-def _passcode_compliant(record, device, policy, policy_missing, work_profile, in_work_profile):
-    path = "screen_lock.passcode_compliant"
-    details = _typed(record, device, "nonComplianceDetails", (list,), "nonComplianceDetails", (path,))
-    compliant = _typed(record, device, "policyCompliant", (bool,), "policyCompliant", (path,))
-    if details is _BAD or compliant is _BAD:
+        record.unknown(path, policy_missing)
         return
-    details = details or []
-    password = []
-    for position, detail in enumerate(details):
-        if not isinstance(detail, dict):
+    else:
+        listed = _typed(record, policy, "passwordPolicies", (list,), policy_source + ".passwordPolicies", (path,))
+        if listed is _BAD:
+            return
+        vendor = policy_source + ".passwordPolicies"
+        if not listed:
+            legacy = _typed(record, policy, "passwordRequirements", (dict,), policy_source + ".passwordRequirements",
+                            (path,))
+            if legacy is _BAD:
+                return
+            if legacy is None:
+                record.put(path, [], "%s (none set)" % vendor)
+                return
+            listed, vendor = [legacy], policy_source + ".passwordRequirements"
+    if len(listed) > _MAX_LISTED:
+        record.error(path, "vendor field %s: more than %d password requirements" % (vendor, _MAX_LISTED))
+        return
+    requirements = []
+    for position, entry in enumerate(listed):
+        requirement = _requirement(entry)
+        if requirement is not None:
+            requirements.append(requirement)
             continue
-        setting = detail.get("settingName")
-        field_path = detail.get("fieldPath") if isinstance(detail.get("fieldPath"), str) else ""
-        if setting in _PASSWORD_SETTINGS or field_path.split("[")[0].split(".")[0] in _PASSWORD_SETTINGS:
-            password.append((position, detail))
-    user_action = [(p, d) for p, d in password if d.get("nonComplianceReason") == "USER_ACTION"]
-    if user_action:
-        position, detail = user_action[0]
-        record.put(path, False, "nonComplianceDetails[%d] (settingName %s, nonComplianceReason USER_ACTION)"
-                   % (position, detail.get("settingName") or detail.get("fieldPath")))
+        where = "%s[%d]" % (vendor, position) if vendor != policy_source + ".passwordRequirements" else vendor
+        record.error(path, "vendor field %s" % _requirement_problem(entry, where))
         return
-    if password:
-        position, detail = password[0]
-        record.unknown(path, "the password requirement is not in force on the device (nonComplianceReason %s), so "
-                       "nothing says the passcode meets it" % (detail.get("nonComplianceReason") or "unspecified"),
-                       "nonComplianceDetails[%d]" % position)
+    record.put(path, requirements, vendor)
+
+
+def _requirement(entry):
+    """{quality, scope, min_length} of one well-formed password requirement (a quality or scope left out is the
+    API's default); None when anything in it is malformed (_requirement_problem says what)."""
+    if not isinstance(entry, dict):
+        return None
+    quality, scope = entry.get("passwordQuality"), entry.get("passwordScope")
+    if quality is None:
+        quality = DEFAULT_PASSWORD_QUALITY
+    if scope is None:
+        scope = DEFAULT_PASSWORD_SCOPE
+    if not (isinstance(quality, str) and isinstance(scope, str) and _ENUM_NAME.match(quality) and _ENUM_NAME.match(scope)):
+        return None
+    length = entry.get("passwordMinimumLength")
+    if length is None:
+        return {"quality": quality, "scope": scope}
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        return None
+    return {"quality": quality, "scope": scope, "min_length": length}
+
+
+def _requirement_problem(entry, where):
+    """What is malformed in a password requirement _requirement refused: '<field>: <problem>'."""
+    if not isinstance(entry, dict):
+        return "%s: expected an object, got a %s" % (where, kind_of(entry))
+    for key in ("passwordQuality", "passwordScope"):
+        value = entry.get(key)
+        if value is not None and not (isinstance(value, str) and _ENUM_NAME.match(value)):
+            shown = repr(value[:40]) if isinstance(value, str) else "a %s" % kind_of(value)
+            return "%s.%s: %s is not an enum name" % (where, key, shown)
+    length = entry.get("passwordMinimumLength")
+    shown = str(length) if isinstance(length, int) and not isinstance(length, bool) else "a %s" % kind_of(length)
+    return "%s.passwordMinimumLength: expected a whole number of 0 or more, got %s" % (where, shown)
+
+
+def _is_password_setting(detail):
+    """Whether a nonComplianceDetails entry is about the password requirements (its settingName, or the first
+    field of its fieldPath: passwordPolicies[0].passwordMinimumLength)."""
+    setting, field_path = detail.get("settingName"), detail.get("fieldPath")
+    if setting in _PASSWORD_SETTINGS:
+        return True
+    return isinstance(field_path, str) and field_path.split("[")[0].split(".")[0] in _PASSWORD_SETTINGS
+
+
+def _policy_compliance(record, device):
+    """policy_compliance: policyCompliant as reported, the nonComplianceDetails entries about passwords with their
+    reasons, and how many entries the device reports in all. What they mean for the passcode is the control's to judge."""
+    base = "policy_compliance"
+    paths = (base + ".password_noncompliance", base + ".noncompliance_count")
+    compliant, details = device.get("policyCompliant"), device.get("nonComplianceDetails")
+    if isinstance(compliant, bool) and not details and (details is None or isinstance(details, list)):
+        # Most devices: the flag and an empty report, placed at once.
+        record.put(base, {"compliant": compliant, "password_noncompliance": [], "noncompliance_count": 0})
+        raw = record.raw_fields
+        raw[base + ".compliant"] = "policyCompliant"
+        raw[paths[0]] = raw[paths[1]] = "nonComplianceDetails (none reported)"
         return
-    required, evidence = _password_requirements(device, policy)
-    if required is None:
-        record.unknown(path, "the password requirements applied to the device are not known: %s" % policy_missing)
+    compliant = _typed(record, device, "policyCompliant", (bool,), "policyCompliant", (base + ".compliant",))
+    if compliant is None:
+        record.unknown(base + ".compliant", "the device does not report policyCompliant")
+    elif compliant is not _BAD:
+        record.put(base + ".compliant", compliant, "policyCompliant")
+    details = _typed(record, device, "nonComplianceDetails", (list,), "nonComplianceDetails", paths)
+    if details is _BAD:
         return
-    if not required:
-        record.unknown(path, "no password requirement applies to the device (%s), so there is nothing for the "
-                       "passcode to comply with" % evidence, evidence)
+    if not details:
+        record.put(paths[0], [], "nonComplianceDetails (none reported)")
+        record.put(paths[1], 0, "nonComplianceDetails (none reported)")
         return
-    device_wide = [r for r in required if r.get("passwordScope") == "SCOPE_DEVICE"]
-    if work_profile is not False and not in_work_profile and not device_wide:
-        # On a work-profile device an unscoped requirement applies to the work profile's own challenge.
-        record.unknown(path, "work profile: the password requirements (%s) apply to the work profile, not to the "
-                       "device lock that guards the personal side, where Signal would be" % evidence, evidence)
+    if len(details) > _MAX_NONCOMPLIANCE:
+        for path in paths:
+            record.error(path, "vendor field nonComplianceDetails: more than %d entries" % _MAX_NONCOMPLIANCE)
         return
-    if compliant is True:
-        record.put(path, True, "policyCompliant (password requirements in %s)" % evidence)
-    elif details:
-        record.put(path, True, "nonComplianceDetails (no password entry; password requirements in %s)" % evidence)
-    else:
-        record.unknown(path, "the device reports neither policyCompliant true nor which settings it does not comply with")
+    password, positions, malformed = [], [], False
+    for position, detail in enumerate(details):
+        vendor = "nonComplianceDetails[%d]" % position
+        if not isinstance(detail, dict):
+            # Whether it is about passwords cannot be told, so neither the list nor the count is complete.
+            for path in paths:
+                record.error(path, "vendor field %s: expected an object, got a %s" % (vendor, kind_of(detail)))
+            return
+        for key in ("settingName", "fieldPath"):
+            if detail.get(key) is not None and not isinstance(detail[key], str):
+                for path in paths:
+                    record.error(path, "vendor field %s.%s: expected a string, got a %s"
+                                 % (vendor, key, kind_of(detail[key])))
+                return
+        if not _is_password_setting(detail):
+            continue
+        reason = _enum(record, detail, "nonComplianceReason", vendor + ".nonComplianceReason", paths[0],
+                       DEFAULT_NONCOMPLIANCE_REASON)
+        specific = _enum(record, detail, "specificNonComplianceReason", vendor + ".specificNonComplianceReason",
+                         paths[0], None)
+        if reason is _BAD or specific is _BAD:
+            malformed = True
+            continue
+        setting = detail.get("fieldPath") or detail.get("settingName")
+        password.append({"setting": setting[:256], "reason": reason, "specific_reason": specific})
+        positions.append(vendor)
+    if not malformed:
+        record.put(paths[0], password, ", ".join(positions) or "nonComplianceDetails (no entry about passwords)")
+    record.put(paths[1], len(details), "nonComplianceDetails")
 
 
 def _keyguard(record, policy, source):

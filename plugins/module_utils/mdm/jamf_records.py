@@ -23,8 +23,12 @@ false unless Signal is listed.
 Mapping: ownership from general.deviceOwnershipType (Institutional:
 corporate; UserEnrollment, AccountDrivenUserEnrollment and the older
 PersonalDeviceProfile: personal; AccountDrivenDeviceEnrollment: unknown, as
-it serves both). passcode_compliant is true only when Apple's
-passcodeCompliant and passcodeCompliantWithProfile both say so. Signal's
+it serves both). The passcode values are Apple's, as reported:
+screen_lock.passcode_present from security.passcodePresent,
+passcode_compliant from passcodeCompliant (the passcode meets every
+requirement on the device) and passcode_compliant_with_profiles from
+passcodeCompliantWithProfile (it meets those of the configuration
+profiles); control sh-3.7-mobile-passcode asks both to be true. Signal's
 version is shortVersion (CFBundleShortVersionString), or version when that
 is missing. owner.upn is userAndLocation.username only when it has the
 user@domain form; a bare account name would not match the owner of other
@@ -74,6 +78,11 @@ REASONS = {
     "app_auto_update_policy": "App Store automatic updates are a setting on the iPhone that Apple's MDM protocol "
                               "does not report",
 }
+
+# Apple's two compliance flags as Jamf Pro reports them, each kept as it is.
+_COMPLIANCE = (("screen_lock.passcode_compliant", "passcodeCompliant"),
+               ("screen_lock.passcode_compliant_with_profiles", "passcodeCompliantWithProfile"))
+_COMPLIANCE_PATHS = tuple(path for path, _field in _COMPLIANCE)
 
 
 class _Record(RecordBuilder):
@@ -153,7 +162,7 @@ def normalize(device, where):
     general = _section(device, "general", record, ("name", "os_version", "supervised", "ownership", "last_checkin"))
     hardware = _section(device, "hardware", record, ("serial", "model"))
     user = _section(device, "userAndLocation", record, ("owner",))
-    security = _section(device, "security", record, ("screen_lock.passcode_present", "screen_lock.passcode_compliant"))
+    security = _section(device, "security", record, ("screen_lock.passcode_present",) + _COMPLIANCE_PATHS)
 
     _string(record, "name", general, "general", "displayName")
     _string(record, "os_version", general, "general", "osVersion")
@@ -300,38 +309,15 @@ def _screen_lock(record, security):
     if "security" in record.bad_sections:
         pass
     elif security is None:
-        record.put("screen_lock", {"passcode_present": None, "passcode_compliant": None}, None)
+        record.put("screen_lock", {"passcode_present": None}, None)
         record.unknown_reasons["screen_lock.passcode_present"] = "Jamf Pro returned no SECURITY section for this device"
+        for path in _COMPLIANCE_PATHS:
+            record.unknown(path, "Jamf Pro returned no SECURITY section for this device")
     else:
         _bool(record, "screen_lock.passcode_present", security, "security", "passcodePresent")
-        _passcode_compliant(record, security)
+        for path, field in _COMPLIANCE:
+            # Always placed (a value, or null with the reason): the control tells Jamf's two flags from an
+            # export file's one compliance column by whether the second is reported.
+            if _bool(record, path, security, "security", field) is None and path not in record.errors:
+                record.unknown(path, "Jamf Pro did not report security.%s for this device" % field)
     record.unknown("screen_lock.max_inactivity_minutes", REASONS["screen_lock.max_inactivity_minutes"])
-
-
-def _passcode_compliant(record, security):
-    """Compliant only when Apple's PasscodeCompliant and PasscodeCompliantWithProfiles both say so."""
-    values, used = [], []
-    for field in ("passcodeCompliant", "passcodeCompliantWithProfile"):
-        value = security.get(field)
-        if value is None:
-            continue
-        if not isinstance(value, bool):
-            record.bad("screen_lock.passcode_compliant", "security." + field,
-                       "expected true or false, got %s" % describe(value))
-            return
-        values.append(value)
-        used.append("security." + field)
-    if not values:
-        record.put("screen_lock.passcode_compliant", None, None)
-        record.unknown_reasons["screen_lock.passcode_compliant"] = "Jamf Pro did not report passcode compliance"
-        return
-    if False in values:
-        record.put("screen_lock.passcode_compliant", False, " and ".join(used))
-    elif len(values) == 2:
-        record.put("screen_lock.passcode_compliant", True, " and ".join(used))
-    else:
-        # One of the two says compliant, the other is missing: not enough to call it compliant.
-        record.put("screen_lock.passcode_compliant", None, None)
-        record.unknown_reasons["screen_lock.passcode_compliant"] = (
-            "Jamf Pro reported %s only; passcode compliance needs both passcodeCompliant and "
-            "passcodeCompliantWithProfile" % used[0])

@@ -164,7 +164,12 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     assert carla["raw_fields"]["signal.install_source"] == "applicationReports[2].installerPackageName com.android.vending"
     assert carla["app_auto_update_policy"] == "always"
     assert "autoUpdateMode AUTO_UPDATE_HIGH_PRIORITY" in carla["raw_fields"]["app_auto_update_policy"]
-    assert carla["screen_lock"] == {"passcode_present": True, "passcode_compliant": True, "max_inactivity_minutes": 5}
+    # What the MDM says about the passcode, as reported: the control judges it (sh-3.7-mobile-passcode).
+    assert carla["screen_lock"] == {"passcode_present": True, "max_inactivity_minutes": 5, "password_requirements": [
+        {"quality": "NUMERIC_COMPLEX", "scope": "SCOPE_DEVICE", "min_length": 6}]}
+    assert carla["raw_fields"]["screen_lock.password_requirements"] == "appliedPasswordPolicies"
+    assert carla["policy_compliance"] == {"compliant": True, "password_noncompliance": [], "noncompliance_count": 0}
+    assert carla["work_profile"] is False and carla["raw_fields"]["work_profile"] == "managementMode DEVICE_OWNER"
     assert carla["lockscreen_notifications"] == {"hides_content": True,
                                                  "enforced_by": "keyguardDisabledFeatures UNREDACTED_NOTIFICATIONS"}
     assert carla["last_boot"] == "2026-11-25T06:30:02.877Z"  # the newer of two boots, not the later list entry
@@ -174,8 +179,10 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     assert dmitri["signal"]["install_source"] == "sideload" and dmitri["signal"]["version"] == "7.71.0"
     assert "com.google.android.packageinstaller" in dmitri["raw_fields"]["signal.install_source"]
     assert dmitri["screen_lock"]["passcode_present"] is False
-    assert dmitri["screen_lock"]["passcode_compliant"] is False
-    assert "USER_ACTION" in dmitri["raw_fields"]["screen_lock.passcode_compliant"]
+    assert dmitri["policy_compliance"] == {"compliant": False, "noncompliance_count": 1, "password_noncompliance": [
+        {"setting": "passwordPolicies", "reason": "USER_ACTION",
+         "specific_reason": "PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT"}]}
+    assert dmitri["raw_fields"]["policy_compliance.password_noncompliance"] == "nonComplianceDetails[0]"
     assert dmitri["last_boot"] == "2026-11-19T08:12:44Z"
     assert "the device last applied version 6" in dmitri["raw_fields"]["screen_lock.max_inactivity_minutes"]
 
@@ -185,8 +192,8 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     assert aiko["lockscreen_notifications"]["hides_content"] is False
     assert aiko["screen_lock"]["max_inactivity_minutes"] == 0
     assert "no restriction" in aiko["raw_fields"]["screen_lock.max_inactivity_minutes"]
-    assert aiko["screen_lock"]["passcode_compliant"] is None
-    assert "no password requirement" in aiko["unknown_reasons"]["screen_lock.passcode_compliant"]
+    assert aiko["screen_lock"]["password_requirements"] == []  # the policy sets none
+    assert aiko["raw_fields"]["screen_lock.password_requirements"].endswith(".passwordPolicies (none set)")
     assert aiko["last_boot"] is None and "powerManagementEventsEnabled" in aiko["unknown_reasons"]["last_boot"]
 
     lena = records[LENA]  # personal phone with a work profile: Signal may be on the personal side
@@ -196,11 +203,11 @@ def test_sample_export_normalizes_every_device_truthfully(api, key_file):
     for path in ("lockscreen_notifications.hides_content", "screen_lock.max_inactivity_minutes", "app_auto_update_policy"):
         assert "work profile" in lena["unknown_reasons"][path]
     assert lena["lockscreen_notifications"] == {"hides_content": None, "enforced_by": None}
-    assert lena["screen_lock"]["passcode_compliant"] is None  # SCOPE_PROFILE: the work challenge, not the phone's
-    assert "work profile" in lena["unknown_reasons"]["screen_lock.passcode_compliant"]
+    assert lena["work_profile"] is True  # SCOPE_PROFILE: the work challenge, not the phone's
+    assert lena["screen_lock"]["password_requirements"] == [{"quality": "COMPLEXITY_MEDIUM", "scope": "SCOPE_PROFILE"}]
 
     omar = records[OMAR]  # company phone with a work profile that holds Signal: the policy covers it
-    assert omar["screen_lock"]["passcode_compliant"] is True
+    assert omar["work_profile"] is True and omar["signal"]["installed"] is True  # Signal in the work profile
     assert {k: omar["signal"][k] for k in ("visible", "installed", "version", "install_source")} == {
         "visible": True, "installed": True, "version": "7.79.1", "install_source": "play_store"}
     assert omar["lockscreen_notifications"]["enforced_by"] == "keyguardDisabledFeatures NOTIFICATIONS"
@@ -556,45 +563,86 @@ def test_unknown_management_mode_hides_the_verdict_on_apps(custom):
     assert record["lockscreen_notifications"]["hides_content"] is None
 
 
-@pytest.mark.parametrize("fields, compliant, words", [
-    ({}, True, "policyCompliant"),
+@pytest.mark.parametrize("fields, compliant, password, count", [
+    ({}, True, [], 0),
     ({"policyCompliant": False, "nonComplianceDetails": [{"settingName": "passwordPolicies",
-                                                          "nonComplianceReason": "USER_ACTION"}]}, False, "USER_ACTION"),
+                                                          "nonComplianceReason": "USER_ACTION"}]},
+     False, [{"setting": "passwordPolicies", "reason": "USER_ACTION", "specific_reason": None}], 1),
     ({"policyCompliant": False, "nonComplianceDetails": [{"settingName": "cameraDisabled",
-                                                          "nonComplianceReason": "API_LEVEL"}]}, True, "no password entry"),
+                                                          "nonComplianceReason": "API_LEVEL"}]}, False, [], 1),
     ({"policyCompliant": False, "nonComplianceDetails": [{"settingName": "passwordPolicies",
-                                                          "nonComplianceReason": "PENDING"}]}, None, "PENDING"),
+                                                          "nonComplianceReason": "PENDING"}]},
+     False, [{"setting": "passwordPolicies", "reason": "PENDING", "specific_reason": None}], 1),
     ({"policyCompliant": False, "nonComplianceDetails": [{"fieldPath": "passwordRequirements.passwordMinimumLength",
-                                                          "nonComplianceReason": "MANAGEMENT_MODE"}]}, None, "MANAGEMENT_MODE"),
-    ({"policyCompliant": None}, None, "neither"),
+                                                          "nonComplianceReason": "MANAGEMENT_MODE"}]},
+     False, [{"setting": "passwordRequirements.passwordMinimumLength", "reason": "MANAGEMENT_MODE",
+              "specific_reason": None}], 1),
+    # A reason left out is the API's default value.
+    ({"nonComplianceDetails": [{"settingName": "passwordPolicies"}, {"settingName": "cameraDisabled"}]},
+     True, [{"setting": "passwordPolicies", "reason": "NON_COMPLIANCE_REASON_UNSPECIFIED", "specific_reason": None}], 2),
+    ({"policyCompliant": None}, None, [], 0),
 ])
-def test_passcode_compliance_reads_only_password_non_compliance(custom, fields, compliant, words):
+def test_the_non_compliance_report_is_kept_with_the_entries_about_passwords(custom, fields, compliant, password, count):
+    """The client reports what the device said; whether that makes the passcode compliant is the control's call
+    (tests/unit/controls/test_passcode_through_clients.py judges these same devices)."""
     _label, record, _errors = one(custom, device(**fields))
-    assert record["screen_lock"]["passcode_compliant"] is compliant
-    evidence = record["raw_fields"].get("screen_lock.passcode_compliant", "") + \
-        record["unknown_reasons"].get("screen_lock.passcode_compliant", "")
-    assert words in evidence
+    assert record["policy_compliance"] == {"compliant": compliant, "password_noncompliance": password,
+                                           "noncompliance_count": count}
+    assert "passcode_compliant" not in record["screen_lock"]  # no verdict made in the client
+    if compliant is None:
+        assert "policyCompliant" in record["unknown_reasons"]["policy_compliance.compliant"]
 
 
-def test_passcode_compliance_unknown_without_password_requirements(custom):
+def test_password_requirements_come_from_the_device_else_the_policy(custom):
     _label, record, _errors = one(custom, device(), policy(passwordPolicies=None))
-    assert record["screen_lock"]["passcode_compliant"] is None
+    assert record["screen_lock"]["password_requirements"] == []
     applied = [{"passwordQuality": "ALPHANUMERIC", "passwordScope": "SCOPE_DEVICE"}]
     _label, record, _errors = one(custom, device(appliedPasswordPolicies=applied), policy(passwordPolicies=None))
-    assert record["screen_lock"]["passcode_compliant"] is True
-    assert "appliedPasswordPolicies" in record["raw_fields"]["screen_lock.passcode_compliant"]
+    assert record["screen_lock"]["password_requirements"] == [{"quality": "ALPHANUMERIC", "scope": "SCOPE_DEVICE"}]
+    assert record["raw_fields"]["screen_lock.password_requirements"] == "appliedPasswordPolicies"
+    legacy = {"passwordQuality": "NUMERIC", "passwordMinimumLength": 4}
+    _label, record, _errors = one(custom, device(), policy(passwordPolicies=None, passwordRequirements=legacy))
+    assert record["screen_lock"]["password_requirements"] == [
+        {"quality": "NUMERIC", "scope": "SCOPE_UNSPECIFIED", "min_length": 4}]
+    assert record["raw_fields"]["screen_lock.password_requirements"].endswith(".passwordRequirements")
 
 
-@pytest.mark.parametrize("scope, compliant", [("SCOPE_DEVICE", True), ("SCOPE_PROFILE", None), (None, None)])
-def test_passcode_compliance_on_a_work_profile_needs_a_device_wide_requirement(custom, scope, compliant):
+@pytest.mark.parametrize("scope", ["SCOPE_DEVICE", "SCOPE_PROFILE", None])
+def test_a_work_profile_and_the_scope_of_its_requirements_are_reported(custom, scope):
     requirement = {"passwordQuality": "NUMERIC_COMPLEX"}
     if scope:
         requirement["passwordScope"] = scope
     personal = device(managementMode="PROFILE_OWNER", ownership="PERSONALLY_OWNED",
                       applicationReports=[{"packageName": "com.example.mail", "state": "INSTALLED"}])
     _label, record, _errors = one(custom, personal, policy(passwordPolicies=[requirement]))
-    assert record["screen_lock"]["passcode_compliant"] is compliant
+    assert record["work_profile"] is True and record["raw_fields"]["work_profile"] == "managementMode PROFILE_OWNER"
+    assert record["screen_lock"]["password_requirements"] == [
+        {"quality": "NUMERIC_COMPLEX", "scope": scope or "SCOPE_UNSPECIFIED"}]
     assert record["signal"]["visible"] is False
+
+
+def test_work_profile_from_the_ownership_or_unknown_without_a_mode(custom):
+    _label, record, _errors = one(custom, device(managementMode=None, ownership="PERSONALLY_OWNED"))
+    assert record["work_profile"] is True and "PERSONALLY_OWNED" in record["raw_fields"]["work_profile"]
+    _label, record, _errors = one(custom, device(managementMode=None))
+    assert record["work_profile"] is None and "no management mode" in record["unknown_reasons"]["work_profile"]
+
+
+@pytest.mark.parametrize("fields, path, words", [
+    ({"nonComplianceDetails": ["junk"]}, "policy_compliance.password_noncompliance", "nonComplianceDetails[0]"),
+    ({"nonComplianceDetails": [{"settingName": "passwordPolicies", "nonComplianceReason": 3}]},
+     "policy_compliance.password_noncompliance", "nonComplianceReason"),
+    ({"nonComplianceDetails": [{"settingName": ["passwordPolicies"]}]}, "policy_compliance.noncompliance_count",
+     "settingName"),
+    ({"appliedPasswordPolicies": [{"passwordQuality": "weak"}]}, "screen_lock.password_requirements", "passwordQuality"),
+    ({"appliedPasswordPolicies": ["NUMERIC"]}, "screen_lock.password_requirements", "appliedPasswordPolicies[0]"),
+    ({"appliedPasswordPolicies": [{"passwordQuality": "NUMERIC", "passwordMinimumLength": "6"}]},
+     "screen_lock.password_requirements", "passwordMinimumLength"),
+])
+def test_malformed_passcode_observations_are_errors_naming_the_vendor_field(custom, fields, path, words):
+    _label, record, errors = one(custom, device(**fields))
+    assert words in record["errors"][path] and path in dict(errors)
+    assert problems("mobile_device.schema.json", record) == []
 
 
 def test_boot_events_absent_or_without_a_boot(custom):
@@ -637,7 +685,7 @@ def test_malformed_devices_are_named_and_kept(custom):
 
     types = records[E + "/devices/types"]
     assert set(types["errors"]) >= {"model", "serial", "os_version", "ownership", "screen_lock.passcode_present",
-                                    "last_checkin", "screen_lock.passcode_compliant", "last_boot", "owner.account_id"}
+                                    "last_checkin", "policy_compliance.compliant", "last_boot", "owner.account_id"}
     assert "vendor field hardwareInfo: expected an object, got a string" == types["errors"]["model"]
     assert "softwareInfo.androidVersion" in types["errors"]["os_version"]
     for path in ("model", "serial", "os_version", "ownership", "last_checkin", "last_boot"):
@@ -658,7 +706,7 @@ def test_malformed_devices_are_named_and_kept(custom):
     bad = records[E + "/devices/badpolicy"]
     for path in ("lockscreen_notifications.hides_content", "app_auto_update_policy", "screen_lock.max_inactivity_minutes"):
         assert bad_policy in bad["errors"][path]
-    assert "managementMode" in records[E + "/devices/mode"]["errors"]
+    assert "managementMode" in records[E + "/devices/mode"]["errors"]["work_profile"]
 
     for _label, record, errors in results:
         if record is None:

@@ -83,11 +83,13 @@ def test_sample_export_normalizes_each_phone_and_skips_the_apple_tv():
                               "email": "alice.martin@example.org"}
     assert alice["signal"] == {"visible": True, "installed": True, "version": "7.85", "install_source": "unknown"}
     assert "signal.install_source" in alice["unknown_reasons"]
-    assert alice["screen_lock"] == {"passcode_present": True, "passcode_compliant": True, "max_inactivity_minutes": None}
+    assert alice["screen_lock"] == {"passcode_present": True, "passcode_compliant": True,
+                                    "passcode_compliant_with_profiles": True, "max_inactivity_minutes": None}
     assert alice["last_checkin"] == "2026-11-24T08:12:31.204Z"
     assert alice["raw_fields"]["signal.version"].endswith(".shortVersion")
-    assert alice["raw_fields"]["screen_lock.passcode_compliant"] == (
-        "security.passcodeCompliant and security.passcodeCompliantWithProfile")
+    # Apple's two flags as reported, each with its field: the control asks both to be true.
+    assert alice["raw_fields"]["screen_lock.passcode_compliant"] == "security.passcodeCompliant"
+    assert alice["raw_fields"]["screen_lock.passcode_compliant_with_profiles"] == "security.passcodeCompliantWithProfile"
     assert alice["last_boot"] is None and "last-boot" in alice["unknown_reasons"]["last_boot"]
     assert alice["lockscreen_notifications"] == {"hides_content": None}
     bruno = records["102"][1]
@@ -360,7 +362,8 @@ def test_missing_sections_and_wrong_types_are_named_and_the_device_is_kept():
 
     errors = dict(records["21"][2])
     assert set(errors) == {"name", "os_version", "last_checkin", "ownership", "serial", "model", "owner",
-                           "screen_lock.passcode_present", "screen_lock.passcode_compliant", "signal.installed"}
+                           "screen_lock.passcode_present", "screen_lock.passcode_compliant_with_profiles",
+                           "signal.installed"}
     assert errors["name"] == "vendor field general.displayName: expected a string, got int 42"
     assert errors["serial"].startswith("vendor field hardware: expected an object")
     assert errors["signal.installed"].startswith("vendor field applications: expected a list")
@@ -372,8 +375,9 @@ def test_missing_sections_and_wrong_types_are_named_and_the_device_is_kept():
     half = records["22"][1]
     assert half["signal"]["version"] == "7.85.0"  # no shortVersion: version is used
     assert half["raw_fields"]["signal.version"].endswith("].version")
-    assert half["screen_lock"]["passcode_compliant"] is None
-    assert "passcodeCompliantWithProfile" in half["unknown_reasons"]["screen_lock.passcode_compliant"]
+    assert half["screen_lock"]["passcode_compliant"] is True  # as reported; the second flag is missing
+    assert half["screen_lock"]["passcode_compliant_with_profiles"] is None
+    assert "passcodeCompliantWithProfile" in half["unknown_reasons"]["screen_lock.passcode_compliant_with_profiles"]
 
     unsure = records["23"][1]
     assert unsure["signal"]["installed"] is None
@@ -385,7 +389,8 @@ def test_missing_sections_and_wrong_types_are_named_and_the_device_is_kept():
 
     sections = records["25"][1]
     assert set(dict(records["25"][2])) == {"name", "os_version", "supervised", "ownership", "last_checkin",
-                                           "screen_lock.passcode_present", "screen_lock.passcode_compliant"}
+                                           "screen_lock.passcode_present", "screen_lock.passcode_compliant",
+                                           "screen_lock.passcode_compliant_with_profiles"}
     assert "passcode_present" not in sections["screen_lock"] and "ownership" not in sections
     assert "screen_lock.passcode_present" not in sections["unknown_reasons"]
     assert sections["signal"]["installed"] is True

@@ -131,6 +131,30 @@ def test_the_signing_certificate_field_is_the_base64_sha256(discovery):
     assert digest["type"] == "string" and "SHA-256" in digest.get("description", "").replace("SHA256", "SHA-256")
 
 
+def _passcode_control_values(fact):
+    """The literals sh-3.7-mobile-passcode compares an Android fact with (value and unknown_values)."""
+    import yaml
+    with open(os.path.join(ROOT, "roles", "signal_hardening", "controls", "sh-3.7-mobile-passcode.yml"),
+              encoding="utf-8") as handle:
+        control = yaml.safe_load(handle)
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("fact") == fact:
+                value = node.get("value")
+                found.update(value if isinstance(value, list) else [value] if isinstance(value, str) else [])
+                found.update(v for v in node.get("unknown_values") or () if isinstance(v, str))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+    walk(control["check"]["test"])
+    assert found, "sh-3.7-mobile-passcode compares %s with nothing" % fact
+    return found
+
+
 def test_every_enum_value_the_client_reads_exists(discovery):
     records = android_management_records
     read = {
@@ -140,12 +164,15 @@ def test_every_enum_value_the_client_reads_exists(discovery):
         ("ApplicationReport", "state"): {"INSTALLED", "REMOVED"},
         ("ApplicationReport", "applicationSource"): {"INSTALLED_FROM_PLAY_STORE", "APPLICATION_SOURCE_UNSPECIFIED"},
         ("PowerManagementEvent", "eventType"): {"BOOT_COMPLETED"},
-        ("NonComplianceDetail", "nonComplianceReason"): {"USER_ACTION"},
+        ("NonComplianceDetail", "nonComplianceReason"): {records.DEFAULT_NONCOMPLIANCE_REASON}
+        | _passcode_control_values("reason"),
         ("Policy", "keyguardDisabledFeatures"): set(records._HIDING_KEYGUARD_FEATURES),
         ("Policy", "appAutoUpdatePolicy"): set(records._APP_AUTO_UPDATE),
         ("ApplicationPolicy", "autoUpdateMode"): set(records._APP_UPDATE_MODE) | set(records._APP_UPDATE_MODE_DEFERRING),
-        ("PasswordRequirements", "passwordScope"): {"SCOPE_DEVICE"},
-        ("PasswordRequirements", "passwordQuality"): {q for q in records._NO_PASSWORD_QUALITY if q},
+        # The control judges these values; the client puts back the defaults the API leaves out.
+        ("PasswordRequirements", "passwordScope"): {records.DEFAULT_PASSWORD_SCOPE} | _passcode_control_values("scope"),
+        ("PasswordRequirements", "passwordQuality"): {records.DEFAULT_PASSWORD_QUALITY}
+        | _passcode_control_values("quality"),
     }
     for (schema, path), values in read.items():
         published = _enum(discovery, schema, path)
@@ -160,8 +187,10 @@ def test_every_policy_field_the_client_reads_exists(discovery):
     _property(discovery, _schema(discovery, "ApplicationPolicy"), "autoUpdateMode")
     _property(discovery, _schema(discovery, "StatusReportingSettings"), "powerManagementEventsEnabled")
     _property(discovery, _schema(discovery, "StatusReportingSettings"), "applicationReportsEnabled")
-    for name in ("settingName", "fieldPath", "nonComplianceReason"):
+    for name in ("settingName", "fieldPath", "nonComplianceReason", "specificNonComplianceReason"):
         _property(discovery, _schema(discovery, "NonComplianceDetail"), name)
+    for name in ("passwordQuality", "passwordScope", "passwordMinimumLength"):
+        _property(discovery, _schema(discovery, "PasswordRequirements"), name)
 
 
 def test_every_field_of_the_sample_payloads_exists(discovery):
