@@ -16,4 +16,3 @@ RETIRED = {
         "installer; a waiver for the old check does not cover the new one, so write one for the new id if the risk "
         "is still accepted"),
 }
-
