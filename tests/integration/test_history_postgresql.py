@@ -15,12 +15,15 @@ PROBE_TASK = "Collect the facts of each workstation"
 
 
 def everything(run):
-    """The playbook's output and every file it left in the report folder, as one text."""
+    """The playbook's output and every file it left anywhere under the report folder, as one text."""
     texts = [run.output]
-    if os.path.isdir(run.report_dir):
-        for name in sorted(os.listdir(run.report_dir)):
-            with open(os.path.join(run.report_dir, name), encoding="utf-8", errors="replace") as handle:
-                texts.append(handle.read())
+    # Every file in the folder tree (the run folders, the action sheets, the history): not only the top level.
+    for folder, _dirs, names in sorted(os.walk(run.report_dir)):
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    texts.append(handle.read())
     return "\n".join(texts)
 
 
