@@ -139,10 +139,11 @@ publishable: setup $(TOOLS_VENV)/.installed
 	$(BIN)/python scripts/publishable.py --tools $(TOOLS) --repository "$(COLLECTION_REPOSITORY)"
 
 # The execution environment's build context (ansible-builder create), with the collection artifact inside it:
-# podman build -f $(EE_CONTEXT)/Containerfile $(EE_CONTEXT) (or ansible-builder build) builds the image from it.
+# podman build -f $(EE_CONTEXT)/Containerfile $(EE_CONTEXT) (or ansible-builder build) builds the image from it. The
+# file is named: ansible-builder otherwise writes a Dockerfile on a machine without podman.
 ee-context: collection $(TOOLS_VENV)/.installed
 	rm -rf $(EE_CONTEXT)
-	$(TOOLS)/ansible-builder create --file execution-environment.yml --context $(EE_CONTEXT)
+	$(TOOLS)/ansible-builder create --output-filename Containerfile --file execution-environment.yml --context $(EE_CONTEXT)
 	@test -f $(EE_CONTEXT)/_build/collections/$(notdir $(COLLECTION_TARBALL)) || \
 		{ echo "$(EE_CONTEXT) lacks the collection artifact $(notdir $(COLLECTION_TARBALL))"; exit 1; }
 	@echo "Build context with $(notdir $(COLLECTION_TARBALL)): $(EE_CONTEXT)"
