@@ -11,7 +11,8 @@ import socket
 import pytest
 import yaml
 
-PROBE_TASK = "Collect the facts of each workstation"
+from tests.integration.task_names import PROBE_TASK
+
 
 
 def everything(run):

@@ -10,6 +10,7 @@ import os
 import pytest
 
 from tests.fakes.jamf_api import JamfFake, make_device
+from tests.integration.task_names import PROBE_TASK
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,7 @@ def test_a_source_without_credentials_stops_the_run_before_the_probe(run_playboo
     assert run.rc != 0
     assert "corp-jamf (jamf): missing option(s)" in run.output
     assert "HARDENING_SIGNAL_JAMF_CLIENT_ID" in run.output and "HARDENING_SIGNAL_JAMF_API_URL" in run.output
-    assert "Collect the facts of each workstation" not in run.output
+    assert PROBE_TASK not in run.output
     assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
 
 

@@ -8,6 +8,7 @@ import os
 import yaml
 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+from tests.integration.task_names import PROBE_TASK
 
 PHONES_IN_EXAMPLE = 19
 
@@ -72,7 +73,7 @@ def test_out_of_range_variable_stops_before_any_host_is_probed(run_playbook):
     run = run_playbook(extra={"signal_hardening_screen_lock_timeout_minutes": 0})
     assert run.rc != 0
     assert "signal_hardening_screen_lock_timeout_minutes must be 1-60" in run.output
-    assert "Collect the facts of each workstation" not in run.output
+    assert PROBE_TASK not in run.output
     assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
 
 
@@ -207,7 +208,7 @@ def test_missing_waiver_file_stops_the_run_before_any_host_is_probed(run_playboo
     run = run_playbook(extra={"signal_hardening_waiver_files": ["/nonexistent/waivers.yml"]})
     assert run.rc != 0
     assert "signal_hardening_waiver_files: /nonexistent/waivers.yml is not a file" in run.output
-    assert "Collect the facts of each workstation" not in run.output
+    assert PROBE_TASK not in run.output
 
 
 def test_validity_override_must_name_an_attestation_control(run_playbook):

@@ -8,10 +8,9 @@ import os
 
 import pytest
 
-PROBE = "SIGNAL | AUDIT | Collect Signal Desktop facts"
-REMEDIATE = "SIGNAL | REMEDIATE | Tell the operating system family"
-VALIDATE = "SIGNAL | CHECK | Organisation values are within their ranges"
-JUDGE = "SIGNAL | AUDIT | Judge the fleet and write the compliance summary"
+from tests.integration.task_names import JUDGE_TASK as JUDGE, PROBE_TASK as PROBE, REMEDIATE_TASK as REMEDIATE, \
+    VALIDATE_TASK as VALIDATE
+
 NO_SUMMARY = "wrote no compliance summary"
 
 
@@ -63,3 +62,13 @@ def test_a_misspelt_tag_stops_the_run_before_anything_runs(as_a_user, args):
     assert "Unknown tag(s) %s" % args[1].split(",")[-1] in run.output, run
     assert "this playbook's tags are validate, remediate, probe, judge and report" in run.output
     assert not ran(run, PROBE) and not ran(run, VALIDATE) and not has_summary(run)
+
+
+@pytest.mark.parametrize("args", [["--skip-tags", "always"], ["--skip-tags", "always,judge"]],
+                         ids=["skip-always", "skip-always+judge"])
+def test_skipping_the_always_tag_is_refused_before_anything_runs(as_a_user, args):
+    # Skipping "always" would skip the checks, including the one that fails a run which wrote no summary.
+    run = as_a_user.run_playbook(check=True, args=args)
+    assert run.rc != 0, run
+    assert "--skip-tags always is not supported" in run.output, run
+    assert not ran(run, PROBE) and not ran(run, VALIDATE) and not ran(run, JUDGE) and not has_summary(run)
