@@ -72,3 +72,10 @@ def test_skipping_the_always_tag_is_refused_before_anything_runs(as_a_user, args
     assert run.rc != 0, run
     assert "--skip-tags always is not supported" in run.output, run
     assert not ran(run, PROBE) and not ran(run, VALIDATE) and not ran(run, JUDGE) and not has_summary(run)
+
+
+def test_the_tags_molecule_always_skips_are_accepted(as_a_user):
+    # molecule runs every playbook with --skip-tags molecule-notest,notest; no task has them.
+    run = as_a_user.run_playbook(check=True, args=["--skip-tags", "molecule-notest,notest"])
+    assert run.rc == 0, run
+    assert ran(run, VALIDATE) and ran(run, PROBE) and ran(run, JUDGE) and has_summary(run)
