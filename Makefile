@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
-BIN := $(VENV)/bin
+BIN := $(abspath $(VENV)/bin)
 # The repository root is the collection root; Ansible finds it through this link.
 COLLECTION_LINK := .build/collections/ansible_collections/hardening/signal
 REPORT_DIR ?= $(CURDIR)/reports
@@ -102,21 +102,21 @@ test: setup-test
 	$(MAKE) --no-print-directory molecule
 
 unit-and-integration:
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q
+	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q
 
 unit:
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q tests/unit
+	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q tests/unit
 
 integration:
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -q tests/integration
+	PATH=$(BIN):$$PATH $(BIN)/python -m pytest -q tests/integration
 
 lint: setup-test
 	$(BIN)/yamllint -s .
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-changelog lint
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/ansible-lint --offline
+	PATH=$(BIN):$$PATH $(BIN)/antsibull-changelog lint
+	PATH=$(BIN):$$PATH $(BIN)/ansible-lint --offline
 
 sanity: setup-test
-	PATH=$(CURDIR)/$(BIN):$$PATH bash tests/sanity/run.sh
+	PATH=$(BIN):$$PATH bash tests/sanity/run.sh
 
 # Molecule scenarios in real podman containers (needs root the first time: podman, runc, debootstrap, the
 # containers.conf and the test image; all cached afterwards). tests/molecule/run.sh starts the local apt
@@ -127,7 +127,7 @@ molecule: setup-test
 # Every bench runs, even after one misses its target; the summary at the end lists each target (a ratio to a floor
 # measured in the same run), and the exit status is non-zero if any missed. BENCHES="bench_fleet ..." runs some.
 bench: setup postgresql-server
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python bench/run_all.py $(BENCHES)
+	PATH=$(BIN):$$PATH $(BIN)/python bench/run_all.py $(BENCHES)
 
 # The collection artifact, built from the tree as it is (a clean clone needs nothing built before).
 collection: setup

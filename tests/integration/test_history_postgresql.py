@@ -14,7 +14,6 @@ import yaml
 from tests.integration.task_names import PROBE_TASK
 
 
-
 def everything(run):
     """The playbook's output and every file it left anywhere under the report folder, as one text."""
     texts = [run.output]

@@ -12,6 +12,10 @@ from tests.integration import task_names
 from tests.integration.conftest import ROOT
 
 
+# Tasks whose own name ansible-playbook never prints.
+NOT_PRINTED = ("block", "import_role", "ansible.builtin.import_role", "import_tasks", "ansible.builtin.import_tasks")
+
+
 def _printed_task_names():
     names = set()
     for path in glob.glob(os.path.join(ROOT, "roles", "signal_hardening", "tasks", "*.yml")):
@@ -21,8 +25,7 @@ def _printed_task_names():
             task = stack.pop()
             for key in ("block", "rescue", "always"):
                 stack.extend(task.get(key) or [])
-            if not any(key in task for key in ("block", "import_role", "ansible.builtin.import_role",
-                                                "import_tasks", "ansible.builtin.import_tasks")):
+            if not any(key in task for key in NOT_PRINTED):
                 names.add(task.get("name"))
     return names
 
