@@ -185,7 +185,7 @@ def _workstation(rng, index, anchor, owners):
                                   "signer_subject": 'CN="Signal Messenger, LLC", O="Signal Messenger, LLC", C=US'}},
     }[platform]
     facts = {
-        "schema_version": 2,
+        "schema_version": 3,
         "platform": platform,
         "os": {"family": platform, "distribution": {"linux": "Debian", "macos": "macOS", "windows": "Windows"}[platform],
                "version": {"linux": "13", "macos": "15.6", "windows": "11 24H2"}[platform],
@@ -193,16 +193,35 @@ def _workstation(rng, index, anchor, owners):
         "signal": {"installed": True, "version": version, "installs": [install],
                    "profiles": [{"user": "u%d" % index, "path": "/home/u%d/.config/Signal" % index, "linked": True,
                                  "mode": "0700"}]},
-        "update": {"auto_update_covers_signal": True if platform == "linux" else None, "auto_update_gaps": [],
-                   "server_blocked": False, "server_block_reasons": []},
+        "update": {"hosts_entries": [], "unattended_upgrades": None},
         "screen_lock": {"enabled": True, "idle_delay_seconds": rng.choice((120, 300)), "lock_delay_seconds": 0,
                         "locked_by_admin": rng.random() < 0.5, "source": "dconf" if platform == "linux" else "policy"},
         "lockscreen_notifications": {"hides_content": True, "source": "dconf" if platform == "linux" else "policy"},
         "unknown_reasons": {},
         "errors": {},
     }
-    if platform != "linux":
-        facts["unknown_reasons"]["update.auto_update_covers_signal"] = "Signal Desktop updates itself on this platform"
+    if platform == "linux":
+        # What desktop_info reports of a Debian host the role set up: its stock origins and Signal's.
+        facts["update"]["proxies"] = []
+        facts["update"]["unattended_upgrades"] = {
+            "installed": True, "timer_masked": False, "package_lists": [],
+            "periodic": [{"name": "APT::Periodic::Unattended-Upgrade", "value": "1",
+                          "file": "/etc/apt/apt.conf.d/20auto-upgrades", "line": 2}],
+            "origins": [
+                {"setting": "Unattended-Upgrade::Origins-Pattern", "file": "/etc/apt/apt.conf.d/50unattended-upgrades",
+                 "line": 29, "entry": "origin=Debian,codename=${distro_codename},label=Debian",
+                 "fields": [{"key": "origin", "pattern": "Debian"}, {"key": "codename", "pattern": "trixie"},
+                            {"key": "label", "pattern": "Debian"}]},
+                {"setting": "Unattended-Upgrade::Origins-Pattern", "file": "/etc/apt/apt.conf.d/50unattended-upgrades",
+                 "line": 30, "entry": "origin=Debian,codename=${distro_codename},label=Debian-Security",
+                 "fields": [{"key": "origin", "pattern": "Debian"}, {"key": "codename", "pattern": "trixie"},
+                            {"key": "label", "pattern": "Debian-Security"}]},
+                {"setting": "Unattended-Upgrade::Origins-Pattern",
+                 "file": "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "line": 4,
+                 "entry": "origin=. xenial,codename=xenial",
+                 "fields": [{"key": "origin", "pattern": ". xenial"}, {"key": "codename", "pattern": "xenial"}]}]}
+    else:
+        facts["unknown_reasons"]["update.unattended_upgrades"] = "Signal Desktop updates itself on this platform"
     if kind == "failing":
         for _round in range(rng.randint(1, 3)):
             what = rng.randrange(5)
@@ -220,8 +239,8 @@ def _workstation(rng, index, anchor, owners):
                                                     "version": "7.79.0", "build_expires": None})
                 facts["unknown_reasons"]["signal.installs.1.build_expires"] = "the expiry date of flatpak builds is not read"
             else:
-                facts["update"]["server_blocked"] = True
-                facts["update"]["server_block_reasons"] = ["/etc/hosts maps updates.signal.org to 0.0.0.0"]
+                facts["update"]["hosts_entries"] = [{"file": "/etc/hosts", "line": 3, "host": "updates.signal.org",
+                                                     "address": "0.0.0.0"}]
     elif kind == "incomplete":  # no supported desktop environment, unreadable profile
         facts.pop("screen_lock")
         facts.pop("lockscreen_notifications")

@@ -109,7 +109,7 @@ EXAMPLES = r"""
 RETURN = r"""
 facts:
   description:
-    - The facts document of this workstation (schema_version 2).
+    - The facts document of this workstation (schema_version 3).
     - Values that could not be observed are null; their dotted paths are keys
       of C(unknown_reasons) or C(errors).
   returned: always
@@ -119,7 +119,7 @@ facts:
       description: Version of the facts document.
       returned: always
       type: int
-      sample: 2
+      sample: 3
     platform:
       description: Platform of the host.
       returned: always
@@ -150,14 +150,30 @@ facts:
           - {"user": "alice", "path": "/home/alice/.config/Signal", "linked": true, "mode": "0700"}
     update:
       description:
-        - Whether unattended-upgrades covers Signal's repository and whether the update server is blocked
-          (with the blocking settings named in C(server_block_reasons)).
-        - On Linux, C(proxies) lists the proxies set for the update server (credentials removed); C(blocks) is
-          null, with a reason, for a proxy whose rules cannot be seen.
+        - What may keep updates from Signal's server, and what updates Signal on Linux, as seen (the controls judge it).
+        - C(hosts_entries), each line of the hosts file naming the update server (file, line, address).
+        - On Linux, C(proxies), each proxy setting that applies to the update server (file, line, setting, who uses it,
+          scheme, host and port; credentials removed), and C(unattended_upgrades), whether the package is installed
+          and its timer masked, the periodic settings with the file and line that set them, each origin entry with
+          its fields as unattended-upgrades reads them, and each package black/white-list entry.
       returned: always
       type: dict
-      sample: {"auto_update_covers_signal": true, "auto_update_gaps": [], "server_blocked": false, "server_block_reasons": [],
-               "proxies": [{"url": "http://proxy.example:3128", "source": "/etc/environment: https_proxy", "blocks": null}]}
+      sample:
+        hosts_entries: []
+        proxies:
+          - {"file": "/etc/environment", "line": 2, "setting": "https_proxy", "used_by": "session",
+             "url": "http://proxy.example:3128", "scheme": "http", "host": "proxy.example", "port": 3128}
+        unattended_upgrades:
+          installed: true
+          timer_masked: false
+          periodic:
+            - {"name": "APT::Periodic::Unattended-Upgrade", "value": "1", "file": "/etc/apt/apt.conf.d/20auto-upgrades",
+               "line": 2}
+          origins:
+            - {"setting": "Unattended-Upgrade::Origins-Pattern", "entry": "origin=. xenial,codename=xenial",
+               "file": "/etc/apt/apt.conf.d/52signal-desktop-unattended-upgrades", "line": 4,
+               "fields": [{"key": "origin", "pattern": ". xenial"}, {"key": "codename", "pattern": "xenial"}]}
+          package_lists: []
     screen_lock:
       description: OS screen lock as enforced by the administrator.
       returned: always

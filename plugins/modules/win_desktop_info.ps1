@@ -233,12 +233,24 @@ $machine = [ordered]@{
     winlogon = Get-RawValue -Hive $hklm -Path 'SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon' -Names @('ScreenSaverGracePeriod')
     system_policy_windows = Get-RawValue -Hive $hklm -Path 'SOFTWARE\Policies\Microsoft\Windows\System' -Names @('DisableLockScreenAppNotifications')
     hosts_lines = @()
+    hosts_line_numbers = @()
     hosts_read = $false
 }
 $hostsPath = Join-Path $env:SystemRoot 'System32\drivers\etc\hosts'
 try {
     if (Test-Path -LiteralPath $hostsPath -PathType Leaf) {
-        $machine.hosts_lines = @(Get-Content -LiteralPath $hostsPath -ErrorAction Stop | Where-Object { $_ -match 'signal\.org' })
+        # The lines that mention signal.org, and where they are in the file (the controller names the line).
+        $hostsText = @(Get-Content -LiteralPath $hostsPath -ErrorAction Stop)
+        $hostsLines = [System.Collections.Generic.List[string]]@()
+        $hostsNumbers = [System.Collections.Generic.List[int]]@()
+        for ($i = 0; $i -lt $hostsText.Count; $i++) {
+            if ($hostsText[$i] -match 'signal\.org') {
+                $hostsLines.Add([string]$hostsText[$i])
+                $hostsNumbers.Add($i + 1)
+            }
+        }
+        $machine.hosts_lines = @($hostsLines)
+        $machine.hosts_line_numbers = @($hostsNumbers)
     }
     $machine.hosts_read = $true
 }

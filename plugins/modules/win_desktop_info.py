@@ -25,7 +25,7 @@ description:
     of each file named C(config/local-production.json) in C(resources\\app.asar) (where Signal's build writes the date
     it stops working, C(buildExpiration)); only the archive's index and those small files are read.
   - The machine inactivity limit (C(InactivityTimeoutSecs)), the screen saver grace period, the policy that turns off
-    app notifications on the lock screen, and the lines of the hosts file that name C(signal.org).
+    app notifications on the lock screen, and the lines of the hosts file that name C(signal.org) with their line numbers.
   - Never opens Signal's database or logs and never reads C(config.json); only whether those files exist.
   - This module has never been run on a real Windows host by this project; its output shape is what the unit tests'
     recorded documents show.

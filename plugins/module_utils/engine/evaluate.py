@@ -298,6 +298,10 @@ def _compile_quantifier(spec):
                     # Whether the item is one the test is about cannot be told: neither can the verdict.
                     outcomes.append(chosen)
                     continue
+            elif inner is None:
+                # Neither where nor test: the items need only be there, readable (a list of objects).
+                outcomes.append(Outcome(S.PASS, None, None, "%s: item %d is there" % (label, index)))
+                continue
             outcome = inner(item, item_prefix, item_evidence[index], bound, run)
             # One expected value for all items (the newest version, Signal's Team ID) is shown; differing or
             # composite ones are not (each item's sentence says its own).
@@ -317,7 +321,8 @@ def _compile_quantifier(spec):
         if not outcomes:
             status = when_empty
             default = "%s: none%s" % (label, " matching" if where is not None and items else "")
-            if partial and status == S.PASS:
+            if partial and (status == S.PASS or (status == S.FAIL and not every)):
+                # Nothing found in an incomplete list proves neither a pass nor that no such item exists.
                 return Outcome(partial_status, None, expected, _explain(
                     templates, partial_status, "%s: none found, but the list may be incomplete: %s" % (label, partial),
                     local, names, run, partial))

@@ -9,6 +9,9 @@ observed is never None here (missing facts are handled before).
 
 from __future__ import annotations
 
+import fnmatch
+import ipaddress
+import re
 from datetime import datetime, timedelta, timezone
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
@@ -133,6 +136,80 @@ def op_same_url(observed, expected, ctx):
     ok = normalize_url(observed) in [normalize_url(u) for u in wanted]
     return _verdict(ok, observed, "is %s" % " or ".join(map(show, wanted)) if ok else "is not %s"
                     % " or ".join(map(show, wanted)))
+
+
+def _text(value, what):
+    if not isinstance(value, str):
+        raise TypeMismatch("expected %s, got %s" % (what, show(value)))
+    return value
+
+
+_REGEX_CACHE = {}
+
+
+def _regex(pattern, what):
+    """A compiled regular expression; a pattern Python's re refuses is a malformed value."""
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        try:
+            compiled = re.compile(_text(pattern, what))
+        except re.error as exc:
+            raise TypeMismatch("%s is not a valid regular expression (%s)" % (show(pattern), exc))
+        if len(_REGEX_CACHE) < 1024:
+            _REGEX_CACHE[pattern] = compiled
+    return compiled
+
+
+def op_matches(observed, expected, ctx):
+    """The observed text matches the regular expression as a whole (an interval such as '1' or 'always')."""
+    ok = _regex(expected, "a regular expression").fullmatch(_text(observed, "text")) is not None
+    return _verdict(ok, observed, "matches %s" % show(expected) if ok else "does not match %s" % show(expected))
+
+
+def op_glob_matches(observed, expected, ctx):
+    """The observed shell-style pattern (*, ?, [...], case-sensitive, as unattended-upgrades' Origins-Pattern)
+    matches the expected text (e.g. Signal's repository origin)."""
+    ok = fnmatch.fnmatchcase(_text(expected, "text to match"), _text(observed, "a pattern"))
+    return _verdict(ok, observed, "matches %s" % show(expected) if ok else "does not match %s" % show(expected))
+
+
+def op_regex_matches(observed, expected, ctx):
+    """The observed regular expression matches the start of the expected text (Python's re.match, as
+    unattended-upgrades reads its package lists)."""
+    ok = _regex(observed, "a regular expression").match(_text(expected, "text to match")) is not None
+    return _verdict(ok, observed, "matches %s" % show(expected) if ok else "does not match %s" % show(expected))
+
+
+def _address(value):
+    """The IP address of a text, or None for a host name."""
+    text = _text(value, "an IP address or host name").split("%", 1)[0]  # an IPv6 zone (fe80::1%eth0) is not part of it
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped if mapped is not None else address
+
+
+def _networks(value):
+    networks = value if isinstance(value, (list, tuple)) else [value]
+    try:
+        return [ipaddress.ip_network(n) for n in networks]
+    except (TypeError, ValueError):
+        raise TypeMismatch("expected networks such as 127.0.0.0/8, got %s" % show(value))
+
+
+def op_in_network(observed, expected, ctx):
+    """The observed IP address lies in one of the networks (an IPv4-mapped IPv6 address counts as its IPv4
+    address); a host name (a proxy's) is in none."""
+    address = _address(observed)
+    if address is None:
+        return S.FAIL, "%s is a host name, not an address in %s" % (
+            show(observed), show([str(n) for n in _networks(expected)]))
+    inside = [str(n) for n in _networks(expected) if address.version == n.version and address in n]
+    if inside:
+        return S.PASS, "%s is in %s" % (show(observed), inside[0])
+    return S.FAIL, "%s is in none of %s" % (show(observed), show([str(n) for n in _networks(expected)]))
 
 
 def _octal(value, what):
@@ -267,6 +344,10 @@ OPERATORS = {
     "no_bits": op_no_bits,
     "days_left_at_least": op_days_left_at_least,
     "not_before": op_not_before,
+    "matches": op_matches,
+    "glob_matches": op_glob_matches,
+    "regex_matches": op_regex_matches,
+    "in_network": op_in_network,
 }
 
 # Operators whose expected value comes from the run, not from the control.

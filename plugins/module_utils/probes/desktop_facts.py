@@ -251,48 +251,34 @@ def _signal_profiles(doc, root, users, user_errors, platform):
 # --- update -------------------------------------------------------------
 
 def _update_section(doc, root, options, state):
+    """What may keep updates from Signal's server, and what updates Signal on Linux: the hosts-file entries that
+    name the server, the proxies that apply to it, unattended-upgrades' settings. Judged by the sh-3.2 controls."""
     url = urlparse(options["apt_repo_url"])
     host = url.hostname or hosts_file.UPDATE_HOST
     hosts = hosts_file.probe(root, host)
-    doc.error("update.server_blocked", hosts["error"])
-    reasons = [hosts["reason"]] if hosts["blocked"] else []
-    proxy_errors = []
-    if doc.data["platform"] == "linux":
-        proxies = proxy_settings.probe(root, host, url.scheme or "https",
-                                       _read_once(state, "apt_config", apt_conf.read_config, root))
-        doc.put("update.proxies", proxies["proxies"])
-        for idx, why in proxies["unknown"].items():
-            doc.reason("update.proxies.%d.blocks" % idx, why)
-        reasons += proxies["block_reasons"]
-        proxy_errors = proxies["errors"]
-        for err in proxy_errors:
-            doc.error("update.proxies", err)
+    if hosts["error"]:
+        doc.error("update.hosts_entries", hosts["error"])
     else:
-        doc.observe("update.proxies", None, "proxy settings are read on Linux only")
-    doc.put("update.server_block_reasons", reasons)
-    if reasons:
-        doc.put("update.server_blocked", True)
-    elif hosts["blocked"] is None:
-        doc.observe("update.server_blocked", None, hosts["reason"])
-    elif proxy_errors:
-        # A proxy setting that could not be read or understood may be the block.
-        doc.put("update.server_blocked", None)
-        for err in proxy_errors:
-            doc.error("update.server_blocked", err)
-    else:
-        doc.put("update.server_blocked", False)
+        doc.put("update.hosts_entries", hosts["entries"])
     if doc.data["platform"] != "linux":
-        doc.observe("update.auto_update_covers_signal", None,
+        # Proxy settings are read on Linux only: update.proxies is left out (not looked at), and the control
+        # judges the hosts file alone there, as its notes say.
+        doc.observe("update.unattended_upgrades", None,
                     "applies to Linux only: Signal's own updater updates the app on this platform")
         return
-    uu = unattended_upgrades.probe(root, options["apt_suite"], host, state.get("os_release"),
-                                   _read_once(state, "dpkg_status", dpkg.read_status, root),
-                                   _read_once(state, "apt_config", apt_conf.read_config, root))
-    doc.observe("update.auto_update_covers_signal", uu["covers_signal"], uu["reason"])
-    # What stops unattended-upgrades from updating Signal, naming the setting: evidence for a failing verdict.
-    doc.put("update.auto_update_gaps", [uu["reason"]] if uu["covers_signal"] is False else [])
-    for err in uu["errors"]:
-        doc.error("update.auto_update_covers_signal", err)
+    apt_config = _read_once(state, "apt_config", apt_conf.read_config, root)
+    proxies = proxy_settings.probe(root, host, url.scheme or "https", apt_config)
+    doc.put("update.proxies", proxies["proxies"])
+    for err in proxies["errors"]:
+        doc.error("update.proxies", err)
+    uu = unattended_upgrades.probe(root, state.get("os_release"),
+                                   _read_once(state, "dpkg_status", dpkg.read_status, root), apt_config)
+    errors, reasons = uu.pop("errors"), uu.pop("reasons")
+    doc.put("update.unattended_upgrades", uu)
+    for field, why in reasons.items():
+        doc.reason("update.unattended_upgrades." + field, why)
+    for field, message in errors.items():
+        doc.error("update.unattended_upgrades." + field, message)
 
 
 # --- screen lock and lock-screen notifications ---------------------------
@@ -427,9 +413,8 @@ def collect(root="/", platform=None, apt_repo_url=apt_sources.DEFAULT_REPO_URL,
                "codesign_verified": codesign_verified, "apt_cat_file": apt_cat_file}
     if platform == "windows":
         reason = "Windows hosts are not probed by this module"
-        for path in ("signal.version", "update.auto_update_covers_signal",
-                     "update.server_blocked", "os.family", "os.distribution", "os.version",
-                     "os.desktop"):
+        for path in ("signal.version", "update.hosts_entries", "update.unattended_upgrades",
+                     "os.family", "os.distribution", "os.version", "os.desktop"):
             doc.observe(path, None, reason)
         doc.reason("signal.installed", reason)
         _all_null(doc, reason)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from ansible_collections.hardening.signal.plugins.module_utils.observations import Observations
 
+# 3: the update section reports hosts-file entries, proxies and unattended-upgrades settings (no server_blocked,
+# auto_update_covers_signal verdicts).
 # 2: installs and profiles carry observations (apt sources and keys, signatures, modes, expiry dates); the
 # verdicts official_source, community_build and profiles_private are gone (the controls judge).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class FactsDocument(Observations):

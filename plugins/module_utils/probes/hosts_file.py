@@ -1,11 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Is Signal's update server blocked through the hosts file?
+"""Which lines of the hosts file name Signal's update server?
 
-A blocked updates.signal.org leaves a host on an expiring build (CERT-EU
-3.2), so a sink mapping (0.0.0.0, 127.x, ::1, ::) counts as blocked. A
-mapping to some other address is reported, not judged: it may be a proxy.
+A hosts entry for updates.signal.org overrides DNS for Signal Desktop and
+apt alike. The probe reports each entry that names the host (file, line,
+address as written); the control sh-3.2-desktop-update-server-reachable
+judges the addresses (a sink such as 0.0.0.0 or 127.0.0.1 blocks the
+updates CERT-EU 3.2 asks for). A line whose first field is not an IP
+address is skipped, as the resolver (glibc's files backend, Windows'
+hosts file reader) skips it.
 """
 from __future__ import annotations
 
@@ -17,44 +21,43 @@ HOSTS = "/etc/hosts"
 UPDATE_HOST = "updates.signal.org"
 
 
-def is_sink(address):
-    """True for addresses where nothing answers for a remote server."""
+def is_address(text):
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
         return False
-    if getattr(ip, "ipv4_mapped", None):
-        ip = ip.ipv4_mapped
-    return ip.is_loopback or ip.is_unspecified
+    return True
 
 
 def parse_hosts(text):
-    """Return [(address, [names])] in file order, comments removed."""
+    """Return [(line number, address, [names])] in file order, comments and lines without an IP address left out."""
     out = []
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].split()
-        if len(line) >= 2:
-            out.append((line[0], [n.lower().rstrip(".") for n in line[1:]]))
+        if len(line) >= 2 and is_address(line[0]):
+            out.append((number, line[0], [n.lower().rstrip(".") for n in line[1:]]))
     return out
 
 
-def probe(root="/", hostname=UPDATE_HOST):
-    """Return {"blocked": bool|None, "address": str|None, "reason", "error"}.
+def entries(text, hostname=UPDATE_HOST, path=HOSTS, line_numbers=None):
+    """[{file, line, host, address}] of the lines naming ``hostname``. ``line_numbers``: the line each line of
+    ``text`` has in the file, when ``text`` holds only some of its lines (None where not known)."""
+    hostname = hostname.lower().rstrip(".")
+    found = []
+    for number, address, names in parse_hosts(text):
+        if hostname in names:
+            if line_numbers is not None:
+                number = line_numbers[number - 1] if number <= len(line_numbers) else None
+            found.append({"file": path, "line": number, "host": hostname, "address": address})
+    return found
 
-    The first line naming the host decides, as in glibc's files backend."""
+
+def probe(root="/", hostname=UPDATE_HOST):
+    """Return {"entries": [...] or None, "error": str or None}: the entries naming ``hostname`` (none when the
+    file does not exist), or None with the error when the file could not be read."""
     text, err = fs.read_text_optional(root, HOSTS)
     if err:
-        return {"blocked": None, "address": None, "reason": None, "error": err}
+        return {"entries": None, "error": err}
     if text is None:
-        return {"blocked": False, "address": None, "reason": "%s does not exist" % HOSTS, "error": None}
-    hostname = hostname.lower().rstrip(".")
-    for address, names in parse_hosts(text):
-        if hostname in names:
-            if is_sink(address):
-                return {"blocked": True, "address": address,
-                        "reason": "%s maps %s to %s" % (HOSTS, hostname, address), "error": None}
-            return {"blocked": None, "address": address,
-                    "reason": "%s maps %s to %s: update checks go there instead of Signal's servers"
-                              % (HOSTS, hostname, address),
-                    "error": None}
-    return {"blocked": False, "address": None, "reason": None, "error": None}
+        return {"entries": [], "error": None}
+    return {"entries": entries(text, hostname), "error": None}

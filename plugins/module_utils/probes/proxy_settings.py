@@ -15,13 +15,14 @@ comes from /etc/environment through pam_env; apt run by its systemd timer
 (unattended-upgrades) does not get it, so apt's own settings are judged
 without it and the environment's proxy as the session's.
 
-A proxy at an unspecified address (0.0.0.0, ::) or on port 0 cannot
-forward anything: that is a block. Any other proxy decides by rules this
-probe cannot read, so whether it blocks the host stays unknown.
+The probe reports each proxy that applies to the host: where it is set
+(file, line, setting), who uses it (apt, the session), and its scheme, host
+and port (the URL's, else the scheme's default), credentials removed. The
+control sh-3.2-desktop-update-server-reachable judges them: a proxy at an
+unspecified address (0.0.0.0, ::) or on port 0 cannot forward anything.
 """
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from ansible_collections.hardening.signal.plugins.module_utils.probes import apt_conf, fs
@@ -29,8 +30,8 @@ from ansible_collections.hardening.signal.plugins.module_utils.probes import apt
 ENVIRONMENT = "/etc/environment"
 NO_PROXY_VALUES = ("direct", "false")
 SCHEMES = ("http", "https", "socks5h")
-UNSEEN = ("the proxy decides by rules this probe cannot read; whether it forwards %s is not observed "
-          "(sh-3.2-desktop-version-current shows whether updates arrive)")
+# The port a client connects to when the proxy URL names none (apt's http method, Chromium/Electron).
+DEFAULT_PORTS = {"http": 80, "https": 443, "socks5h": 1080}
 
 
 class ProxyValueError(ValueError):
@@ -39,11 +40,17 @@ class ProxyValueError(ValueError):
 
 def read_environment(root="/"):
     """Return (variables, error) of /etc/environment (pam_env's KEY=VALUE lines)."""
+    variables, _lines, err = _environment(root)
+    return variables, err
+
+
+def _environment(root):
+    """(variables, {name: line number}, error) of /etc/environment."""
     text, err = fs.read_text_optional(root, ENVIRONMENT)
     if err or text is None:
-        return {}, err
-    variables = {}
-    for raw in text.splitlines():
+        return {}, {}, err
+    variables, lines = {}, {}
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -54,12 +61,14 @@ def read_environment(root="/"):
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         variables[name.strip()] = value
-    return variables, None
+        lines[name.strip()] = number
+    return variables, lines, None
 
 
 def parse_proxy(value, default_scheme=None):
     """Return (display URL without credentials, host, port) of a proxy
-    setting; raise ProxyValueError when it is not a usable proxy URL."""
+    setting (port None when the URL names none); raise ProxyValueError when
+    it is not a usable proxy URL."""
     text = value.strip()
     if "://" not in text:
         if default_scheme is None:
@@ -80,17 +89,6 @@ def parse_proxy(value, default_scheme=None):
     return url, host, port
 
 
-def is_dead_end(host, port):
-    """True when nothing can answer at the proxy address: an unspecified
-    address or port 0."""
-    if port == 0:
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_unspecified
-    except ValueError:
-        return False
-
-
 def no_proxy_matches(hostname, no_proxy):
     """no_proxy as apt and curl read it: '*', or a domain the host is or ends in."""
     for item in no_proxy.split(","):
@@ -101,14 +99,14 @@ def no_proxy_matches(hostname, no_proxy):
 
 
 def _apt_setting(config, scheme, hostname):
-    """Return (value, origin, setting name) apt's configuration gives, or Nones."""
+    """Return (value, origin, line, setting name) apt's configuration gives, or Nones."""
     schemes = [scheme] + (["http"] if scheme == "https" else [])
     names = ["Acquire::%s::Proxy::%s" % (s, hostname) for s in schemes] + ["Acquire::%s::Proxy" % s for s in schemes]
     for name in names:
         value = config.value(name)
         if value:
-            return value, config.origin(name), name
-    return None, None, None
+            return value, config.origin(name), config.line(name), name
+    return None, None, None, None
 
 
 def _env_setting(variables, scheme):
@@ -121,46 +119,43 @@ def _env_setting(variables, scheme):
 
 
 def probe(root="/", hostname="updates.signal.org", scheme="https", apt_config=None):
-    """Return {"proxies": [{url, source, blocks}], "block_reasons": [..],
-    "unknown": {index: reason}, "errors": [..]}.
+    """Return {"proxies": [{file, line, setting, used_by, url, scheme, host, port}], "errors": [..]}.
 
-    ``blocks`` is True for a dead-end proxy and None (reason in ``unknown``)
-    for any other; settings meaning "no proxy" are left out. apt_config: what
-    apt_conf.read_config(root) returned, when the caller has already read it."""
+    Settings meaning "no proxy" (DIRECT, false, no_proxy naming the host for the session) are left out; a
+    malformed one is an error naming its file and setting. apt_config: what apt_conf.read_config(root)
+    returned, when the caller has already read it."""
     hostname = hostname.lower().rstrip(".")
-    result = {"proxies": [], "block_reasons": [], "unknown": {}, "errors": []}
+    result = {"proxies": [], "errors": []}
     config, errors = apt_conf.read_config(root) if apt_config is None else apt_config
     result["errors"] += errors
-    variables, err = read_environment(root)
+    variables, lines, err = _environment(root)
     if err:
         result["errors"].append(err)
     no_proxy = variables.get("no_proxy") or variables.get("NO_PROXY") or ""
     bypassed = no_proxy_matches(hostname, no_proxy)
 
     candidates = []
-    value, origin, name = _apt_setting(config, scheme, hostname)
+    value, origin, line, name = _apt_setting(config, scheme, hostname)
     if value is not None:
-        candidates.append((value, "%s: %s" % (origin or apt_conf.CONF_DIR, name), None, "apt", False))
+        candidates.append((value, origin or apt_conf.CONF_DIR, line, name, None, "apt", False))
     env_value, env_name = _env_setting(variables, scheme)
     if env_value is not None:
         # Signal Desktop in the user's session, and apt when its configuration sets no proxy.
         # no_proxy of /etc/environment reaches the session, not apt's timer-run upgrades.
-        candidates.append((env_value, "%s: %s" % (ENVIRONMENT, env_name), "http", "the session", bypassed))
+        candidates.append((env_value, ENVIRONMENT, lines.get(env_name), env_name, "http", "session", bypassed))
 
-    for value, source, default_scheme, user, skipped in candidates:
+    for value, path, line, name, default_scheme, used_by, skipped in candidates:
         if skipped or value.strip().lower() in NO_PROXY_VALUES:
             continue
         try:
             url, host, port = parse_proxy(value, default_scheme)
         except ProxyValueError as exc:
-            result["errors"].append("%s: malformed proxy: %s" % (source, exc))
+            where = path if line is None else "%s line %d" % (path, line)
+            result["errors"].append("%s: %s: malformed proxy: %s" % (where, name, exc))
             continue
-        entry = {"url": url, "source": source, "blocks": None}
-        if is_dead_end(host, port):
-            entry["blocks"] = True
-            result["block_reasons"].append("%s sends %s's requests for %s to %s, where nothing can answer"
-                                           % (source, user, hostname, url))
-        else:
-            result["unknown"][len(result["proxies"])] = "%s: %s" % (url, UNSEEN % hostname)
-        result["proxies"].append(entry)
+        proxy_scheme = url.split("://", 1)[0]
+        result["proxies"].append({
+            "file": path, "line": line, "setting": name, "used_by": used_by, "url": url, "scheme": proxy_scheme,
+            "host": host, "port": DEFAULT_PORTS[proxy_scheme] if port is None else port,
+        })
     return result

@@ -1,13 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Does unattended-upgrades keep signal-desktop updated (CERT-EU 3.2)?
+"""What unattended-upgrades is set to do (CERT-EU 3.2), as its configuration shows it.
 
-Yes when the package is installed, apt's periodic run enables it, and its
-origin list (Origins-Pattern or the older Allowed-Origins) matches Signal's
-repository, which announces "Origin: . xenial" / "Codename: xenial", and
-signal-desktop is not excluded by the package black/white lists.
-Matching follows unattended-upgrades' own rules (fnmatch per key=value).
+The probe reports whether the package is installed, whether apt's
+apt-daily-upgrade.timer is masked, the periodic settings that switch it on
+or off (APT::Periodic::Enable, APT::Periodic::Unattended-Upgrade) with the
+file and line that set them, each origin entry (Origins-Pattern and the
+older Allowed-Origins) with its file, line and key=pattern fields as
+unattended-upgrades reads them (variables such as ${distro_codename}
+substituted), and each Package-Blacklist/Package-Whitelist entry. The
+control sh-3.2-linux-auto-update judges them against Signal's repository,
+which announces "Origin: . xenial" / "Codename: xenial".
+
+The matching helpers (match_pattern, signal_origin) follow unattended-upgrades'
+own rules (fnmatch per key=value); the remediation checks the pattern it
+writes with them.
 """
 from __future__ import annotations
 
@@ -48,26 +56,36 @@ def substitute(value, variables):
     return re.sub(r"\$\{(\w+)\}", lambda m: variables.get(m.group(1), m.group(0)), value)
 
 
-def match_pattern(pattern, origin, variables=None):
-    """True when an Origins-Pattern entry matches ``origin``.
+def parse_pattern(pattern, variables=None):
+    """[(field, shell pattern)] of an Origins-Pattern entry as unattended-upgrades reads it: keys in their long
+    form (o -> origin), variables substituted; [] for an empty entry (it matches nothing).
 
     Raises ValueError on an entry unattended-upgrades itself rejects."""
     variables = variables or {}
     pattern = pattern.strip()
     if not pattern:
-        return False  # u-u: an empty pattern matches nothing
+        return []
     pattern = pattern.replace("\\,", "%2C")  # "\," is a literal comma
+    fields = []
     for token in pattern.split(","):
         what, sep, value = token.partition("=")
         if not sep or "=" in value:
             raise ValueError("malformed entry %r" % token.strip())
         what = what.strip()
-        value = substitute(value.strip().replace("%2C", ","), variables)
         if what not in _KEYS:
             raise ValueError("unknown key %r" % what)
-        if not fnmatch.fnmatchcase(origin.get(_KEYS[what], ""), value):
-            return False
-    return True
+        fields.append((_KEYS[what], substitute(value.strip().replace("%2C", ","), variables)))
+    return fields
+
+
+def match_pattern(pattern, origin, variables=None):
+    """True when an Origins-Pattern entry matches ``origin``.
+
+    Raises ValueError on an entry unattended-upgrades itself rejects."""
+    fields = parse_pattern(pattern, variables)
+    if not fields:
+        return False  # u-u: an empty pattern matches nothing
+    return all(fnmatch.fnmatchcase(origin.get(key, ""), value) for key, value in fields)
 
 
 def allowed_origin_to_pattern(entry):
@@ -80,19 +98,6 @@ def allowed_origin_to_pattern(entry):
     origin = parts[0].replace("\\:", ":").replace(",", "\\,")
     archive = parts[1].replace(",", "\\,")
     return "o=%s,a=%s" % (origin, archive)
-
-
-def _interval_enabled(value):
-    """APT::Periodic::* values are intervals: 0 (or unset) is off."""
-    if value is None or value.strip() == "":
-        return False
-    value = value.strip().lower()
-    if value == "always":
-        return True
-    m = re.match(r"^(\d+)\s*[smhd]?$", value)
-    if not m:
-        return None
-    return int(m.group(1)) > 0
 
 
 def distro_variables(os_release):
@@ -109,93 +114,59 @@ def distro_variables(os_release):
     return out
 
 
-def probe(root="/", suite="xenial", site="updates.signal.org", os_release=None, dpkg_status=None, apt_config=None):
-    """Return {"installed", "enabled", "origin_matched", "matched_by",
-    "package_allowed", "covers_signal", "reason", "errors"}.
+PERIODIC = ("APT::Periodic::Enable", "APT::Periodic::Unattended-Upgrade")
+ORIGIN_LISTS = ("Unattended-Upgrade::Origins-Pattern", "Unattended-Upgrade::Allowed-Origins")
+PACKAGE_LISTS = ("Unattended-Upgrade::Package-Blacklist", "Unattended-Upgrade::Package-Whitelist")
 
+
+def _where(path, line):
+    return path if line is None else "%s line %d" % (path, line)
+
+
+def probe(root="/", os_release=None, dpkg_status=None, apt_config=None):
+    """Return {"installed", "timer_masked", "periodic", "origins", "package_lists", "reasons", "errors"}:
+    what unattended-upgrades' configuration says, without judging it.
+
+    periodic: [{name, value, file, line}] of the settings in PERIODIC that are set (an unset one has apt's
+    default: Enable 1, Unattended-Upgrade 0); origins: [{setting, entry, file, line, fields: [{key, pattern}]}]
+    (fields None when unattended-upgrades would reject the entry, the error under errors["origins.N.fields"]);
+    package_lists: [{setting, entry, file, line}]. reasons/errors: {field: message} relative to the section.
     dpkg_status, apt_config: what dpkg.read_status(root) and apt_conf.read_config(root) returned, when the
     caller has already read them."""
-    result = {"installed": None, "enabled": None, "origin_matched": None, "matched_by": None,
-              "package_allowed": None, "covers_signal": None, "reason": None, "errors": []}
+    result = {"installed": None, "timer_masked": None, "periodic": [], "origins": [], "package_lists": [],
+              "reasons": {}, "errors": {}}
     pkg = dpkg.package_info(root, PACKAGE, dpkg_status)
     result["installed"] = pkg["installed"]
     if pkg["error"]:
-        result["errors"].append(pkg["error"])
-    if pkg["installed"] is None:
-        result["reason"] = pkg["reason"] or "the dpkg database could not be read"
-        return result
-    if not pkg["installed"]:
-        result["covers_signal"] = False
-        result["reason"] = "unattended-upgrades is not installed"
-        return result
+        result["errors"]["installed"] = pkg["error"]
+    elif pkg["installed"] is None:
+        result["reasons"]["installed"] = pkg["reason"] or "the dpkg database could not be read"
+    result["timer_masked"] = fs.readlink(root, TIMER) == "/dev/null"
 
     config, errors = apt_conf.read_config(root) if apt_config is None else apt_config
-    result["errors"] += errors
-
-    periodic = _interval_enabled(config.value("APT::Periodic::Enable", "1"))
-    interval = _interval_enabled(config.value("APT::Periodic::Unattended-Upgrade"))
-    masked = fs.readlink(root, TIMER) == "/dev/null"
-    if masked or periodic is False or interval is False:
-        result["enabled"] = False
-    elif periodic is None or interval is None:
-        result["enabled"] = None
-    else:
-        result["enabled"] = True
-
+    if errors:
+        # A file apt cannot read may hold any of these settings: the lists are incomplete.
+        message = ("apt's configuration could not be fully read, so unattended-upgrades' settings may be missing: "
+                   + "; ".join(errors))
+        for field in ("periodic", "origins", "package_lists"):
+            result["errors"][field] = message
+    for name in PERIODIC:
+        value = config.value(name)
+        if value is not None:
+            result["periodic"].append({"name": name, "value": value, "file": config.origin(name),
+                                       "line": config.line(name)})
     variables = distro_variables(os_release or {})
-    origin = signal_origin(suite, site)
-    patterns = [("Unattended-Upgrade::Origins-Pattern", p)
-                for p in config.list("Unattended-Upgrade::Origins-Pattern")]
-    for entry in config.list("Unattended-Upgrade::Allowed-Origins"):
-        try:
-            patterns.append(("Unattended-Upgrade::Allowed-Origins", allowed_origin_to_pattern(entry)))
-        except ValueError as exc:
-            result["errors"].append("apt configuration: %s" % exc)
-    result["origin_matched"] = False
-    for name, pattern in patterns:
-        try:
-            if match_pattern(pattern, origin, variables):
-                result["origin_matched"] = True
-                result["matched_by"] = "%s %s" % (name, pattern)
-                break
-        except ValueError as exc:
-            result["errors"].append("apt configuration: %s %s" % (name, exc))
-
-    result["package_allowed"] = _package_allowed(config, result["errors"])
-
-    if result["errors"]:
-        result["reason"] = "apt configuration could not be fully read"
-    elif result["enabled"] is False:
-        result["covers_signal"] = False
-        result["reason"] = ("apt-daily-upgrade.timer is masked" if masked
-                            else "APT::Periodic::Unattended-Upgrade is not enabled")
-    elif result["enabled"] is None:
-        result["reason"] = "APT::Periodic interval value not understood"
-    elif not result["origin_matched"]:
-        result["covers_signal"] = False
-        result["reason"] = "no Origins-Pattern/Allowed-Origins entry matches Signal's repository (%s)" % (
-            "origin=%s,codename=%s" % (origin["origin"], origin["codename"]))
-    elif not result["package_allowed"]:
-        result["covers_signal"] = False
-        result["reason"] = "signal-desktop is excluded by the unattended-upgrades package lists"
-    else:
-        result["covers_signal"] = True
-    return result
-
-
-def _package_allowed(config, errors):
-    """signal-desktop is not blacklisted and, if a whitelist exists, is on it."""
-    def matches(key):
-        for regexp in config.list(key):
+    for setting in ORIGIN_LISTS:
+        for entry, path, line in config.entries(setting):
+            item = {"setting": setting, "entry": entry, "file": path, "line": line, "fields": None}
             try:
-                if re.match(regexp, SIGNAL_PACKAGE):
-                    return True
-            except re.error as exc:
-                errors.append("apt configuration: %s %r is not a valid regexp (%s)" % (key, regexp, exc))
-        return False
-    if matches("Unattended-Upgrade::Package-Blacklist"):
-        return False
-    whitelist = config.list("Unattended-Upgrade::Package-Whitelist")
-    if whitelist and not matches("Unattended-Upgrade::Package-Whitelist"):
-        return False
-    return True
+                pattern = entry if setting.endswith("Origins-Pattern") else allowed_origin_to_pattern(entry)
+                item["fields"] = [{"key": key, "pattern": value} for key, value in parse_pattern(pattern, variables)]
+            except ValueError as exc:
+                result["errors"]["origins.%d.fields" % len(result["origins"])] = (
+                    "%s: %s entry %r: %s" % (_where(path, line), setting, entry, exc))
+            result["origins"].append(item)
+    for setting in PACKAGE_LISTS:
+        for entry, path, line in config.entries(setting):
+            result["package_lists"].append({"setting": setting, "entry": entry, "file": path, "line": line})
+    return result

@@ -223,24 +223,25 @@ def _signal(doc, raw, users):
 
 
 def _update(doc, machine):
-    doc.observe("update.auto_update_covers_signal", None,
+    """The hosts-file entries that name Signal's update server (win_desktop_info returns the lines that mention
+    signal.org and, since it reports them, their line numbers). Proxy settings are not read on Windows."""
+    doc.observe("update.unattended_upgrades", None,
                 "applies to Linux only: Signal's own updater updates the app on this platform")
     if not machine.get("hosts_read"):
-        doc.observe("update.server_blocked", None, "the hosts file could not be read")
+        doc.observe("update.hosts_entries", None, "the hosts file could not be read")
         return
-    lines = [line for line in (machine.get("hosts_lines") or []) if isinstance(line, str)]
-    doc.put("update.server_block_reasons", [])
-    for address, names in hosts_file.parse_hosts("\n".join(lines)):
-        if hosts_file.UPDATE_HOST in names:
-            if hosts_file.is_sink(address):
-                doc.put("update.server_blocked", True)
-                doc.put("update.server_block_reasons", ["the hosts file (%s) maps %s to %s" % (
-                    HOSTS_PATH, hosts_file.UPDATE_HOST, address)])
-            else:
-                doc.observe("update.server_blocked", None, "the hosts file maps %s to %s: update checks go there "
-                                                           "instead of Signal's servers" % (hosts_file.UPDATE_HOST, address))
-            return
-    doc.put("update.server_blocked", False)
+    raw_lines = machine.get("hosts_lines") or []
+    numbers = machine.get("hosts_line_numbers")
+    if not isinstance(numbers, list) or len(numbers) != len(raw_lines):
+        numbers = [None] * len(raw_lines)
+    kept = [(re.sub(r"[\r\n]", " ", line), number if isinstance(number, int) and not isinstance(number, bool) else None)
+            for line, number in zip(raw_lines, numbers) if isinstance(line, str)]
+    entries = hosts_file.entries("\n".join(line for line, _n in kept), hosts_file.UPDATE_HOST, HOSTS_PATH,
+                                 [number for _line, number in kept])
+    doc.put("update.hosts_entries", entries)
+    for idx, entry in enumerate(entries):
+        if entry["line"] is None:
+            doc.reason("update.hosts_entries.%d.line" % idx, "win_desktop_info did not report the line number")
 
 
 def _relevant_users(users):

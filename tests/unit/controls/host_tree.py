@@ -23,6 +23,7 @@ A case's ``host`` (Linux and macOS are built as files; Windows is a recorded win
     plists: {path: dict}                      property lists (macOS configuration profiles)
     dirs: [path]                              folders (e.g. where a file is expected)
     fifos: [path]                             named pipes in place of files (never readable as files)
+    links: {path: target}                     symbolic links (e.g. a systemd unit masked to /dev/null)
     modes: {path: mode}                       chmod after building
     dconf: {keyfile text}                     /etc/dconf/db/local.d/zz-test with every key locked, compiled
     apps: {path: {version, bundle_id, codesign, verified, expires}}  macOS Signal.app bundles; codesign names a
@@ -231,6 +232,10 @@ def host_facts(spec, root, platform, org):
             target.unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         os.mkfifo(str(target))
+    for path, target in (spec.get("links") or {}).items():
+        link = root / path.lstrip("/")
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, str(link))
     for path, mode in (spec.get("modes") or {}).items():
         os.chmod(str(root / path.lstrip("/")), int(mode, 8))
     return desktop_facts.collect(str(root), platform=platform, apt_repo_url=org["apt_repo_url"],

@@ -153,6 +153,32 @@ class TestWhereAndSome:
         assert result["status"] == "fail" and result["reason"] == "nothing offers signal-desktop 6.40.0"
 
 
+    def test_nothing_found_in_an_incomplete_list_proves_no_failure_of_some(self):
+        """An apt configuration file that could not be read may hold the entry some looks for."""
+        some = {"some": "origins", "as": "origin", "test": {"fact": "pattern", "op": "eq", "value": "x"},
+                "reasons": {"empty": "no origin entry at all", "fail": "no origin entry matches: {reasons}"}}
+        assert judge(some, {"origins": []})["status"] == "fail"
+        result = judge(some, {"origins": [], "errors": {"origins": "/etc/apt/apt.conf: block is not closed"}})
+        assert result["status"] == "error" and "block is not closed" in result["reason"]
+        result = judge(some, {"origins": [], "unknown_reasons": {"origins": "/etc/apt/apt.conf.d is unreadable"}})
+        assert result["status"] == "unknown"
+        # every with when_empty fail keeps its verdict: the list was expected to hold something.
+        every = {"every": "origins", "when_empty": "fail", "test": {"fact": "pattern", "op": "eq", "value": "x"}}
+        assert judge(every, {"origins": [], "unknown_reasons": {"origins": "unreadable"}})["status"] == "fail"
+
+    def test_a_quantifier_without_where_or_test_asks_only_for_readable_items(self):
+        every = {"every": "origins", "as": "origin", "when_empty": "pass",
+                 "test": {"every": "fields", "when_empty": "pass",
+                          "reasons": {"error": "an origin entry is rejected: {reasons}"}}}
+        facts = {"origins": [{"fields": [{"key": "origin"}]}, {"fields": []}]}
+        assert judge(every, facts)["status"] == "pass"
+        facts = {"origins": [{"fields": [{"key": "origin"}]}, {"fields": None}],
+                 "errors": {"origins.1.fields": "/f line 2: unknown key 'flavour'"}}
+        result = judge(every, facts)
+        assert result["status"] == "error" and result["reason"] == "an origin entry is rejected: /f line 2: unknown key 'flavour'"
+        assert judge(every, {"origins": [{"fields": ["not an object"]}]})["status"] == "error"
+
+
 def control_problems(test):
     """What the control schema says about a control whose check is this test."""
     control = {"id": "sh-3.1-test-control", "section": "3.1", "title": "A test control", "platforms": ["android"],
@@ -275,6 +301,39 @@ class TestOperators:
         assert judge(test, {"uri": "https://updates.signal.org/Desktop/apt"})["status"] == "fail"  # the path is not
         assert judge(test, {"uri": "http://updates.signal.org/desktop/apt"})["status"] == "fail"
         assert judge(test, {"uri": 3})["status"] == "error"
+
+    @pytest.mark.parametrize("observed, status", [("1", "pass"), ("12h", "pass"), ("always", "pass"), ("", "fail"),
+                                                  ("1 ", "fail"), ("x1", "fail"), (1, "error")])
+    def test_matches_is_a_whole_match(self, observed, status):
+        test = {"fact": "value", "op": "matches", "value": "always|[0-9]+[smhd]?"}
+        assert judge(test, {"value": observed})["status"] == status
+
+    def test_matches_refuses_a_broken_expression(self):
+        result = judge({"fact": "value", "op": "matches", "value": "("}, {"value": "1"})
+        assert result["status"] == "error" and "not a valid regular expression" in result["reason"]
+
+    @pytest.mark.parametrize("pattern, status", [(". xenial", "pass"), ("*xenial", "pass"), (". [wx]enial", "pass"),
+                                                 (". Xenial", "fail"), (".xenial", "fail"), ("", "fail"), (3, "error")])
+    def test_glob_matches_as_unattended_upgrades_does(self, pattern, status):
+        test = {"fact": "pattern", "op": "glob_matches", "value": ". xenial"}
+        assert judge(test, {"pattern": pattern})["status"] == status
+
+    @pytest.mark.parametrize("regex, status", [("signal", "pass"), ("signal-.*", "pass"), ("^signal-desktop$", "pass"),
+                                               ("desktop", "fail"), ("libc6$", "fail"), ("signal(", "error")])
+    def test_regex_matches_at_the_start_of_the_text(self, regex, status):
+        test = {"fact": "entry", "op": "regex_matches", "value": "signal-desktop"}
+        assert judge(test, {"entry": regex})["status"] == status
+
+    @pytest.mark.parametrize("address, status", [
+        ("0.0.0.0", "pass"), ("127.0.1.1", "pass"), ("::", "pass"), ("::1", "pass"), ("::ffff:127.0.0.1", "pass"),
+        ("0:0::0", "pass"), ("fe80::1%eth0", "fail"), ("10.1.2.3", "fail"), ("2001:db8::1", "fail"),
+        ("proxy.example", "fail"), (7, "error")])
+    def test_in_network(self, address, status):
+        test = {"fact": "address", "op": "in_network", "value": ["0.0.0.0/32", "127.0.0.0/8", "::/128", "::1/128"]}
+        assert judge(test, {"address": address})["status"] == status
+
+    def test_in_network_refuses_what_is_not_a_network(self):
+        assert judge({"fact": "a", "op": "in_network", "value": ["nowhere"]}, {"a": "10.0.0.1"})["status"] == "error"
 
     @pytest.mark.parametrize("moment, status, words", [
         ("2027-01-20T00:00:00Z", "pass", "2027-01-20 is 54 days away (at least 14 required)"),

@@ -13,7 +13,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.histor
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 
 NOW = datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.timezone.utc)
-FACTS = {"schema_version": 2, "platform": "linux", "signal": {"installed": True, "version": "7.80.0"},
+FACTS = {"schema_version": 3, "platform": "linux", "signal": {"installed": True, "version": "7.80.0"},
          "screen_lock": {"enabled": True, "idle_delay_seconds": 300}, "unknown_reasons": {}, "errors": {}}
 LOCK = {"id": "sh-3.7-linux-screen-lock", "section": "3.7", "title": "Screen lock", "platforms": ["linux", "ios"],
         "rationale": "r" * 20, "steps": ["x" * 5], "remediation": "automated", "severity": "medium", "disruption": "low",

@@ -13,7 +13,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.schema_validation
 NOW = datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.timezone.utc)
 ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
        "max_minor_versions_behind": 2, "require_signal_on_phones": False}
-FACTS = {"schema_version": 2, "platform": "linux", "signal": {"installed": True, "version": "7.80.0"},
+FACTS = {"schema_version": 3, "platform": "linux", "signal": {"installed": True, "version": "7.80.0"},
          "screen_lock": {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0},
          "unknown_reasons": {}, "errors": {}}
 LOCK = {"id": "sh-3.7-linux-screen-lock", "section": "3.7", "title": "Screen lock", "platforms": ["linux"],

@@ -52,6 +52,8 @@ def validate(value, schema, path="$"):
                 problems += validate(sub, props[key], "%s.%s" % (path, key))
             elif isinstance(schema.get("additionalProperties"), dict):
                 problems += validate(sub, schema["additionalProperties"], "%s.%s" % (path, key))
+            elif schema.get("additionalProperties") is False:
+                problems.append("%s: %s is not allowed" % (path, key))
     if isinstance(value, list) and "items" in schema:
         for idx, item in enumerate(value):
             problems += validate(item, schema["items"], "%s[%d]" % (path, idx))
@@ -71,8 +73,12 @@ def check_document(facts):
 
 def test_validator_can_fail():
     assert validate({"schema_version": 1}, SCHEMA)
-    assert validate({"schema_version": 2, "platform": "linux", "signal": {"installed": None},
+    assert validate({"schema_version": 3, "platform": "linux", "signal": {"installed": None},
                      "unknown_reasons": {}, "errors": {}}, SCHEMA)
+    assert validate({"schema_version": 2, "platform": "linux", "signal": {"installed": True},
+                     "unknown_reasons": {}, "errors": {}}, SCHEMA)  # facts of an older release are refused
+    assert validate({"schema_version": 3, "platform": "linux", "signal": {"installed": True},
+                     "update": {"server_blocked": False}, "unknown_reasons": {}, "errors": {}}, SCHEMA)
 
 
 # --- fake hosts ---
@@ -169,8 +175,19 @@ def test_compliant_host(tmp_path):
                          "key_fingerprints": [TEST_FPR, "7442974810B77283D91F961D574791E35F87F920"], "offers": []}],
         "build_expires": "2027-02-01T00:00:00Z", "installed_at": "2026-11-20T06:00:00Z", "running": []}]
     assert sig["profiles"] == [{"user": "alice", "path": "/home/alice/.config/Signal", "linked": True, "mode": "0700"}]
-    assert facts["update"] == {"server_blocked": False, "server_block_reasons": [], "proxies": [],
-                               "auto_update_covers_signal": True, "auto_update_gaps": []}
+    uu_file = "/etc/apt/apt.conf.d/50unattended-upgrades"
+    assert facts["update"] == {"hosts_entries": [], "proxies": [], "unattended_upgrades": {
+        "installed": True, "timer_masked": False,
+        "periodic": [{"name": "APT::Periodic::Unattended-Upgrade", "value": "1",
+                      "file": "/etc/apt/apt.conf.d/20auto-upgrades", "line": 2}],
+        "origins": [{"setting": "Unattended-Upgrade::Origins-Pattern",
+                     "entry": "origin=Debian,codename=${distro_codename},label=Debian", "file": uu_file, "line": 2,
+                     "fields": [{"key": "origin", "pattern": "Debian"}, {"key": "codename", "pattern": "bookworm"},
+                                {"key": "label", "pattern": "Debian"}]},
+                    {"setting": "Unattended-Upgrade::Origins-Pattern", "entry": "origin=. xenial,codename=xenial",
+                     "file": uu_file, "line": 3,
+                     "fields": [{"key": "origin", "pattern": ". xenial"}, {"key": "codename", "pattern": "xenial"}]}],
+        "package_lists": []}}
     assert facts["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                     "locked_by_admin": True,
                                     "source": "dconf: /etc/dconf/db/local.d/00-hardening", "other_settings": []}
@@ -244,10 +261,10 @@ def test_noncompliant_host(tmp_path):
     assert [(i["kind"], i["version"]) for i in sig["installs"]] == [("deb", "7.30.0"), ("flatpak", "7.41.0")]
     assert sig["installs"][0]["apt_sources"][0]["signed_by"] == ["/usr/share/keyrings/other.gpg"]
     assert sig["profiles"][0]["mode"] == "0755"
-    assert facts["update"] == {"server_blocked": True, "auto_update_covers_signal": False, "proxies": [],
-                               "server_block_reasons": ["/etc/hosts maps updates.signal.org to 0.0.0.0"],
-                               "auto_update_gaps": ["no Origins-Pattern/Allowed-Origins entry matches Signal's "
-                                                    "repository (origin=. xenial,codename=xenial)"]}
+    assert facts["update"]["hosts_entries"] == [{"file": "/etc/hosts", "line": 2, "host": "updates.signal.org",
+                                                 "address": "0.0.0.0"}]
+    assert [o["entry"] for o in facts["update"]["unattended_upgrades"]["origins"]] == [
+        "origin=Debian,codename=${distro_codename},label=Debian"]
     assert facts["screen_lock"]["enabled"] is False
     assert facts["screen_lock"]["idle_delay_seconds"] == 0
     assert facts["screen_lock"]["lock_delay_seconds"] == 3600
@@ -263,42 +280,39 @@ def compliant_with(root, rel, content):
     return facts
 
 
-def test_a_dead_end_proxy_for_signals_host_blocks_with_the_setting_named(tmp_path):
+def test_the_proxy_apt_uses_for_signals_host_is_reported_with_its_file_and_line(tmp_path):
     facts = compliant_with(tmp_path, "etc/apt/apt.conf.d/90proxy",
                            'Acquire::http::Proxy "http://proxy.example:3128";\n'
                            'Acquire::https::Proxy::updates.signal.org "http://0.0.0.0:3128";\n')
-    assert facts["update"]["server_blocked"] is True
-    assert facts["update"]["server_block_reasons"] == [
-        "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy::updates.signal.org sends apt's requests for "
-        "updates.signal.org to http://0.0.0.0:3128, where nothing can answer"]
-    assert facts["update"]["proxies"] == [{"url": "http://0.0.0.0:3128", "blocks": True,
-                                           "source": "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy::updates.signal.org"}]
+    assert facts["update"]["proxies"] == [{
+        "file": "/etc/apt/apt.conf.d/90proxy", "line": 2, "setting": "Acquire::https::Proxy::updates.signal.org",
+        "used_by": "apt", "url": "http://0.0.0.0:3128", "scheme": "http", "host": "0.0.0.0", "port": 3128}]
+    assert facts["errors"] == {}
 
 
-def test_an_ordinary_proxy_keeps_the_hosts_verdict_and_says_it_is_unseen(tmp_path):
+def test_the_sessions_proxy_is_reported_without_credentials(tmp_path):
     facts = compliant_with(tmp_path, "etc/environment",
                            'PATH="/usr/bin:/bin"\nhttps_proxy="http://alice:secret@proxy.example:3128/"\n')
-    assert facts["update"]["server_blocked"] is False and facts["update"]["server_block_reasons"] == []
-    assert facts["update"]["proxies"] == [{"url": "http://proxy.example:3128", "blocks": None,
-                                           "source": "/etc/environment: https_proxy"}]
-    assert "cannot read" in facts["unknown_reasons"]["update.proxies.0.blocks"]
+    assert facts["update"]["proxies"] == [{
+        "file": "/etc/environment", "line": 2, "setting": "https_proxy", "used_by": "session",
+        "url": "http://proxy.example:3128", "scheme": "http", "host": "proxy.example", "port": 3128}]
     assert "secret" not in json.dumps(facts)
 
 
-def test_a_malformed_proxy_makes_the_verdict_an_error_naming_the_file(tmp_path):
+def test_a_malformed_proxy_is_an_error_naming_the_file_and_line(tmp_path):
     facts = compliant_with(tmp_path, "etc/apt/apt.conf.d/90proxy", 'Acquire::https::Proxy "http://proxy.example:31280000";\n')
-    assert facts["update"]["server_blocked"] is None and facts["update"]["proxies"] == []
-    assert facts["errors"]["update.server_blocked"].startswith(
-        "/etc/apt/apt.conf.d/90proxy: Acquire::https::Proxy: malformed proxy: ")
+    assert facts["update"]["proxies"] == []
+    assert facts["errors"]["update.proxies"].startswith(
+        "/etc/apt/apt.conf.d/90proxy line 1: Acquire::https::Proxy: malformed proxy: ")
 
 
-def test_a_hosts_file_block_wins_over_a_malformed_proxy(tmp_path):
+def test_a_hosts_file_entry_and_a_malformed_proxy_are_both_reported(tmp_path):
     noncompliant(tmp_path)
     write(tmp_path, "etc/environment", "https_proxy=ftp://proxy.example\n")
     facts = desktop_facts.collect(str(tmp_path), platform="linux")
     check_document(facts)
-    assert facts["update"]["server_blocked"] is True
-    assert "/etc/environment: https_proxy: malformed proxy" in facts["errors"]["update.proxies"]
+    assert facts["update"]["hosts_entries"][0]["address"] == "0.0.0.0"
+    assert "/etc/environment line 1: https_proxy: malformed proxy" in facts["errors"]["update.proxies"]
 
 
 def test_unlocked_settings_are_unknown_with_reasons(tmp_path):
@@ -339,10 +353,11 @@ def test_hostile_tree_does_not_raise(tmp_path):
     check_document(facts)
     assert "signal.installed" not in facts["signal"]
     assert facts["errors"]["signal.installed"] == "/var/lib/dpkg/status: not a regular file"
-    assert facts["errors"]["update.server_blocked"] == "/etc/hosts: not a regular file"
+    assert facts["errors"]["update.hosts_entries"] == "/etc/hosts: not a regular file"
     assert "signal.installed" in facts["unknown_reasons"]
     assert facts["errors"]["os.family"].startswith("/etc/os-release: not a regular file")
-    assert facts["update"]["auto_update_covers_signal"] is None
+    assert facts["update"]["unattended_upgrades"]["installed"] is None
+    assert facts["errors"]["update.unattended_upgrades.installed"] == "/var/lib/dpkg/status: not a regular file"
 
 
 def test_macos_host(tmp_path):

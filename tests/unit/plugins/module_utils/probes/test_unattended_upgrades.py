@@ -78,76 +78,110 @@ def test_allowed_origins_form_is_converted_like_unattended_upgrades():
                                 ORIGIN, {"distro_id": "Debian", "distro_codename": "bookworm"})
 
 
-def test_covered_with_origins_pattern(tmp_path):
-    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n')
-    assert result["covers_signal"] is True, result
-    assert result["matched_by"].endswith("origin=. xenial,codename=xenial")
+SIGNAL = 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n'
+UU = "/etc/apt/apt.conf.d/50unattended-upgrades"
 
 
-def test_covered_with_allowed_origins_block(tmp_path):
-    result = tree(tmp_path, 'Unattended-Upgrade {\n  Allowed-Origins {\n    ". xenial:xenial"; # note\n  };\n};\n')
-    assert result["covers_signal"] is True
+def test_origins_pattern_entries_with_file_line_and_fields(tmp_path):
+    result = tree(tmp_path, SIGNAL)
+    assert result["installed"] is True and result["timer_masked"] is False
+    assert result["errors"] == {} and result["reasons"] == {}
+    assert result["origins"] == [
+        {"setting": "Unattended-Upgrade::Origins-Pattern", "entry": "origin=Debian,codename=${distro_codename},label=Debian",
+         "file": UU, "line": 4, "fields": [{"key": "origin", "pattern": "Debian"}, {"key": "codename", "pattern": "bookworm"},
+                                           {"key": "label", "pattern": "Debian"}]},
+        {"setting": "Unattended-Upgrade::Origins-Pattern",
+         "entry": "origin=Debian,codename=${distro_codename},label=Debian-Security", "file": UU, "line": 5,
+         "fields": [{"key": "origin", "pattern": "Debian"}, {"key": "codename", "pattern": "bookworm"},
+                    {"key": "label", "pattern": "Debian-Security"}]},
+        {"setting": "Unattended-Upgrade::Origins-Pattern", "entry": "origin=. xenial,codename=xenial",
+         "file": "/etc/apt/apt.conf.d/52signal", "line": 1,
+         "fields": [{"key": "origin", "pattern": ". xenial"}, {"key": "codename", "pattern": "xenial"}]},
+    ]
 
 
-def test_stock_debian_config_does_not_cover_signal(tmp_path):
-    result = tree(tmp_path)
-    assert result["covers_signal"] is False
-    assert result["origin_matched"] is False
-    assert "origin=. xenial,codename=xenial" in result["reason"]
+def test_periodic_settings_with_the_file_and_line_that_win(tmp_path):
+    write(tmp_path, "etc/apt/apt.conf.d/99off", '// later\nAPT::Periodic::Unattended-Upgrade "0";\n')
+    result = tree(tmp_path, SIGNAL)
+    assert result["periodic"] == [{"name": "APT::Periodic::Unattended-Upgrade", "value": "0",
+                                   "file": "/etc/apt/apt.conf.d/99off", "line": 2}]
+    assert tree(tmp_path, SIGNAL, auto=None)["periodic"] == [{"name": "APT::Periodic::Unattended-Upgrade", "value": "0",
+                                                              "file": "/etc/apt/apt.conf.d/99off", "line": 2}]
 
 
-def test_commented_out_entry_does_not_count(tmp_path):
+def test_unset_periodic_settings_are_not_reported(tmp_path):
+    assert tree(tmp_path, SIGNAL, auto=None)["periodic"] == []
+
+
+def test_allowed_origins_block_as_origin_and_archive(tmp_path):
+    result = tree(tmp_path, 'Unattended-Upgrade {\n  Allowed-Origins {\n    ". xenial:xenial"; # note\n'
+                            '    "${distro_id}:${distro_codename}-security";\n  };\n};\n')
+    allowed = [o for o in result["origins"] if o["setting"] == "Unattended-Upgrade::Allowed-Origins"]
+    assert [(o["entry"], o["line"], o["fields"]) for o in allowed] == [
+        (". xenial:xenial", 3, [{"key": "origin", "pattern": ". xenial"}, {"key": "archive", "pattern": "xenial"}]),
+        ("${distro_id}:${distro_codename}-security", 4,
+         [{"key": "origin", "pattern": "Debian"}, {"key": "archive", "pattern": "bookworm-security"}]),
+    ]
+
+
+def test_commented_out_entries_are_not_reported(tmp_path):
     result = tree(tmp_path, '// Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n'
                             '/* Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial"; */\n')
-    assert result["covers_signal"] is False
+    assert [o["file"] for o in result["origins"]] == [UU, UU]
 
 
-def test_disabled_periodic_run(tmp_path):
-    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n',
-                  auto='APT::Periodic::Unattended-Upgrade "0";\n')
-    assert result["enabled"] is False and result["covers_signal"] is False
-
-
-def test_later_file_overrides_enable(tmp_path):
-    write(tmp_path, "etc/apt/apt.conf.d/99off", 'APT::Periodic::Unattended-Upgrade "0";\n')
-    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n')
-    assert result["enabled"] is False
+def test_an_entry_unattended_upgrades_rejects_has_no_fields_and_an_error(tmp_path):
+    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "flavour=stable";\n'
+                            'Unattended-Upgrade::Allowed-Origins:: "no-colon-here";\n')
+    assert [o["fields"] for o in result["origins"][2:]] == [None, None]
+    assert result["errors"] == {
+        "origins.2.fields": "/etc/apt/apt.conf.d/52signal line 1: Unattended-Upgrade::Origins-Pattern entry "
+                            "'flavour=stable': unknown key 'flavour'",
+        "origins.3.fields": "/etc/apt/apt.conf.d/52signal line 2: Unattended-Upgrade::Allowed-Origins entry "
+                            "'no-colon-here': malformed Allowed-Origins entry 'no-colon-here'",
+    }
 
 
 def test_masked_timer(tmp_path):
     (tmp_path / "etc/systemd/system").mkdir(parents=True)
     os.symlink("/dev/null", str(tmp_path / "etc/systemd/system/apt-daily-upgrade.timer"))
-    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n')
-    assert result["covers_signal"] is False and "masked" in result["reason"]
+    assert tree(tmp_path, SIGNAL)["timer_masked"] is True
 
 
-def test_blacklisted_package(tmp_path):
-    result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n'
-                            'Unattended-Upgrade::Package-Blacklist:: "signal-.*";\n')
-    assert result["covers_signal"] is False and result["package_allowed"] is False
+def test_package_lists(tmp_path):
+    result = tree(tmp_path, SIGNAL + 'Unattended-Upgrade::Package-Blacklist:: "signal-.*";\n'
+                                     'Unattended-Upgrade::Package-Whitelist { "libc6$"; };\n')
+    assert result["package_lists"] == [
+        {"setting": "Unattended-Upgrade::Package-Blacklist", "entry": "signal-.*", "file": "/etc/apt/apt.conf.d/52signal",
+         "line": 2},
+        {"setting": "Unattended-Upgrade::Package-Whitelist", "entry": "libc6$", "file": "/etc/apt/apt.conf.d/52signal",
+         "line": 3},
+    ]
 
 
 def test_clear_directive_drops_earlier_entries(tmp_path):
-    write(tmp_path, "etc/apt/apt.conf.d/51signal",
-          'Unattended-Upgrade::Origins-Pattern:: "origin=. xenial,codename=xenial";\n')
+    write(tmp_path, "etc/apt/apt.conf.d/51signal", SIGNAL)
     result = tree(tmp_path, '#clear Unattended-Upgrade::Origins-Pattern;\n')
-    assert result["covers_signal"] is False
+    assert result["origins"] == []
 
 
 def test_not_installed(tmp_path):
-    result = tree(tmp_path, status="Package: other\nStatus: install ok installed\nVersion: 1\n")
-    assert result["covers_signal"] is False and result["reason"] == "unattended-upgrades is not installed"
+    result = tree(tmp_path, SIGNAL, status="Package: other\nStatus: install ok installed\nVersion: 1\n")
+    assert result["installed"] is False and result["reasons"] == {}
+    assert len(result["origins"]) == 3  # the configuration is reported all the same
 
 
 def test_no_dpkg_is_unknown(tmp_path):
     result = tree(tmp_path, status=None)
-    assert result["covers_signal"] is None and "no dpkg database" in result["reason"]
+    assert result["installed"] is None and "no dpkg database" in result["reasons"]["installed"]
 
 
-def test_syntax_error_makes_it_unknown_and_names_the_file(tmp_path):
+def test_syntax_error_is_an_error_on_every_list_naming_the_file(tmp_path):
     result = tree(tmp_path, 'Unattended-Upgrade::Origins-Pattern { "origin=. xenial,codename=xenial";\n')
-    assert result["covers_signal"] is None
-    assert result["errors"] == ["/etc/apt/apt.conf.d/52signal: block 'Unattended-Upgrade::Origins-Pattern' is not closed"]
+    message = ("apt's configuration could not be fully read, so unattended-upgrades' settings may be missing: "
+               "/etc/apt/apt.conf.d/52signal: block 'Unattended-Upgrade::Origins-Pattern' is not closed")
+    assert result["errors"] == {"periodic": message, "origins": message, "package_lists": message}
+    assert len(result["origins"]) == 2  # what the other files say is still reported
 
 
 def test_apt_conf_file_selection(tmp_path):
@@ -158,3 +192,29 @@ def test_apt_conf_file_selection(tmp_path):
     assert errors == []
     assert config.value("A::B") is None
     assert config.value("A::C") == "main"  # apt.conf is read after the parts, keys ignore case
+
+
+def test_apt_conf_keeps_the_line_of_each_value_and_list_item(tmp_path):
+    config = apt_conf.AptConfig()
+    config.feed('/* two\n   lines */ A::B "1";\n# comment\nL {\n  "x";\n\n  "y"; };\nM:: "z";\nC "multi\nline";\nD "after";\n',
+                "/f")
+    assert (config.value("A::B"), config.origin("A::B"), config.line("A::B")) == ("1", "/f", 2)
+    assert config.entries("L") == [("x", "/f", 5), ("y", "/f", 7)]
+    assert config.entries("M") == [("z", "/f", 8)]
+    assert config.line("D") == 11
+    assert config.line("nothing") is None and config.entries("nothing") == []
+
+
+def test_apt_conf_clear_drops_the_places_too():
+    config = apt_conf.AptConfig()
+    config.feed('L:: "x";\n#clear L;\nL:: "y";\n', "/f")
+    assert config.entries("L") == [("y", "/f", 3)]
+
+
+def test_parse_pattern_reads_fields_as_unattended_upgrades_does():
+    assert uu.parse_pattern(" o = . xenial , n = ${distro_codename} ", {"distro_codename": "bookworm"}) == [
+        ("origin", ". xenial"), ("codename", "bookworm")]
+    assert uu.parse_pattern("origin=a\\,b,l=x") == [("origin", "a,b"), ("label", "x")]
+    assert uu.parse_pattern("   ") == []
+    with pytest.raises(ValueError):
+        uu.parse_pattern("origin")

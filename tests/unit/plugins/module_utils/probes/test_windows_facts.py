@@ -58,7 +58,8 @@ def test_compliant_host_by_machine_policy():
     assert doc["screen_lock"] == {"enabled": True, "idle_delay_seconds": 300, "lock_delay_seconds": 0,
                                   "locked_by_admin": True, "source": "policy: " + windows_facts.MACHINE_LIMIT}
     assert doc["lockscreen_notifications"]["hides_content"] is True
-    assert doc["update"]["server_blocked"] is False
+    assert doc["update"] == {"hosts_entries": [], "unattended_upgrades": None}  # no proxies: not read on Windows
+    assert "Linux only" in doc["unknown_reasons"]["update.unattended_upgrades"]
     assert doc["signal"]["profiles"][0]["linked"] is True
 
 
@@ -75,7 +76,8 @@ def test_noncompliant_host():
     # bob switched toasts off, alice did not: shown for alice.
     assert doc["lockscreen_notifications"]["hides_content"] is False
     assert "alice" in doc["lockscreen_notifications"]["source"]
-    assert doc["update"]["server_blocked"] is True
+    assert doc["update"]["hosts_entries"] == [{"file": windows_facts.HOSTS_PATH, "line": 22,
+                                               "host": "updates.signal.org", "address": "0.0.0.0"}]
     assert [p["linked"] for p in doc["signal"]["profiles"]] == [True, False]
 
 
@@ -89,9 +91,9 @@ def test_previous_company_name_and_user_policies():
     assert doc["screen_lock"]["lock_delay_seconds"] == 0 and doc["screen_lock"]["locked_by_admin"] is True
     assert doc["lockscreen_notifications"]["hides_content"] is True
     assert "NoToastApplicationNotificationOnLockScreen" in doc["lockscreen_notifications"]["source"]
-    # A mapping to another address may be a proxy: not judged.
-    assert doc["update"]["server_blocked"] is None
-    assert "10.1.2.3" in doc["unknown_reasons"]["update.server_blocked"]
+    # A mapping to another address is reported as it is (the control judges it).
+    assert doc["update"]["hosts_entries"] == [{"file": windows_facts.HOSTS_PATH, "line": 22,
+                                               "host": "updates.signal.org", "address": "10.1.2.3"}]
 
 
 def test_user_not_logged_on_is_reported_not_guessed():
@@ -202,3 +204,15 @@ def test_windows_controls_judge_the_recordings():
     assert away["sh-3.7-windows-screen-lock"] == "unknown"
     none = verdicts("windows_no_signal.json")
     assert none["sh-3.1-windows-signer"] == "not_applicable"
+
+
+def test_hosts_lines_without_line_numbers_say_so():
+    """A raw document from a win_desktop_info that did not return the line numbers: the line is unknown, with why."""
+    with open(os.path.join(DATA, "windows_noncompliant.json")) as handle:
+        raw = json.load(handle)["windows_raw"]
+    del raw["machine"]["hosts_line_numbers"]
+    raw["machine"]["hosts_lines"].append("::1 UPDATES.signal.org\nlocalhost")
+    doc = windows_facts.facts_from_raw(raw)
+    assert [(e["line"], e["address"]) for e in doc["update"]["hosts_entries"]] == [(None, "0.0.0.0"), (None, "::1")]
+    assert "line number" in doc["unknown_reasons"]["update.hosts_entries.0.line"]
+    assert desktop_facts.missing_reasons(doc) == []
