@@ -335,6 +335,12 @@ class TestOperators:
     def test_in_network_refuses_what_is_not_a_network(self):
         assert judge({"fact": "a", "op": "in_network", "value": ["nowhere"]}, {"a": "10.0.0.1"})["status"] == "error"
 
+    def test_a_written_expression_or_network_is_checked_when_the_catalogue_loads(self):
+        assert check_problems({"test": {"fact": "v", "op": "matches", "value": "0+"}}) == []
+        assert "not a valid regular expression" in check_problems({"test": {"fact": "v", "op": "matches", "value": "("}})[0]
+        assert "networks" in check_problems({"test": {"fact": "a", "op": "in_network", "value": ["10.0.0.1/8"]}})[0]
+        assert check_problems({"test": {"fact": "a", "op": "in_network", "value": {"org": "nets"}}}) == []
+
     @pytest.mark.parametrize("moment, status, words", [
         ("2027-01-20T00:00:00Z", "pass", "2027-01-20 is 54 days away (at least 14 required)"),
         ("2026-12-05T00:00:00Z", "fail", "2026-12-05 is 8 day(s) away, fewer than 14"),
