@@ -152,7 +152,6 @@ class TestWhereAndSome:
         result = judge(test, facts)
         assert result["status"] == "fail" and result["reason"] == "nothing offers signal-desktop 6.40.0"
 
-
     def test_nothing_found_in_an_incomplete_list_proves_no_failure_of_some(self):
         """An apt configuration file that could not be read may hold the entry some looks for."""
         some = {"some": "origins", "as": "origin", "test": {"fact": "pattern", "op": "eq", "value": "x"},
