@@ -74,8 +74,10 @@ def test_skipping_the_always_tag_is_refused_before_anything_runs(as_a_user, args
     assert not ran(run, PROBE) and not ran(run, VALIDATE) and not ran(run, JUDGE) and not has_summary(run)
 
 
-def test_the_tags_molecule_always_skips_are_accepted(as_a_user):
-    # molecule runs every playbook with --skip-tags molecule-notest,notest; no task has them.
-    run = as_a_user.run_playbook(check=True, args=["--skip-tags", "molecule-notest,notest"])
+@pytest.mark.parametrize("skipped", ["molecule-notest,notest", "molecule-notest,notest,molecule-idempotence-notest"],
+                         ids=["converge", "idempotence"])
+def test_the_tags_molecule_skips_are_accepted(as_a_user, skipped):
+    # molecule runs every playbook with these --skip-tags; no task has them.
+    run = as_a_user.run_playbook(check=True, args=["--skip-tags", skipped])
     assert run.rc == 0, run
     assert ran(run, VALIDATE) and ran(run, PROBE) and ran(run, JUDGE) and has_summary(run)
