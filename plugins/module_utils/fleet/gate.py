@@ -83,14 +83,16 @@ def evaluate_gate(summary, max_failures, threshold_pct, accept_incomplete_source
             lines.append("%s: %d failing result%s (limit %d): %s" % (
                 severity, failures, "" if failures == 1 else "s", limit,
                 ", ".join("%s x%d" % (control, count) for count, control in failing)))
+    # When nothing was counted the gate passes only on a threshold of 0, and says so rather than "compliance is met".
+    met_text = ("nothing was counted (every result is not applicable or waived), which only a threshold of 0% "
+                "accepts; every failure limit is met" if pct is None else "compliance and every failure limit are met")
     if lines:
         message = "; ".join(lines)
     elif incomplete:
         message = ("MDM source%s %s failed or stopped part-way, accepted (signal_hardening_fail_on_incomplete_sources "
-                   "is false); compliance and every failure limit are met" % ("" if len(incomplete) == 1 else "s",
-                                                                              ", ".join(incomplete)))
+                   "is false); %s" % ("" if len(incomplete) == 1 else "s", ", ".join(incomplete), met_text))
     else:
-        message = "compliance and every failure limit are met"
+        message = met_text
     return {
         "passed": not lines,
         "sources": {"incomplete": incomplete, "accepted": bool(accept_incomplete_sources), "crossed": sources_crossed},

@@ -68,6 +68,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     subject_label,
     subjects_needing_attention,
     threshold_met,
+    threshold_verdict,
     validity_text,
     waivers_to_show,
     whole,
@@ -135,7 +136,7 @@ def _headline(out, summary):
     pct = comp.get('pct')
     threshold = run['threshold_pct']
     met = threshold_met(summary)
-    verdict = 'met' if met else ('not met: nothing was counted' if pct is None else 'not met')
+    verdict = threshold_verdict(summary)
     fill = 0.0 if pct is None else min(max(float(pct), 0.0), 100.0)
     mark = min(max(float(threshold), 0.0), 100.0)
     out.append('<h1>Signal hardening: fleet compliance summary</h1>\n<section class="card headline">\n<div>'

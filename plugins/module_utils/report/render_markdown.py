@@ -47,7 +47,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.view impor
     steps_anchors,
     subject_label,
     subjects_needing_attention,
-    threshold_met,
+    threshold_verdict,
     validity_text,
     waivers_to_show,
     whole,
@@ -102,12 +102,10 @@ def render_markdown(summary, max_subjects=MARKDOWN_LIMITS.subjects, max_input_er
 def _headline(out, summary):
     comp = summary['compliance']
     run = summary['run']
-    met = threshold_met(summary)
     out.append('# Signal hardening: fleet compliance summary')
     out.append('')
     out.append('**Compliance: %s** (threshold %s: **%s**)' % (
-        format_pct(comp.get('pct')), format_pct(run['threshold_pct']),
-        'met' if met else ('not met, nothing was counted' if comp.get('pct') is None else 'not met')))
+        format_pct(comp.get('pct')), format_pct(run['threshold_pct']), threshold_verdict(summary)))
     out.append('')
     gate = summary.get('gate')
     if isinstance(gate, dict):

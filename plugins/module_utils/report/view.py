@@ -96,8 +96,21 @@ def pct_change(pct, previous):
 
 
 def threshold_met(summary):
+    """Whether compliance meets the threshold, as the gate decided it (fleet/gate.py: nothing counted meets only a
+    threshold of 0), so no report says "not met" next to a gate that passed, or the reverse."""
+    gate_compliance = (summary.get('gate') or {}).get('compliance') if isinstance(summary.get('gate'), dict) else None
+    if isinstance(gate_compliance, dict) and isinstance(gate_compliance.get('met'), bool):
+        return gate_compliance['met']
     pct = summary['compliance'].get('pct')
-    return pct is not None and pct >= summary['run']['threshold_pct']
+    return (pct if pct is not None else 0.0) >= summary['run']['threshold_pct']
+
+
+def threshold_verdict(summary):
+    """The threshold's verdict in words; when nothing was counted it says so, whichever way the threshold went."""
+    met = threshold_met(summary)
+    if summary['compliance'].get('pct') is None:
+        return 'met only because the threshold is 0%: nothing was counted' if met else 'not met: nothing was counted'
+    return 'met' if met else 'not met'
 
 
 def subjects_needing_attention(summary, limit):

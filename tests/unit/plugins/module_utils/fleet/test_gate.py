@@ -50,7 +50,11 @@ def test_limits_at_the_count_pass_and_no_limits_pass():
 
 def test_nothing_counted_meets_only_a_zero_threshold():
     empty = {"compliance": {"pct": None}, "controls": []}
-    assert evaluate_gate(empty, {}, 0.0)["passed"] is True
+    passed = evaluate_gate(empty, {}, 0.0)
+    assert passed["passed"] is True and passed["compliance"]["met"] is True
+    # It says why it passed, not that compliance is met.
+    assert passed["message"] == ("nothing was counted (every result is not applicable or waived), which only a "
+                                 "threshold of 0% accepts; every failure limit is met")
     assert evaluate_gate(empty, {}, 1.0)["lines"] == ["compliance n/a (nothing counted) is below signal_hardening_min_compliance_pct 1.0%"]
 
 

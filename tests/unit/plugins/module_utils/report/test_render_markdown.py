@@ -17,6 +17,8 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_mar
     render_markdown,
     short_date,
 )
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
+from ansible_collections.hardening.signal.plugins.module_utils.report.view import threshold_verdict
 from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report.sample_summary import (
     HOSTILE_OWNER,
     SCHEMA_PATH,
@@ -173,8 +175,24 @@ def test_attention_and_input_errors_are_bounded():
 def test_nothing_counted():
     summary = large_summary(0)
     text = render_markdown(summary)
-    assert '**Compliance: n/a**' in text and 'not met, nothing was counted' in text
+    assert '**Compliance: n/a**' in text and 'not met: nothing was counted' in text
     assert 'None: every subject was reached' in text
+
+
+@pytest.mark.parametrize('threshold, headline, gate_line', [
+    (0.0, '(threshold 0.0%: **met only because the threshold is 0%: nothing was counted**)', '**Gate: passed**: nothing was counted'),
+    (50.0, '(threshold 50.0%: **not met: nothing was counted**)', '**Gate: FAILED**'),
+])
+def test_nothing_counted_reads_the_same_in_the_headline_and_the_gate(threshold, headline, gate_line):
+    # A workstation without Signal: every result not applicable. The headline and the gate agree on the threshold.
+    summary = large_summary(0)
+    summary['run']['threshold_pct'] = threshold
+    summary['gate'] = evaluate_gate(summary, {}, threshold)
+    text = render_markdown(summary)
+    assert headline in text and gate_line in text
+    html = render_html(summary)
+    verdict = 'Threshold %s: %s' % (format_pct(threshold), threshold_verdict(summary))
+    assert verdict in html and ('Threshold %s: %s</li>' % (format_pct(threshold), 'met' if threshold == 0 else 'not met')) in html
 
 
 # ---- the optional sections: gate, run history (trend, changes), people, waivers, attestations -------
