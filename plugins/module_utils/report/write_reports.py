@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Validate the summary against its schema, then write every requested format atomically.
 
-The JUnit and CSV reports (a third of the work at 50,000 subjects, and independent of the others) are
-rendered in a forked process while this one validates the summary and writes the other formats. They
-become visible, each in one os.replace, only once the summary has passed its schema; an error in the
-forked process is raised here, with its message, and its temporary files are removed.
+The JSON report, and the JUnit and CSV reports (together more than half of the work at 50,000 subjects,
+and independent of the others), are rendered in forked processes (the JSON in one, the tables in another:
+formats.py) while this one validates the summary and writes the other formats. They become visible, each in
+one os.replace, only once the summary has passed its schema and every forked process has reported success;
+an error in a forked process is raised here, with its message, and every temporary file is removed.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ RENDERERS = {fmt.name: fmt.render for fmt in FORMATS}
 STREAMERS = {fmt.name: fmt.stream for fmt in FORMATS if fmt.stream is not None}
 # The file each format is written to, in the report folder (the format name is not always the extension).
 FILENAMES = {fmt.name: fmt.filename for fmt in FORMATS}
-# Formats the forked process renders (see _Forked): they read only what the summary held before it was validated.
+# Formats the forked processes render (see _Forked): they read only what the summary held before it was validated.
 FORKED = tuple(fmt.name for fmt in FORMATS if fmt.forked)
+# Which forked process renders each of them (formats of the same group share one).
+FORK_GROUPS = {fmt.name: fmt.forked for fmt in FORMATS if fmt.forked}
 _MESSAGE_LIMIT = 16000  # bytes the forked process reports back (a pipe holds 64 KiB without a reader)
 
 
@@ -56,8 +59,8 @@ class ForkedWriterError(Exception):
 def write_reports(summary, directory, formats=("json", "md", "html"), timings=None, fork=None, mode=DEFAULT_MODE):
     """{format: path}. Nothing is written unless the summary matches the schema.
 
-    timings, when given, receives the seconds spent validating and writing each format (write_junit and
-    write_csv: in the forked process; wait_forked: what this one waited for it). fork: None forks where
+    timings, when given, receives the seconds spent validating and writing each format (write_json,
+    write_junit, write_csv: in the forked processes; wait_forked: what this one waited for them). fork: None forks where
     os.fork exists and there is more than one CPU, True wherever os.fork exists, False never. mode: the files'
     mode, narrowed by the umask (private_files).
     """
@@ -65,10 +68,18 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
     unknown = [fmt for fmt in formats if fmt not in RENDERERS]
     if unknown:
         raise ValueError("unknown report format(s) %s; known: %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(RENDERERS))))
-    forked = None
-    if hasattr(os, "fork") and (fork or fork is None and (os.cpu_count() or 1) > 1):
-        forked = _Forked.start(summary, directory, [fmt for fmt in formats if fmt in FORKED], mode)
+    forked = []
     try:
+        if hasattr(os, "fork") and (fork or fork is None and (os.cpu_count() or 1) > 1):
+            groups = {}
+            for fmt in formats:
+                if fmt in FORKED:
+                    groups.setdefault(FORK_GROUPS[fmt], []).append(fmt)
+            for group in groups.values():
+                child = _Forked.start(summary, directory, group, mode)
+                if child is not None:  # None: no process to spare, this one writes them
+                    forked.append(child)
+        in_child = {fmt for child in forked for fmt in child.temps}
         started = time.monotonic()
         subjects = summary.get("subjects") if isinstance(summary, dict) else None
         found = problems(SUMMARY_SCHEMA, summary, limit=10,
@@ -79,7 +90,7 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
                 SUMMARY_SCHEMA, "; ".join("%s: %s" % (f or "(top)", m) for f, m in found)))
         written = {}
         for fmt in formats:
-            if forked is not None and fmt in forked.temps:
+            if fmt in in_child:
                 continue
             path = os.path.join(directory, FILENAMES[fmt])
             started = time.monotonic()
@@ -89,12 +100,27 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
                 write_text_atomic(path, RENDERERS[fmt](summary), mode)
             timings["write_" + fmt] = round(time.monotonic() - started, 3)
             written[fmt] = path
-        if forked is not None:
-            written.update(forked.finish(timings))
+        if forked:
+            written.update(_finish_all(forked, timings))
     finally:
-        if forked is not None:
-            forked.abandon()
+        for child in forked:
+            child.abandon()
     return {fmt: written[fmt] for fmt in formats}
+
+
+def _finish_all(forked, timings):
+    """{format: path} once every forked process has written its formats and they are in place.
+
+    The first child's error is raised before any of their files is put in place (abandon removes them all)."""
+    started = time.monotonic()
+    reports = [child.wait() for child in forked]
+    for child, report in zip(forked, reports):
+        child.check(report)
+    written = {}
+    for child, report in zip(forked, reports):
+        written.update(child.put_in_place(report, timings))
+    timings["wait_forked"] = round(time.monotonic() - started, 3)
+    return written
 
 
 class _Forked(object):
@@ -137,21 +163,22 @@ class _Forked(object):
             os.close(fd)
         return cls(pid, reader, temps, paths)
 
-    def finish(self, timings):
-        """{format: path} once the child has written them and they are in place; raises the child's error."""
-        started = time.monotonic()
-        report = self._wait()
+    def check(self, report):
+        """Raise the child's error (its report from wait()), if it had one."""
         if "error" in report:
             error = OSError if report.get("os_error") else ForkedWriterError
             raise error("the report writer process could not write %s: %s" % (
                 " and ".join(os.path.basename(self.paths[fmt]) for fmt in self.temps), report["error"]))
+
+    def put_in_place(self, report, timings):
+        """{format: path}: the files of a child that succeeded (check) replace their targets."""
         for fmt in list(self.temps):
             replace_with_temp_file(self.temps.pop(fmt), self.paths[fmt])
         timings.update(report["timings"])
-        timings["wait_forked"] = round(time.monotonic() - started, 3)
         return self.paths
 
-    def _wait(self):
+    def wait(self):
+        """The child's report once it has ended: {timings} or {error}."""
         data = []
         while True:
             piece = os.read(self.reader, 65536)

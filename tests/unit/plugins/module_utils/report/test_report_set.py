@@ -142,8 +142,8 @@ def test_a_failed_write_publishes_nothing_and_leaves_nothing(tmp_path):
     assert _same_run(report_dir) == before and os.listdir(str(report_dir / 'runs')) == [before]
 
 
-# The publishing process, stopped inside the HTML renderer (after the JSON and Markdown of the run are written,
-# while the forked writer renders JUnit and CSV) until the test kills it.
+# The publishing process, stopped inside the HTML renderer (after the Markdown of the run is written, while the
+# forked writers render the JSON, JUnit and CSV into temporary files) until the test kills it.
 _KILLED_RUN = textwrap.dedent('''
     import os, sys, time
     sys.path.insert(0, %(collections)r)
@@ -174,7 +174,9 @@ def test_a_run_killed_part_way_leaves_the_previous_set_and_the_next_run_cleans_u
             time.sleep(0.02)
         assert ready.exists(), 'the run never reached its HTML report'
         partial = [name for name in os.listdir(str(report_dir / 'runs')) if name.endswith('.partial')]
-        assert len(partial) == 1 and FILENAMES['json'] in os.listdir(str(report_dir / 'runs' / partial[0]))
+        assert len(partial) == 1
+        written = os.listdir(str(report_dir / 'runs' / partial[0]))
+        assert FILENAMES['md'] in written and any(name.startswith('.%s.' % FILENAMES['json']) for name in written)
         os.killpg(proc.pid, signal.SIGKILL)  # the publisher and its forked writer, as a killed job would be
     finally:
         proc.wait()

@@ -64,8 +64,27 @@ def test_a_bug_in_the_forked_process_is_raised_with_its_traceback(tmp_path, monk
     message = str(raised.value)
     assert 'fleet-summary.junit.xml and fleet-summary.csv' in message
     assert "KeyError: 'no such field'" in message and 'Traceback' in message
-    # The formats written here are in place; the forked ones are not, and no temporary file is left.
-    assert sorted(os.listdir(str(tmp_path))) == sorted(FILENAMES[fmt] for fmt in ('json', 'md', 'html'))
+    # The formats written here are in place; no forked one is (not even the JSON, whose own process succeeded),
+    # and no temporary file is left.
+    assert sorted(os.listdir(str(tmp_path))) == sorted(FILENAMES[fmt] for fmt in ('md', 'html'))
+
+
+def test_the_json_and_the_tables_are_written_by_two_processes_at_once(tmp_path, monkeypatch):
+    seen = tmp_path / 'pids'
+    seen.mkdir()
+
+    def recording(name, streamer):
+        def stream(summary):
+            (seen / name).write_text(str(os.getpid()))
+            yield from streamer(summary)
+        return stream
+    for fmt in ('json', 'junit', 'csv'):
+        monkeypatch.setitem(wr.STREAMERS, fmt, recording(fmt, wr.STREAMERS[fmt]))
+    summary = sample_summary()
+    write_reports(summary, str(tmp_path / 'reports'), ALL, fork=True)
+    assert _contents(tmp_path / 'reports') == {FILENAMES[fmt]: RENDERERS[fmt](summary) for fmt in ALL}
+    pids = {name: int((seen / name).read_text()) for name in ('json', 'junit', 'csv')}
+    assert pids['junit'] == pids['csv'] != pids['json'] and os.getpid() not in pids.values()
 
 
 def test_an_os_error_in_the_forked_process_is_an_os_error_here(tmp_path, monkeypatch):
