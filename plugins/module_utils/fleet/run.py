@@ -411,19 +411,27 @@ def workstation_subjects(workstations, collected, owner_field="signal_hardening_
 def collect(args, workstations, progress=None):
     """Every subject: the workstations handed in ({host: Workstation}), then each MDM source's phones."""
     collected = Collected(subjects=[], input_errors=[], sources=[], remediation_failures=[])
-    workstation_subjects(workstations, collected, args.get("owner_var") or "signal_hardening_owner")
-    if args["mdm_sources"]:
-        # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
-        # run about 0.1 s.
-        from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources
 
-        # Pulled concurrently, results in the order the sources are configured.
-        for pulled, errors, status in pull_sources(args["mdm_sources"], progress=progress):
-            collected.subjects.extend(pulled)
-            collected.input_errors.extend(errors)
-            collected.sources.append(status)
-        # The cycle collector is paused for the run: free what the pulls left in cycles (failed requests'
-        # tracebacks). Without a pull there is nothing to free, and a full collection costs 35 ms.
+    def workstations_first():
+        workstation_subjects(workstations, collected, args.get("owner_var") or "signal_hardening_owner")
+
+    if not args["mdm_sources"]:
+        workstations_first()
+        return collected
+    # Imported only when there is a source: the MDM clients and their TLS stack cost a workstation-only
+    # run about 0.1 s.
+    from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_sources, pulls_in_processes
+
+    # Pulled concurrently, results in the order the sources are configured; the workstations' subjects (first in
+    # the run's order) are made here while the sources are pulled in other processes or threads.
+    for pulled, errors, status in pull_sources(args["mdm_sources"], progress=progress, meanwhile=workstations_first):
+        collected.subjects.extend(pulled)
+        collected.input_errors.extend(errors)
+        collected.sources.append(status)
+    if not pulls_in_processes(args["mdm_sources"]):
+        # The cycle collector is paused for the run: free what pulls in this process left in cycles (failed
+        # requests' tracebacks). Pulled in forked processes, or without a pull, there is nothing to free here, and
+        # a full collection costs 35 ms (0.2 s once 50,000 phones are in memory).
         gc.collect()
     return collected
 

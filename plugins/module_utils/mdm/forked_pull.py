@@ -29,11 +29,12 @@ def can_fork():
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
-def pull_in_processes(specs, pull_one, failed, progress=None, workers=2):
+def pull_in_processes(specs, pull_one, failed, progress=None, workers=2, meanwhile=None):
     """[pull_one(spec) for spec in specs], each computed in a forked child, at most ``workers`` at once.
 
     pull_one(spec, progress): the pull itself; progress(*args) calls in the child reach ``progress`` here.
     failed(spec, message): the result for a source whose child failed or died, saying why.
+    meanwhile: called once here after the first children are started (their progress is relayed after it).
     """
     specs = list(specs)
     results = [None] * len(specs)
@@ -45,6 +46,9 @@ def pull_in_processes(specs, pull_one, failed, progress=None, workers=2):
                 index = waiting.pop(0)
                 child = _Child.start(index, specs[index], pull_one, progress is not None)
                 running[child.reader] = child
+            if meanwhile is not None:
+                meanwhile, work = None, meanwhile
+                work()
             ready, _unused_w, _unused_x = select.select(list(running), [], [])
             for fd in ready:
                 child = running[fd]

@@ -100,23 +100,35 @@ def pull_source(spec, progress=None, environ=None):
     return _pull_api(spec, name, vendor(source_type), progress, os.environ if environ is None else environ)
 
 
-def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS, processes=None):
+def pulls_in_processes(specs, workers=SOURCE_WORKERS, processes=None):
+    """Whether pull_sources pulls these specs in forked processes (else here: one after the other, or on threads)."""
+    if len(specs) < 2 or workers < 2:
+        return False
+    return bool(processes or processes is None and forked_pull.can_fork())
+
+
+def pull_sources(specs, progress=None, environ=None, workers=SOURCE_WORKERS, processes=None, meanwhile=None):
     """[(subjects, input_errors, source_status)] for each spec, in the order of specs: the same results as
     pulling them one after the other. Progress lines name their source.
 
     processes: None pulls in forked processes (one per source, up to ``workers`` at once: a source that mostly
     waits on its API leaves the CPU to the others) where the system can fork and has more than one CPU, else
-    on up to ``workers`` threads; True/False forces the choice.
+    on up to ``workers`` threads; True/False forces the choice (pulls_in_processes).
+    meanwhile: called once, with no arguments, while the sources are pulled elsewhere (once the processes or
+    threads are started), or before pulling them here: other work of the run (the workstations' subjects).
     """
     specs = list(specs)
+    meanwhile = meanwhile or (lambda: None)
     if len(specs) < 2 or workers < 2:
+        meanwhile()
         return [pull_source(spec, progress, environ) for spec in specs]
-    if processes or processes is None and forked_pull.can_fork():
+    if pulls_in_processes(specs, workers, processes):
         return forked_pull.pull_in_processes(
             specs, lambda spec, relay: pull_source(spec, relay, environ), _failed_in_child, progress,
-            workers=workers)
+            workers=workers, meanwhile=meanwhile)
     with ThreadPoolExecutor(max_workers=min(workers, len(specs))) as pool:
         futures = [pool.submit(pull_source, spec, progress, environ) for spec in specs]
+        meanwhile()
         return [future.result() for future in futures]
 
 

@@ -84,3 +84,27 @@ def test_a_result_that_cannot_be_sent_is_a_failure_not_a_hang():
     results = pull_in_processes(["x", "y"], unpicklable, failed)
     assert [r[0] for r in results] == ["failed", "failed"]
     assert "pickle" in results[0][2].lower()
+
+
+def test_meanwhile_runs_here_while_the_children_pull(tmp_path):
+    # Each child waits for a file that only the meanwhile work, in this process, creates: the pulls can only
+    # finish if it ran while they were running.
+    signal_file = tmp_path / "workstations-done"
+
+    def waits_for_meanwhile(spec, progress):
+        deadline = time.monotonic() + 10
+        while not signal_file.exists():
+            if time.monotonic() > deadline:
+                return ("timed out", spec)
+            time.sleep(0.01)
+        return ("ok", spec, os.getpid())
+
+    ran_in = []
+
+    def meanwhile():
+        ran_in.append(os.getpid())
+        signal_file.write_text("done")
+
+    results = pull_in_processes(["a", "b"], waits_for_meanwhile, failed, workers=2, meanwhile=meanwhile)
+    assert [r[:2] for r in results] == [("ok", "a"), ("ok", "b")]
+    assert ran_in == [os.getpid()] and os.getpid() not in {r[2] for r in results}

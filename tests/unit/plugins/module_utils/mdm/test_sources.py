@@ -64,7 +64,9 @@ def test_concurrent_pull_gives_what_a_pull_one_after_the_other_gives_in_the_conf
     with jamf_fake().serve() as jamf, ws1_fake().serve() as ws1:
         sources = specs(jamf, ws1)
         one_by_one = [pull_source(spec, environ={}) for spec in sources]
-        at_once = pull_sources(sources, environ={}, workers=3, processes=processes)
+        meanwhile = []
+        at_once = pull_sources(sources, environ={}, workers=3, processes=processes, meanwhile=lambda: meanwhile.append(1))
+    assert meanwhile == [1]   # the run's other work, done once while the sources were pulled
     assert [status["name"] for dummy, dummy2, status in at_once] == ["corp-jamf", "export", "corp-ws1"]
     assert [status["status"] for dummy, dummy2, status in at_once] == ["complete"] * 3
     assert [len(subjects) for subjects, dummy, dummy2 in at_once] == [7, 19, 12]
