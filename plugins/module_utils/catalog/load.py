@@ -149,7 +149,9 @@ def load_catalog(directory, org_names=None):
     for name in names:
         path = os.path.join(directory, name)
         control = _read_yaml(path)
-        found = problems(CONTROL_SCHEMA, control)
+        # jsonschema alone: compiling the control schema for the fast check costs more (about 0.15 s) than checking
+        # the catalogue's few dozen controls without it (0.05 s).
+        found = problems(CONTROL_SCHEMA, control, compile_fast=False)
         if found:
             raise CatalogError("%s: %s" % (path, "; ".join("%s: %s" % (field or "(top)", msg) for field, msg in found)))
         found = check_problems(control["check"], known if org_names is not None else None)
