@@ -12,6 +12,7 @@ detectedApps entry) is an error with shared=True: kept on each affected record, 
 
 from __future__ import annotations
 
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.constants import VERSION_RE
 from ansible_collections.hardening.signal.plugins.module_utils.observations import Observations
 
 
@@ -41,3 +42,37 @@ class RecordBuilder(Observations):
     def vendor_error(self, field, message):
         """A malformed vendor field that feeds no single normalized value (or only part of one)."""
         self.error(field, message)
+
+    def bad(self, path, vendor_field, message):
+        """The vendor field feeding path was malformed: the error, in the wording every client uses."""
+        self.error(path, vendor_message(vendor_field, message))
+
+    def put_string(self, path, value, vendor_field):
+        """A non-empty string into path, returned; absent or empty stays out (None), another type is an error."""
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            self.bad(path, vendor_field, "expected a string, got %s" % describe(value))
+            return None
+        self.put(path, value, vendor_field)
+        return value
+
+    def put_bool(self, path, value, vendor_field):
+        """true or false into path, returned; absent stays out (None), another type is an error."""
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.bad(path, vendor_field, "expected true or false, got %s" % describe(value))
+            return None
+        self.put(path, value, vendor_field)
+        return value
+
+    def put_version(self, path, value, vendor_field):
+        """A dotted version number (a present value: the caller says what its absence means) into path, without
+        the white space around it; a value of another type or shape is an error."""
+        if not isinstance(value, str):
+            self.bad(path, vendor_field, "expected a string, got %s" % describe(value))
+        elif not VERSION_RE.match(value.strip()):
+            self.bad(path, vendor_field, "%r is not a dotted version number" % value)
+        else:
+            self.put(path, value.strip(), vendor_field)

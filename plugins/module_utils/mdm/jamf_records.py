@@ -37,11 +37,10 @@ sources.
 
 from __future__ import annotations
 
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe, vendor_message
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.constants import (
     DATE_TIME_RE,
     SIGNAL_IOS_BUNDLE_ID,
-    VERSION_RE,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.contract import NotAPhone, Pulled
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.paging import is_int
@@ -92,10 +91,6 @@ class _Record(RecordBuilder):
         super(_Record, self).__init__(device_id, "ios", "mobileDeviceId", "deviceType")
         self.bad_sections = set()  # sections of the wrong type: their fields are errors, not unknowns
 
-    def bad(self, path, vendor_field, message):
-        """The vendor field feeding path was malformed."""
-        self.error(path, vendor_message(vendor_field, message))
-
 
 def _section(device, key, record, paths):
     """device[key] when it is an object; None when absent; an error on each path when it has the wrong type."""
@@ -112,29 +107,13 @@ def _string(record, path, section, section_name, field):
     """A non-empty string from section[field] into path; absent or empty stays out, a wrong type is an error."""
     if section is None:
         return None
-    value = section.get(field)
-    vendor = "%s.%s" % (section_name, field)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        record.bad(path, vendor, "expected a string, got %s" % describe(value))
-        return None
-    record.put(path, value, vendor)
-    return value
+    return record.put_string(path, section.get(field), "%s.%s" % (section_name, field))
 
 
 def _bool(record, path, section, section_name, field):
     if section is None:
         return None
-    value = section.get(field)
-    if value is None:
-        return None
-    vendor = "%s.%s" % (section_name, field)
-    if not isinstance(value, bool):
-        record.bad(path, vendor, "expected true or false, got %s" % describe(value))
-        return None
-    record.put(path, value, vendor)
-    return value
+    return record.put_bool(path, section.get(field), "%s.%s" % (section_name, field))
 
 
 def normalize(device, where):
@@ -293,13 +272,7 @@ def _signal_version(record, app):
         value = app.get(field)
         if value is None or value == "":
             continue
-        vendor = "applications[identifier=%s].%s" % (SIGNAL_BUNDLE_ID, field)
-        if not isinstance(value, str):
-            record.bad("signal.version", vendor, "expected a string, got %s" % describe(value))
-        elif not VERSION_RE.match(value.strip()):
-            record.bad("signal.version", vendor, "%r is not a dotted version number" % value)
-        else:
-            record.put("signal.version", value.strip(), vendor)
+        record.put_version("signal.version", value, "applications[identifier=%s].%s" % (SIGNAL_BUNDLE_ID, field))
         return
     record.put("signal.version", None, None)
     record.unknown_reasons["signal.version"] = "Jamf Pro listed Signal without a version"

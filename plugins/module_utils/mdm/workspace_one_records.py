@@ -28,11 +28,10 @@ Accept: application/json;version=1, the version whose shapes are read here.
 
 from __future__ import annotations
 
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe, vendor_message
+from ansible_collections.hardening.signal.plugins.module_utils.mdm.builder import RecordBuilder, describe
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.constants import (
     LOCAL_DATE_TIME_RE,
     SIGNAL_APP_IDS,
-    VERSION_RE,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.contract import NotAPhone, Pulled
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.paging import is_int
@@ -79,10 +78,6 @@ class _Record(RecordBuilder):
         self.number = number
         self.label = label
 
-    def bad(self, path, vendor_field, message):
-        """The vendor field feeding path was malformed."""
-        self.error(path, vendor_message(vendor_field, message))
-
     def finish(self):
         data, errors = self.done()
         return Pulled(self.label, data, errors)
@@ -93,15 +88,7 @@ class _Record(RecordBuilder):
 
 
 def _string(record, path, device, field):
-    value = device.get(field)
-    if value is None or value == "":
-        return None
-    vendor = "Devices[].%s" % field
-    if not isinstance(value, str):
-        record.bad(path, vendor, "expected a string, got %s" % describe(value))
-        return None
-    record.put(path, value, vendor)
-    return value
+    return record.put_string(path, device.get(field), "Devices[].%s" % field)
 
 
 def start(device, where):
@@ -133,11 +120,8 @@ def start(device, where):
     _string(record, "model", device, "Model")
     _owner(record, device)
     _ownership(record, device)
-    supervised = device.get("IsSupervised") if platform == "ios" else None  # supervision is an Apple notion
-    if isinstance(supervised, bool):
-        record.put("supervised", supervised, "Devices[].IsSupervised")
-    elif supervised is not None:
-        record.bad("supervised", "Devices[].IsSupervised", "expected true or false, got %s" % describe(supervised))
+    if platform == "ios":  # supervision is an Apple notion
+        record.put_bool("supervised", device.get("IsSupervised"), "Devices[].IsSupervised")
     _last_seen(record, device)
     record.put("screen_lock", {}, None)
     for path in ("screen_lock.passcode_present", "screen_lock.passcode_compliant", "screen_lock.max_inactivity_minutes",
@@ -270,13 +254,8 @@ def add_apps(record, outcome):
 
 def _signal_version(record, app, evidence):
     value = app.get("Version")
-    vendor = evidence + ".Version"
     if value is None or value == "":
         record.put("signal.version", None, None)
         record.unknown_reasons["signal.version"] = "Workspace ONE listed Signal without a version"
-    elif not isinstance(value, str):
-        record.bad("signal.version", vendor, "expected a string, got %s" % describe(value))
-    elif not VERSION_RE.match(value.strip()):
-        record.bad("signal.version", vendor, "%r is not a dotted version number" % value)
     else:
-        record.put("signal.version", value.strip(), vendor)
+        record.put_version("signal.version", value, evidence + ".Version")

@@ -51,3 +51,23 @@ def test_a_problem_in_shared_data_stays_on_the_record_and_is_not_listed():
     data, problems = record.done()
     assert data["errors"] == {"screen_lock.max_inactivity_minutes": "vendor field deviceConfigurations 'Lock': -1"}
     assert problems == []
+
+
+def test_typed_values_are_placed_when_of_their_type_and_are_errors_otherwise():
+    record = RecordBuilder("d1", "ios", "id")
+    assert record.put_string("name", "Ana's iPhone", "general.displayName") == "Ana's iPhone"
+    assert record.put_string("model", "", "hardware.model") is None  # empty: left out, no error
+    assert record.put_string("serial", 42, "hardware.serialNumber") is None
+    assert record.put_bool("supervised", False, "general.supervised") is False
+    assert record.put_bool("screen_lock.passcode_present", None, "security.passcodePresent") is None
+    assert record.put_bool("screen_lock.passcode_compliant", "yes", "security.passcodeCompliant") is None
+    record.put_version("signal.version", " 7.85.1 ", "applications[0].shortVersion")
+    record.put_version("os_version", "eighteen", "general.osVersion")
+    data, problems = record.done()
+    assert data["name"] == "Ana's iPhone" and data["supervised"] is False and data["signal"] == {"version": "7.85.1"}
+    assert "model" not in data and "passcode_present" not in data.get("screen_lock", {})
+    assert data["raw_fields"]["signal.version"] == "applications[0].shortVersion"
+    assert dict(problems) == {
+        "serial": "vendor field hardware.serialNumber: expected a string, got int 42",
+        "screen_lock.passcode_compliant": "vendor field security.passcodeCompliant: expected true or false, got str 'yes'",
+        "os_version": "vendor field general.osVersion: 'eighteen' is not a dotted version number"}
