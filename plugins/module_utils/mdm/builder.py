@@ -49,20 +49,26 @@ class RecordBuilder(Observations):
 
     def put_string(self, path, value, vendor_field):
         """A non-empty string into path, returned; absent or empty stays out (None), another type is an error."""
-        if value is None or value == "":
+        if value == "":
             return None
-        if not isinstance(value, str):
-            self.bad(path, vendor_field, "expected a string, got %s" % describe(value))
-            return None
-        self.put(path, value, vendor_field)
-        return value
+        return self._put_typed(path, value, vendor_field, str, "a string")
 
     def put_bool(self, path, value, vendor_field):
         """true or false into path, returned; absent stays out (None), another type is an error."""
+        return self._put_typed(path, value, vendor_field, bool, "true or false")
+
+    def put_upn(self, value, vendor_field):
+        """owner.upn, returned, only when value has the user@domain form: a bare account name is no user principal
+        name, and would not match the owner of other sources (it stays out, as an absent value does)."""
+        if isinstance(value, str) and "@" not in value:
+            return None
+        return self.put_string("owner.upn", value, vendor_field)
+
+    def _put_typed(self, path, value, vendor_field, kind, expected):
         if value is None:
             return None
-        if not isinstance(value, bool):
-            self.bad(path, vendor_field, "expected true or false, got %s" % describe(value))
+        if not isinstance(value, kind):
+            self.bad(path, vendor_field, "expected %s, got %s" % (expected, describe(value)))
             return None
         self.put(path, value, vendor_field)
         return value

@@ -233,37 +233,40 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _minutes(profile, field):
+    """A profile's number of minutes of inactivity: None when absent, ("bad", message) when not a number,
+    ("unknown", reason) for 0 (which Intune uses both for 'Immediately' and for no limit), else ("ok", minutes,
+    the profile field)."""
+    value = profile.raw.get(field)
+    label = profile.label(field)
+    if value is None:
+        return None
+    if not _is_int(value) or value < 0:
+        return ("bad", "vendor field %s: %r is not a number of minutes" % (label, value))
+    if value == 0:
+        return ("unknown", "%s is 0, which Intune uses both for 'Immediately' and for no limit" % label)
+    return ("ok", value, label)
+
+
 def _ios_max_inactivity(profile):
     raw = profile.raw
     if raw.get("passcodeRequired") is not True:
         return None  # Intune sends the passcode settings only with a required passcode
-    timeout, grace = raw.get("passcodeMinutesOfInactivityBeforeScreenTimeout"), raw.get("passcodeMinutesOfInactivityBeforeLock")
-    timeout_field = profile.label("passcodeMinutesOfInactivityBeforeScreenTimeout")
-    if timeout is None:
-        return None
-    if not _is_int(timeout) or timeout < 0:
-        return ("bad", "vendor field %s: %r is not a number of minutes" % (timeout_field, timeout))
-    if timeout == 0:
-        return ("unknown", "%s is 0, which Intune uses both for 'Immediately' and for no limit" % timeout_field)
+    timeout = _minutes(profile, "passcodeMinutesOfInactivityBeforeScreenTimeout")
+    if timeout is None or timeout[0] != "ok":
+        return timeout
+    grace = raw.get("passcodeMinutesOfInactivityBeforeLock")
     if grace is None or grace == 0:
-        return ("ok", timeout, timeout_field)
+        return timeout
     if not _is_int(grace) or grace < 0:
         return ("bad", "vendor field %s: %r is not a number of minutes"
                 % (profile.label("passcodeMinutesOfInactivityBeforeLock"), grace))
-    return ("ok", timeout + grace, "%s + passcodeMinutesOfInactivityBeforeLock (grace period before the passcode "
-            "is required)" % timeout_field)
+    return ("ok", timeout[1] + grace, "%s + passcodeMinutesOfInactivityBeforeLock (grace period before the passcode "
+            "is required)" % timeout[2])
 
 
 def _android_max_inactivity(profile):
-    value = profile.raw.get("passwordMinutesOfInactivityBeforeScreenTimeout")
-    field = profile.label("passwordMinutesOfInactivityBeforeScreenTimeout")
-    if value is None:
-        return None
-    if not _is_int(value) or value < 0:
-        return ("bad", "vendor field %s: %r is not a number of minutes" % (field, value))
-    if value == 0:
-        return ("unknown", "%s is 0, which Intune uses both for 'Immediately' and for no limit" % field)
-    return ("ok", value, field)
+    return _minutes(profile, "passwordMinutesOfInactivityBeforeScreenTimeout")
 
 
 def _android_auto_update(profile):

@@ -204,13 +204,9 @@ def _owner(record, user):
         record.unknown("owner", "Jamf Pro returned no userAndLocation section for this device")
         return
     owner = {}
-    username = _string(record, "owner.upn", user, "userAndLocation", "username")
-    if username is not None:
-        if "@" in username:
-            owner["upn"] = username
-        else:  # a bare account name is no user principal name, and would not match the owner of other sources
-            del record.data["owner"]["upn"]
-            del record.raw_fields["owner.upn"]
+    upn = record.put_upn(user.get("username"), "userAndLocation.username")
+    if upn is not None:
+        owner["upn"] = upn
     for path, field in (("owner.name", "realName"), ("owner.email", "emailAddress")):
         value = _string(record, path, user, "userAndLocation", field)
         if value is not None:

@@ -143,13 +143,9 @@ def normalize(device, where, apps):
 
 def _owner(record, device):
     owner = {}
-    user = _string(record, "owner.upn", device, "UserName")
-    if user is not None:
-        if "@" in user:
-            owner["upn"] = user
-        else:  # a bare account name is no user principal name, and would not match the owner of other sources
-            del record.data["owner"]["upn"]
-            del record.raw_fields["owner.upn"]
+    upn = record.put_upn(device.get("UserName"), "Devices[].UserName")
+    if upn is not None:
+        owner["upn"] = upn
     email = _string(record, "owner.email", device, "UserEmailAddress")
     if email is not None:
         owner["email"] = email

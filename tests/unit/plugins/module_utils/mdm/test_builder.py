@@ -71,3 +71,14 @@ def test_typed_values_are_placed_when_of_their_type_and_are_errors_otherwise():
         "serial": "vendor field hardware.serialNumber: expected a string, got int 42",
         "screen_lock.passcode_compliant": "vendor field security.passcodeCompliant: expected true or false, got str 'yes'",
         "os_version": "vendor field general.osVersion: 'eighteen' is not a dotted version number"}
+
+
+def test_an_owner_upn_is_kept_only_in_the_user_at_domain_form():
+    record = RecordBuilder("d1", "ios", "id")
+    assert record.put_upn("ana.lima", "userAndLocation.username") is None  # a bare account name: left out
+    assert "owner" not in record.data and "owner.upn" not in record.raw_fields
+    assert record.put_upn("ana@example.org", "userAndLocation.username") == "ana@example.org"
+    assert record.put_upn(7, "Devices[].UserName") is None
+    data, problems = record.done()
+    assert data["owner"] == {"upn": None} and data["raw_fields"]["owner.upn"] == "userAndLocation.username"
+    assert problems == [("owner.upn", "vendor field Devices[].UserName: expected a string, got int 7")]
