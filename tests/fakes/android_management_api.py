@@ -27,7 +27,7 @@ import time
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .http_base import FakeServer
+from .http_base import ServedFake
 
 SCOPE = "https://www.googleapis.com/auth/androidmanagement"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -129,8 +129,9 @@ def _b64decode(part):
     return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
-class FakeAndroidManagement(object):
+class FakeAndroidManagement(ServedFake):
     def __init__(self, account, devices=None, policies=None, enterprise=ENTERPRISE, default_page_size=10):
+        super(FakeAndroidManagement, self).__init__()
         self.account = account
         if devices is None and policies is None:
             devices, policies = load_example()
@@ -140,26 +141,11 @@ class FakeAndroidManagement(object):
         self.default_page_size = default_page_size
         self.honour_fields = True
         self.token_lifetime = 3599
-        self.tokens = set()
-        self.issued = []
         self.token_requests = []
         self.api_requests = []
         self.faults = {"token": [], "devices": [], "policy": []}
-        self.lock = threading.Lock()
-        self.server = FakeServer(self.route)
 
     # -- test controls -------------------------------------------------------------------------------------------
-    def __enter__(self):
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.server.__exit__(*exc)
-
-    @property
-    def url(self):
-        return self.server.url
-
     @property
     def token_url(self):
         return self.server.url + "/token"
@@ -170,10 +156,6 @@ class FakeAndroidManagement(object):
         with self.lock:
             self.faults[kind].extend(responses)
 
-    def expire_tokens(self):
-        with self.lock:
-            self.tokens.clear()
-
     # -- routing -------------------------------------------------------------------------------------------------
     def route(self, request):
         if request.method == "POST" and request.path == "/token":
@@ -183,8 +165,7 @@ class FakeAndroidManagement(object):
         prefix = "/v1/enterprises/%s/" % self.enterprise
         if request.method != "GET":
             return 405, google_error(405, "Method not allowed")
-        auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[len("Bearer "):] not in self.tokens:
+        if not self.valid(request.headers.get("Authorization", "")):
             return 401, google_error(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
                                           "token, login cookie or other valid authentication credential."), \
                 {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'}
@@ -209,9 +190,7 @@ class FakeAndroidManagement(object):
         if problem:
             return 400, {"error": "invalid_grant", "error_description": problem}
         token = "ya29.fake-%s" % base64.urlsafe_b64encode(os.urandom(24)).decode("ascii").rstrip("=")
-        with self.lock:
-            self.tokens.add(token)
-            self.issued.append(token)
+        self.keep(token)
         return 200, {"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer"}
 
     def _check_assertion(self, assertion):

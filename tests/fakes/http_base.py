@@ -103,17 +103,71 @@ class FakeServer(object):
         return False
 
 
-class VendorFake(abc.ABC):
+class TokenKeeper(object):
+    """The bearer tokens a fake handed out: issued (every one, in order) and tokens (those still valid);
+    expire_tokens() revokes them all, as after their expiry."""
+
+    def __init__(self):
+        self.tokens = set()
+        self.issued = []
+        self.lock = threading.Lock()
+
+    def keep(self, token):
+        """token, now handed out and valid."""
+        with self.lock:
+            self.tokens.add(token)
+            self.issued.append(token)
+        return token
+
+    def expire_tokens(self):
+        with self.lock:
+            self.tokens.clear()
+
+    def valid(self, authorization):
+        """Whether an Authorization header carries a bearer token still valid."""
+        if not authorization.startswith("Bearer "):
+            return False
+        with self.lock:
+            return authorization[len("Bearer "):] in self.tokens
+
+
+class ServedFake(TokenKeeper, abc.ABC):
+    """What the Intune and Android Management fakes share: a server of their own, started by ``with fake:`` and
+    stopped when the block ends, its url, the requests it received, and the tokens it handed out."""
+
+    def __init__(self):
+        TokenKeeper.__init__(self)
+        self.server = FakeServer(self.route)
+
+    @abc.abstractmethod
+    def route(self, request):
+        """(status, body[, headers]) for one request, as the vendor's API answers it."""
+
+    def __enter__(self):
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.server.__exit__(*exc)
+
+    @property
+    def url(self):
+        return self.server.url
+
+    @property
+    def requests(self):
+        return self.server.requests
+
+
+class VendorFake(TokenKeeper, abc.ABC):
     """What the Jamf Pro and Workspace ONE fakes share: issued bearer tokens, answers a test queues per path,
     and revoking every token (as after their expiry). Each vendor's fake answers its own API in routes()."""
 
     TOKEN_FORMAT = "token-%06d"
 
     def __init__(self):
-        self.tokens = set()
-        self.issued = []
+        TokenKeeper.__init__(self)
         self.injected = {}
-        self.lock = threading.Lock()
         self._counter = itertools.count(1)
 
     def serve(self):
@@ -138,13 +192,5 @@ class VendorFake(abc.ABC):
             return None
         return answer(request) if callable(answer) else answer
 
-    def expire_tokens(self):
-        with self.lock:
-            self.tokens.clear()
-
     def new_token(self):
-        token = self.TOKEN_FORMAT % next(self._counter)
-        with self.lock:
-            self.tokens.add(token)
-            self.issued.append(token)
-        return token
+        return self.keep(self.TOKEN_FORMAT % next(self._counter))

@@ -28,7 +28,7 @@ import base64
 import json
 import re
 
-from tests.fakes.http_base import FakeServer
+from tests.fakes.http_base import ServedFake
 
 _FILTER = re.compile(r"^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$")
 _APP_DEVICES = re.compile(r"^/v1\.0/deviceManagement/detectedApps/([^/]+)/managedDevices$")
@@ -67,10 +67,11 @@ def load_export(path):
     return devices, apps, app_devices, configurations, assignments
 
 
-class IntuneFake(object):
+class IntuneFake(ServedFake):
     def __init__(self, tenant_id="11111111-2222-4333-8444-555555555555", client_id="app-client-id",
                  client_secret="s3cr3t-Value~from.portal", devices=(), detected_apps=(), app_devices=None,
                  configurations=(), assignments=None, page_size=100, ignore_filter=False, reject_filter=False):
+        super(IntuneFake, self).__init__()
         self.tenant_id = tenant_id
         self.client_id = client_id
         self.client_secret = client_secret
@@ -82,31 +83,13 @@ class IntuneFake(object):
         self.page_size = page_size
         self.ignore_filter = ignore_filter
         self.reject_filter = reject_filter
-        self.tokens = set()
-        self.issued = []
         self.faults = []
-        self.server = FakeServer(self.route)
 
     @classmethod
     def from_export(cls, path, **kwargs):
         devices, apps, app_devices, configurations, assignments = load_export(path)
         return cls(devices=devices, detected_apps=apps, app_devices=app_devices, configurations=configurations,
                    assignments=assignments, **kwargs)
-
-    def __enter__(self):
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.server.__exit__(*exc)
-
-    @property
-    def url(self):
-        return self.server.url
-
-    @property
-    def requests(self):
-        return self.server.requests
 
     @property
     def token_url(self):
@@ -119,10 +102,6 @@ class IntuneFake(object):
                    "tenant_code": None, "page_size": None}
         options.update(overrides)
         return options
-
-    def expire_tokens(self):
-        """Every token issued so far is now refused with 401, as after its expiry."""
-        self.tokens.clear()
 
     def fail_next(self, path, *answers):
         """The next requests to path get these answers before the real ones: (status, body[, headers]) or a
@@ -147,32 +126,34 @@ class IntuneFake(object):
             return 400, aad_error("invalid_request", 90002, "Tenant '%s' not found." % request.path.split("/")[1])
         if request.method != "GET":
             return 405, graph_error("BadRequest", "The requested method is not supported.")
-        auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[len("Bearer "):] not in self.tokens:
+        if not self.valid(request.headers.get("Authorization", "")):
             return 401, graph_error("InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
         if request.path == "/v1.0/deviceManagement/managedDevices":
             return self._collection(request, self.devices, "deviceManagement/managedDevices")
         if request.path == "/v1.0/deviceManagement/detectedApps":
             return self._collection(request, self.detected_apps, "deviceManagement/detectedApps")
-        match = _APP_DEVICES.match(request.path)
-        if match:
-            app_id = match.group(1)
-            if not any(a.get("id") == app_id for a in self.detected_apps):
-                return 404, graph_error("ResourceNotFound", "Resource not found")
-            wanted = set(self.app_devices.get(app_id, ()))
-            devices = [d for d in self.devices if isinstance(d, dict) and d.get("id") in wanted]
-            devices += [{"id": i} for i in sorted(wanted - set(d.get("id") for d in devices))]
-            return self._collection(request, devices, "deviceManagement/detectedApps('%s')/managedDevices" % app_id)
         if request.path == "/beta/deviceManagement/deviceConfigurations":
             return self._collection(request, self.configurations, "deviceManagement/deviceConfigurations")
-        match = _ASSIGNMENTS.match(request.path)
-        if match:
-            config_id = match.group(1)
-            if not any(c.get("id") == config_id for c in self.configurations):
-                return 404, graph_error("ResourceNotFound", "Resource not found")
-            return self._collection(request, self.assignments.get(config_id, []),
-                                    "deviceManagement/deviceConfigurations('%s')/assignments" % config_id)
+        for pattern, parents, children, context in (
+                (_APP_DEVICES, self.detected_apps, self._app_devices, "deviceManagement/detectedApps('%s')/managedDevices"),
+                (_ASSIGNMENTS, self.configurations, self._assignments,
+                 "deviceManagement/deviceConfigurations('%s')/assignments")):
+            match = pattern.match(request.path)
+            if match:
+                parent_id = match.group(1)
+                if not any(p.get("id") == parent_id for p in parents):
+                    return 404, graph_error("ResourceNotFound", "Resource not found")
+                return self._collection(request, children(parent_id), context % parent_id)
         return 404, graph_error("ResourceNotFound", "Resource not found for the segment '%s'." % request.path)
+
+    def _app_devices(self, app_id):
+        """The managed devices a detected app is on (an id the app lists but no managed device has comes as {"id": ...})."""
+        wanted = set(self.app_devices.get(app_id, ()))
+        devices = [d for d in self.devices if isinstance(d, dict) and d.get("id") in wanted]
+        return devices + [{"id": i} for i in sorted(wanted - set(d.get("id") for d in devices))]
+
+    def _assignments(self, config_id):
+        return self.assignments.get(config_id, [])
 
     def _token(self, request):
         if request.method != "POST":
@@ -190,8 +171,7 @@ class IntuneFake(object):
             return 400, aad_error("invalid_scope", 1002012, "The provided value for scope is not valid. Client "
                                   "credential flows must have a scope value with /.default suffixed.")
         token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fake-graph-token-%d" % (len(self.issued) + 1)
-        self.tokens.add(token)
-        self.issued.append(token)
+        self.keep(token)
         return 200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
 
     def _collection(self, request, items, context):

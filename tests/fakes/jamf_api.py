@@ -96,7 +96,7 @@ class JamfFake(VendorFake):
         if request.method == "POST" and request.path == "/api/v1/auth/token":
             return self._basic(request)
         authorization = header(request, "Authorization") or ""
-        if not authorization.startswith("Bearer ") or authorization[7:] not in self.tokens:
+        if not self.valid(authorization):
             return 401, jamf_error(401, "INVALID_TOKEN", "Unauthorized")
         if request.method == "GET" and request.path == DETAIL:
             return self._detail(request)

@@ -141,8 +141,7 @@ class WorkspaceOneFake(VendorFake):
 
     def _authorized(self, authorization):
         if authorization.startswith("Bearer "):
-            with self.lock:
-                return authorization[7:] in self.tokens
+            return self.valid(authorization)
         if authorization.startswith("Basic ") and self.username is not None:
             expected = base64.b64encode(("%s:%s" % (self.username, self.password)).encode()).decode()
             return authorization[6:] == expected
