@@ -43,6 +43,16 @@ def google_error(code, message):
     return {"error": {"code": code, "message": message, "status": _STATUS.get(code, "UNKNOWN")}}
 
 
+def with_fields(base, fields):
+    """base with fields set, a field given as None removed (the API leaves out what it has no value for)."""
+    for key, value in fields.items():
+        if value is None:
+            base.pop(key, None)
+        else:
+            base[key] = value
+    return base
+
+
 def load_example():
     """(devices, {policy name: policy}) from the bundled sample export."""
     with open(os.path.join(EXAMPLES, "devices.json"), encoding="utf-8") as handle:

@@ -16,7 +16,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm import androi
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import jamf_records
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 from ansible_collections.hardening.signal.tests.unit.controls.test_control_fixtures import judge
-from tests.fakes.android_management_api import load_example
+from tests.fakes.android_management_api import load_example, with_fields
 from tests.fakes.jamf_api import example_devices as jamf_example_devices
 from tests.fakes.jamf_api import make_device as jamf_device
 
@@ -31,23 +31,13 @@ def android_device(**fields):
               "deviceSettings": {"isDeviceSecure": True},
               "applicationReports": [{"packageName": amapi.SIGNAL_PACKAGE, "versionName": "7.80.2",
                                       "state": "INSTALLED", "installerPackageName": "com.android.vending"}]}
-    for key, value in fields.items():
-        if value is None:
-            device.pop(key, None)
-        else:
-            device[key] = value
-    return device
+    return with_fields(device, fields)
 
 
 def android_policy(**fields):
     policy = {"name": POLICY, "version": "1",
               "passwordPolicies": [{"passwordQuality": "NUMERIC_COMPLEX", "passwordMinimumLength": 6}]}
-    for key, value in fields.items():
-        if value is None:
-            policy.pop(key, None)
-        else:
-            policy[key] = value
-    return policy
+    return with_fields(policy, fields)
 
 
 def android_verdict(device, policy=None, org=None):

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import base64
 import json
-from urllib.parse import parse_qs, quote, quote_plus
+from urllib.parse import parse_qs
 
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import jamf
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
-from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import mobile_subject
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.jamf_api import DETAIL, JamfFake, example_devices, header, make_device
+from tests.fakes.pulled import by_id, credential_option_cases, encodings, failure, records_in
+from tests.fakes import pulled
 from tests.fakes.sleep import policy
 
 # Secrets with characters that change under url-encoding, JSON escaping and base64, so no encoded spelling slips by.
@@ -42,27 +42,11 @@ def options(server, **extra):
 
 def connect(server, pol=None, **extra):
     opts = options(server, **extra)
-    return jamf.connect(opts, pol or policy(), Stats()), opts
+    return pulled.connect(jamf, opts, pol or policy()), opts
 
 
 def pull(server, pol=None, **extra):
-    client, opts = connect(server, pol, **extra)
-    return client, list(jamf.iter_records(client, opts))
-
-
-def judged_once(items):
-    """What sources.py makes of the items: each checked, then the repeated ids judged once and named."""
-    entries = [(label, mobile_subject(check_record(record, label, "src")[0], "src", "jamf")) for label, record, dummy in items]
-    return mark_duplicate_ids(entries, "src")
-
-
-def records_in(items):
-    """The records yielded (None for a vendor record that could not be used)."""
-    return [item[1] for item in items]
-
-
-def by_id(items):
-    return {record["id"]: (label, record, errors) for label, record, errors in items if record is not None}
+    return pulled.pull(jamf, options(server, **extra), pol or policy())
 
 
 def detail_requests(server):
@@ -169,41 +153,6 @@ def test_a_server_that_caps_page_size_fails_the_pull_instead_of_skipping_devices
     assert "page_size to 2 or less" in str(info.value)
 
 
-def test_a_device_that_moves_across_a_page_boundary_is_handed_on_twice_and_judged_once():
-    devices = [make_device(n) for n in range(1, 5)]
-
-    def shifted_second_page(request):
-        # Device 3 was on page 0 when it was read; an insertion pushed it onto page 1.
-        return 200, {"totalCount": 4, "results": [make_device(3), make_device(4)]}
-
-    fake = oauth_fake(devices)
-    with fake.serve() as server:
-        client, opts = connect(server, page_size=3)
-        iterator = jamf.iter_records(client, opts)
-        items = [next(iterator) for attempt in range(3)]
-        fake.inject(DETAIL, shifted_second_page)
-        items.extend(iterator)
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "3", "4"]
-    judged, named = judged_once(items)
-    assert [s["id"] for s in judged] == ["1", "2", "3", "4"] and all(s["state"] == "ok" for s in judged)
-    assert [e["field"] for e in named] == ["id", "id"] and "same values" in named[1]["message"]
-
-
-@pytest.mark.parametrize("body, needle", [
-    ({"totalCount": 1}, "without a results list"),
-    ({"results": []}, "without a usable totalCount"),
-    ({"totalCount": "3", "results": []}, "without a usable totalCount"),
-    ([], "instead of an object"),
-])
-def test_a_page_without_the_paging_fields_fails_the_pull(body, needle):
-    fake = oauth_fake([make_device(1)])
-    fake.inject(DETAIL, (200, body))
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-    assert needle in str(info.value)
-
-
 # --- authentication ------------------------------------------------------------------------------------------------
 
 def test_oauth_client_credentials_form_then_bearer_on_every_page():
@@ -245,20 +194,6 @@ def test_token_url_option_overrides_the_default():
     assert len(items) == 1
 
 
-def test_an_expired_token_is_refreshed_once_and_the_pull_goes_on():
-    fake = oauth_fake([make_device(n) for n in range(1, 5)])
-    with fake.serve() as server:
-        client, opts = connect(server, page_size=2)
-        iterator = jamf.iter_records(client, opts)
-        items = [next(iterator), next(iterator)]
-        fake.expire_tokens()  # the token dies between two pages
-        items.extend(iterator)
-        statuses = [r.path for r in server.requests]
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "4"]
-    assert len(fake.issued) == 2
-    assert statuses == ["/api/oauth/token", DETAIL, DETAIL, "/api/oauth/token", DETAIL]
-
-
 def test_a_token_refused_twice_fails_with_the_401():
     fake = oauth_fake([make_device(1)])
     error = {"code": "INVALID_TOKEN", "description": "Unauthorized", "id": "0", "field": None}
@@ -281,52 +216,6 @@ def test_wrong_client_secret_fails_at_the_token_endpoint():
 
 
 # --- throttling, server errors and broken answers -----------------------------------------------------------------
-
-def test_a_500_then_success():
-    fake = oauth_fake([make_device(1)])
-    fake.inject(DETAIL, (500, {"httpStatus": 500, "errors": [{"code": "SERVER_ERROR", "description": "oops"}]}))
-    with fake.serve() as server:
-        client, items = pull(server)
-    assert len(items) == 1 and client.stats.retries == 1
-
-
-def test_503_beyond_max_retries_fails_naming_the_status():
-    fake = oauth_fake([make_device(1)])
-    fake.inject(DETAIL, *[(503, {"httpStatus": 503, "errors": []})] * 3)
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=2))
-    assert info.value.status == 503 and "after 2 retries" in str(info.value)
-
-
-def test_an_html_error_page_from_a_proxy_fails_the_pull():
-    page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
-    fake = oauth_fake([make_device(1)])
-    fake.inject(DETAIL, (200, page, {"Content-Type": "text/html"}))
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-    assert "HTML page" in str(info.value) and "Bad Gateway" in str(info.value)
-
-
-def test_a_truncated_body_is_retried():
-    fake = oauth_fake([make_device(1)])
-    body = json.dumps({"totalCount": 1, "results": [make_device(1)]})
-    fake.inject(DETAIL, (200, body[:40], {"X-Fake-Content-Length": str(len(body))}))
-    pol = policy()
-    with fake.serve() as server:
-        client, items = pull(server, pol)
-    assert len(items) == 1 and len(pol.sleep.waits) == 1
-
-
-def test_a_body_truncated_every_time_fails_the_pull():
-    fake = oauth_fake([make_device(1)])
-    body = json.dumps({"totalCount": 1, "results": [make_device(1)]})
-    fake.inject(DETAIL, *[(200, body[:40], {"X-Fake-Content-Length": str(len(body))}) for attempt in range(3)])
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=2))
-    assert "failed after 2 retries" in str(info.value)
 
 
 # --- vendor records with missing fields or wrong types ------------------------------------------------------------
@@ -431,10 +320,6 @@ def test_a_non_object_in_results_is_reported_not_dropped():
 
 # --- secrets --------------------------------------------------------------------------------------------------------
 
-def encodings(secret):
-    return {secret, quote(secret), quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]}
-
-
 def test_secrets_and_tokens_never_appear_in_errors_or_records():
     texts = []
 
@@ -447,25 +332,17 @@ def test_secrets_and_tokens_never_appear_in_errors_or_records():
     with oauth.serve() as server:
         texts.append(json.dumps(pull(server)[1]))
         oauth.inject(DETAIL, echo)
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=0))
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, policy(max_retries=0)))
         oauth.inject("/api/oauth/token", lambda r: (400, {"error": "invalid_request", "echo": r.body.decode()}))
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-        texts.append(str(info.value))
+        texts.append(failure(pull, server))
     with basic.serve() as server:
         texts.append(json.dumps(pull(server, client_id=None, client_secret=None, username=USERNAME,
                                      password=PASSWORD)[1]))
         basic.inject("/api/v1/auth/token", lambda r: (401, {"echo": header(r, "Authorization")}))
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, client_id=None, client_secret=None, username=USERNAME, password=PASSWORD)
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, client_id=None, client_secret=None, username=USERNAME, password=PASSWORD))
         basic.inject(DETAIL, echo)
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=0), client_id=None, client_secret=None, username=USERNAME,
-                 password=PASSWORD)
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, policy(max_retries=0), client_id=None, client_secret=None,
+                             username=USERNAME, password=PASSWORD))
     joined = "\n".join(texts)
     assert "********" in joined  # the echoes were there, and were redacted
     basic_b64 = base64.b64encode(("%s:%s" % (USERNAME, PASSWORD)).encode()).decode()
@@ -476,14 +353,7 @@ def test_secrets_and_tokens_never_appear_in_errors_or_records():
 
 # --- options --------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("extra, needle", [
-    ({"api_url": None}, "api_url is required"),
-    ({"username": USERNAME, "password": PASSWORD}, "not both"),
-    ({"client_secret": None}, "client_secret is missing"),
-    ({"client_id": None}, "client_id is missing"),
-    ({"client_id": None, "client_secret": None}, "credentials are missing"),
-    ({"client_id": None, "client_secret": None, "username": USERNAME}, "password is missing"),
-    ({"client_id": None, "client_secret": None, "password": PASSWORD}, "username is missing"),
+@pytest.mark.parametrize("extra, needle", credential_option_cases(USERNAME, PASSWORD) + [
     ({"page_size": "many"}, "page_size"),
     ({"page_size": 0}, "page_size"),
     ({"page_size": True}, "page_size"),

@@ -10,14 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import time
-from urllib.parse import parse_qs, quote, quote_plus
+from urllib.parse import parse_qs
 
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import workspace_one
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.http import MdmHttpError, Stats
-from ansible_collections.hardening.signal.plugins.module_utils.fleet.subjects import mobile_subject
-from ansible_collections.hardening.signal.plugins.module_utils.mdm.duplicate_ids import mark_duplicate_ids
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.records import check_record
 from ansible_collections.hardening.signal.plugins.module_utils.mdm.sources import pull_source
 from tests.fakes.workspace_one_api import (
@@ -29,6 +27,8 @@ from tests.fakes.workspace_one_api import (
     make_apps,
     make_device,
 )
+from tests.fakes import pulled
+from tests.fakes.pulled import by_id, credential_option_cases, encodings, failure, records_in
 from tests.fakes.sleep import policy
 
 TENANT_CODE = "K9x+Tn/7Qa=zR2wLp0Vb8cYe"
@@ -58,27 +58,11 @@ def options(server, basic=False, **extra):
 
 def connect(server, pol=None, basic=False, **extra):
     opts = options(server, basic, **extra)
-    return workspace_one.connect(opts, pol or policy(), Stats()), opts
+    return pulled.connect(workspace_one, opts, pol or policy()), opts
 
 
 def pull(server, pol=None, basic=False, **extra):
-    client, opts = connect(server, pol, basic, **extra)
-    return client, list(workspace_one.iter_records(client, opts))
-
-
-def judged_once(items):
-    """What sources.py makes of the items: each checked, then the repeated ids judged once and named."""
-    entries = [(label, mobile_subject(check_record(record, label, "src")[0], "src", "workspace_one")) for label, record, dummy in items]
-    return mark_duplicate_ids(entries, "src")
-
-
-def records_in(items):
-    """The records yielded (None for a vendor record that could not be used)."""
-    return [item[1] for item in items]
-
-
-def by_id(items):
-    return {record["id"]: (label, record, errors) for label, record, errors in items if record is not None}
+    return pulled.pull(workspace_one, options(server, basic, **extra), pol or policy())
 
 
 def fleet(count, platform="Apple", **device_fields):
@@ -183,23 +167,6 @@ def test_a_server_that_caps_pagesize_fails_the_pull_instead_of_skipping_devices(
     assert "page_size to 2 or less" in str(info.value)
 
 
-def test_a_device_that_moves_across_a_page_boundary_is_handed_on_twice_and_judged_once():
-    devices, apps = fleet(4)
-    fake = oauth_fake(devices, apps)
-    with fake.serve() as server:
-        client, opts = connect(server, page_size=2)
-        iterator = workspace_one.iter_records(client, opts)
-        items = [next(iterator), next(iterator)]
-        # A device enrolled meanwhile sorts first: device 2 is pushed from page 0 onto page 1.
-        fake.inject(SEARCH, (200, {"Devices": [devices[1], devices[2]], "Page": 1, "PageSize": 2, "Total": 5}),
-                    (200, {"Devices": [devices[3]], "Page": 2, "PageSize": 2, "Total": 5}))
-        items.extend(iterator)
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "2", "3", "4"]
-    judged, named = judged_once(items)
-    assert [s["id"] for s in judged] == ["1", "2", "3", "4"] and all(s["state"] == "ok" for s in judged)
-    assert [e["field"] for e in named] == ["id", "id"] and "same values" in named[1]["message"]
-
-
 def test_an_app_list_longer_than_a_page_is_followed():
     devices = fleet(1)[0]
     many = [{"ApplicationName": "App %d" % n, "ApplicationIdentifier": "com.example.app%d" % n, "Version": "1.0",
@@ -223,22 +190,6 @@ def test_an_empty_answer_after_the_first_app_page_ends_the_list():
     with fake.serve() as server:
         client, items = pull(server)
     assert items[0][1]["signal"] == {"visible": True, "installed": False}
-
-
-@pytest.mark.parametrize("body, needle", [
-    ({"Total": 1}, "without a Devices list"),
-    ({"Devices": []}, "without a usable Total"),
-    ({"Devices": [], "Total": "1"}, "without a usable Total"),
-    ([], "instead of an object"),
-])
-def test_a_search_page_without_the_paging_fields_fails_the_pull(body, needle):
-    devices, apps = fleet(1)
-    fake = oauth_fake(devices, apps)
-    fake.inject(SEARCH, (200, body))
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-    assert needle in str(info.value)
 
 
 # --- authentication ------------------------------------------------------------------------------------------------
@@ -272,21 +223,6 @@ def test_basic_auth_goes_with_every_request_and_no_token_is_asked_for():
     expected = "Basic " + base64.b64encode(("%s:%s" % (USERNAME, PASSWORD)).encode()).decode()
     assert [header(r, "Authorization") for r in requests] == [expected] * 3
     assert all(header(r, "aw-tenant-code") == TENANT_CODE for r in requests)
-
-
-def test_an_expired_token_is_refreshed_once_and_the_pull_goes_on():
-    devices, apps = fleet(4)
-    fake = oauth_fake(devices, apps)
-    with fake.serve() as server:
-        client, opts = connect(server, page_size=2)
-        iterator = workspace_one.iter_records(client, opts)
-        items = [next(iterator), next(iterator)]
-        fake.expire_tokens()  # the token dies between two pages
-        items.extend(iterator)
-        token_requests = paths(server, TOKEN_PATH)
-    assert [r["id"] for r in records_in(items)] == ["1", "2", "3", "4"]
-    assert len(token_requests) == 2 and len(fake.issued) == 2
-    assert all(r[1]["signal"]["installed"] is True for r in items)
 
 
 def test_basic_auth_refused_fails_with_the_401_at_once():
@@ -369,31 +305,6 @@ def test_an_app_list_failing_for_good_fails_the_pull_and_says_why():
     assert [r["id"] for r in records_in(seen)] == ["1"]
     assert info.value.status == 503 and "/api/mdm/devices/2/apps" in str(info.value)
     assert client.stats.retries >= 2
-
-
-def test_an_html_error_page_from_a_proxy_fails_the_pull():
-    devices, apps = fleet(1)
-    fake = oauth_fake(devices, apps)
-    fake.inject(SEARCH, (200, "<html><body><h1>Access denied by proxy</h1></body></html>", {"Content-Type": "text/html"}))
-    with fake.serve() as server:
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-    assert "HTML page" in str(info.value) and "Access denied by proxy" in str(info.value)
-
-
-def test_a_truncated_body_is_retried_and_fails_when_it_stays_truncated():
-    devices, apps = fleet(1)
-    body = json.dumps({"Devices": devices, "Page": 0, "PageSize": 500, "Total": 1})
-    fake = oauth_fake(devices, apps)
-    fake.inject(SEARCH, (200, body[:50], {"X-Fake-Content-Length": str(len(body))}))
-    pol = policy()
-    with fake.serve() as server:
-        client, items = pull(server, pol)
-        assert len(items) == 1 and len(pol.sleep.waits) == 1
-        fake.inject(SEARCH, *[(200, body[:50], {"X-Fake-Content-Length": str(len(body))}) for attempt in range(3)])
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=2))
-    assert "failed after 2 retries" in str(info.value)
 
 
 # --- what the app list says, and what it cannot say ----------------------------------------------------------------
@@ -532,10 +443,6 @@ def test_a_reader_that_stops_early_leaves_the_remaining_app_lists_unasked():
 
 # --- secrets --------------------------------------------------------------------------------------------------------
 
-def encodings(secret):
-    return {secret, quote(secret), quote_plus(secret), quote(secret, safe=""), json.dumps(secret)[1:-1]}
-
-
 def test_secrets_tenant_code_and_tokens_never_appear_in_errors_or_records():
     texts = []
 
@@ -549,23 +456,15 @@ def test_secrets_tenant_code_and_tokens_never_appear_in_errors_or_records():
     with oauth.serve() as server:
         texts.append(json.dumps(pull(server)[1]))
         oauth.inject(SEARCH, echo)
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=0))
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, policy(max_retries=0)))
         oauth.inject("/api/mdm/devices/2001/apps", echo)
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=0))
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, policy(max_retries=0)))
         oauth.inject(TOKEN_PATH, lambda r: (400, {"error": "invalid_request", "echo": r.body.decode()}))
-        with pytest.raises(MdmHttpError) as info:
-            pull(server)
-        texts.append(str(info.value))
+        texts.append(failure(pull, server))
     with basic.serve() as server:
         texts.append(json.dumps(pull(server, basic=True)[1]))
         basic.inject(SEARCH, echo)
-        with pytest.raises(MdmHttpError) as info:
-            pull(server, policy(max_retries=0), basic=True)
-        texts.append(str(info.value))
+        texts.append(failure(pull, server, policy(max_retries=0), basic=True))
     joined = "\n".join(texts)
     assert "********" in joined  # the echoes were there, and were redacted
     basic_b64 = base64.b64encode(("%s:%s" % (USERNAME, PASSWORD)).encode()).decode()
@@ -576,16 +475,9 @@ def test_secrets_tenant_code_and_tokens_never_appear_in_errors_or_records():
 
 # --- options --------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("extra, needle", [
-    ({"api_url": None}, "api_url is required"),
+@pytest.mark.parametrize("extra, needle", credential_option_cases(USERNAME, PASSWORD) + [
     ({"tenant_code": None}, "tenant_code is required"),
     ({"token_url": None}, "token_url is required"),
-    ({"username": USERNAME, "password": PASSWORD}, "not both"),
-    ({"client_secret": None}, "client_secret is missing"),
-    ({"client_id": None}, "client_id is missing"),
-    ({"client_id": None, "client_secret": None}, "credentials are missing"),
-    ({"client_id": None, "client_secret": None, "username": USERNAME}, "password is missing"),
-    ({"client_id": None, "client_secret": None, "password": PASSWORD}, "username is missing"),
     ({"page_size": "lots"}, "page_size"),
     ({"page_size": -5}, "page_size"),
 ])
