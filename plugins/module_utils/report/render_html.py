@@ -31,49 +31,7 @@ from html import escape
 from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import CSS as _CSS
 from ansible_collections.hardening.signal.plugins.module_utils.report.html_assets import SCRIPT as _SCRIPT
 from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
-from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
-    ATTENTION_ORDER,
-    CONTROL_COLUMNS,
-    COUNTED_STATUSES,
-    DEVICE_STANDING,
-    HTML_LIMITS,
-    MAX_BY_CONTROL,
-    MAX_DEVICES_SHOWN,
-    MAX_FILES,
-    OWNER_SOURCES,
-    STATUS_LABELS,
-    STATUS_ORDER,
-    SUMMARY_FILE,
-    WAIVER_STATES,
-    Limits,
-    ReportSections,
-    changed_controls,
-    changed_lists,
-    controls_with_steps,
-    days_left_text,
-    format_pct,
-    gate_crossed,
-    gate_passed,
-    gate_severities,
-    gate_sources_text,
-    has_history_part,
-    history_off,
-    pct_change,
-    people_to_show,
-    plural,
-    scope_text,
-    short_date,
-    sorted_controls,
-    steps_anchors,
-    subject_label,
-    subjects_needing_attention,
-    threshold_met,
-    threshold_verdict,
-    validity_text,
-    waivers_to_show,
-    whole,
-    write_sections,
-)
+from ansible_collections.hardening.signal.plugins.module_utils.report import view
 
 # Defence in depth: even if something slipped past esc(), nothing could load or run. The one inline
 # script runs because the hash of its text is listed (content_security_policy()); a script that got
@@ -106,13 +64,13 @@ def _num(value):
 
 def _badge(status):
     # Only known statuses become class names; anything else is shown, escaped, but unstyled.
-    css = status if status in STATUS_LABELS else 'other'
-    return '<span class="badge s-%s">%s</span>' % (css, STATUS_LABELS.get(status) or esc(status))
+    css = status if status in view.STATUS_LABELS else 'other'
+    return '<span class="badge s-%s">%s</span>' % (css, view.STATUS_LABELS.get(status) or esc(status))
 
 
-def render_html(summary, max_subjects=HTML_LIMITS.subjects, max_input_errors=HTML_LIMITS.input_errors,
-                max_people=HTML_LIMITS.people, max_waivers=HTML_LIMITS.waivers, max_changes=HTML_LIMITS.changes,
-                max_trend=HTML_LIMITS.trend):
+def render_html(summary, max_subjects=view.HTML_LIMITS.subjects, max_input_errors=view.HTML_LIMITS.input_errors,
+                max_people=view.HTML_LIMITS.people, max_waivers=view.HTML_LIMITS.waivers, max_changes=view.HTML_LIMITS.changes,
+                max_trend=view.HTML_LIMITS.trend):
     """Return the fleet summary as a complete HTML document (a str)."""
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
@@ -120,11 +78,11 @@ def render_html(summary, max_subjects=HTML_LIMITS.subjects, max_input_errors=HTM
         '<meta http-equiv="Content-Security-Policy" content="%s">\n' % escape(content_security_policy(_SCRIPT), quote=True),
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         '<meta name="color-scheme" content="light dark">\n<meta name="referrer" content="no-referrer">\n',
-        '<title>Signal hardening: fleet compliance %s</title>\n' % format_pct(summary['compliance'].get('pct')),
+        '<title>Signal hardening: fleet compliance %s</title>\n' % view.format_pct(summary['compliance'].get('pct')),
         '<style>%s</style>\n</head>\n<body>\n<main>\n' % _CSS,
     ]
-    write_sections(out, summary, _SECTIONS, Limits(max_subjects, max_input_errors, max_people, max_waivers, max_changes,
-                                                   max_trend))
+    limits = view.Limits(max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend)
+    view.write_sections(out, summary, _SECTIONS, limits)
     out.append('</main>\n<script>%s</script>\n</body>\n</html>\n' % _SCRIPT)
     return ''.join(out)
 
@@ -135,16 +93,16 @@ def _headline(out, summary):
     tool = summary['tool']
     pct = comp.get('pct')
     threshold = run['threshold_pct']
-    met = threshold_met(summary)
-    verdict = threshold_verdict(summary)
+    met = view.threshold_met(summary)
+    verdict = view.threshold_verdict(summary)
     fill = 0.0 if pct is None else min(max(float(pct), 0.0), 100.0)
     mark = min(max(float(threshold), 0.0), 100.0)
     out.append('<h1>Signal hardening: fleet compliance summary</h1>\n<section class="card headline">\n<div>'
                '<div class="pct">%s</div><div class="bar" role="img" aria-label="%s of results pass, threshold %s">'
                '<span style="width:%.2f%%"></span><i style="left:%.2f%%"></i></div>'
                '<div class="verdict %s">Threshold %s: %s</div></div>\n'
-               % (format_pct(pct), format_pct(pct), format_pct(threshold), fill, mark,
-                  'met' if met else 'notmet', format_pct(threshold), verdict))
+               % (view.format_pct(pct), view.format_pct(pct), view.format_pct(threshold), fill, mark,
+                  'met' if met else 'notmet', view.format_pct(threshold), verdict))
     out.append('<dl>'
                '<dt>Counted results</dt><dd>%s (passing %s)</dd>'
                '<dt>Subjects compliant</dt><dd>%s of %s</dd>'
@@ -161,32 +119,32 @@ def _headline(out, summary):
 
 
 def _gate(out, gate):
-    crossed = gate_crossed(gate)
-    passed = gate_passed(gate)
+    crossed = view.gate_crossed(gate)
+    passed = view.gate_passed(gate)
     out.append('<section class="card gate%s" aria-labelledby="gate-verdict">' % ('' if passed else ' failed'))
     if passed:
         out.append('<div class="gate-verdict met" id="gate-verdict">Gate passed</div><div>%s</div>'
                    % esc(gate.get('message') or 'compliance and every failure limit are met'))
     else:
         out.append('<div class="gate-verdict notmet" id="gate-verdict">Gate failed: %s crossed</div><ul>%s</ul>'
-                   % (plural(len(crossed), 'line'), ''.join('<li>%s</li>' % esc(line) for line in crossed)))
+                   % (view.plural(len(crossed), 'line'), ''.join('<li>%s</li>' % esc(line) for line in crossed)))
     chips = []
-    if gate_sources_text(gate):
+    if view.gate_sources_text(gate):
         sources = gate['sources']
         chips.append('<li class="chip%s">Sources: %s</li>' % (
-            ' bad' if sources.get('crossed') else (' warn' if sources.get('incomplete') else ''), esc(gate_sources_text(gate))))
+            ' bad' if sources.get('crossed') else (' warn' if sources.get('incomplete') else ''), esc(view.gate_sources_text(gate))))
     if isinstance(gate.get('remediation'), dict):
         failed = len(gate['remediation'].get('failures') or ())
         chips.append('<li class="chip%s">Remediation: %s</li>' % (
-            ' bad' if failed else '', 'failed on <b>%s</b>' % plural(failed, 'workstation') if failed else 'no failure'))
+            ' bad' if failed else '', 'failed on <b>%s</b>' % view.plural(failed, 'workstation') if failed else 'no failure'))
     comp = gate.get('compliance') or {}
     if isinstance(comp.get('threshold_pct'), (int, float)):
         chips.append('<li class="chip%s">Threshold %s: %s</li>' % (
-            '' if comp.get('met') else ' bad', format_pct(comp['threshold_pct']), 'met' if comp.get('met') else 'not met'))
-    for severity, entry in gate_severities(gate):
+            '' if comp.get('met') else ' bad', view.format_pct(comp['threshold_pct']), 'met' if comp.get('met') else 'not met'))
+    for severity, entry in view.gate_severities(gate):
         limit = entry.get('limit')
         chips.append('<li class="chip%s">%s: <b>%s</b> failing, %s</li>' % (
-            ' bad' if entry.get('crossed') else '', severity.capitalize(), _num(whole(entry.get('failures'))),
+            ' bad' if entry.get('crossed') else '', severity.capitalize(), _num(view.whole(entry.get('failures'))),
             'no limit' if limit is None else 'limit %s' % _num(limit)))
     if chips:
         out.append('<ul class="chips" aria-label="The gate\'s lines">%s</ul>' % ''.join(chips))
@@ -194,9 +152,9 @@ def _gate(out, gate):
 
 
 # The stacked bar of a control shows these, in this order; not_applicable is left out (nothing to judge).
-STACK_STATUSES = tuple(s for s in CONTROL_COLUMNS if s != 'not_applicable')
+STACK_STATUSES = tuple(s for s in view.CONTROL_COLUMNS if s != 'not_applicable')
 # The attention list's filter: its findings' statuses, and subjects that could not be collected.
-_ATTENTION_FILTER = tuple((s, STATUS_LABELS[s]) for s in ATTENTION_ORDER) + (('uncollected', 'Not collected'),)
+_ATTENTION_FILTER = tuple((s, view.STATUS_LABELS[s]) for s in view.ATTENTION_ORDER) + (('uncollected', 'Not collected'),)
 
 
 def _count(counts, status):
@@ -207,16 +165,16 @@ def _count(counts, status):
 def _status_chart(totals):
     """A horizontal bar per status (STATUS_ORDER), to scale, with its count: inline SVG."""
     row, label_w, bar_w = 28, 96, 364
-    height = row * len(STATUS_ORDER) + 4
-    peak = max([_count(totals, s) for s in STATUS_ORDER] + [1])
+    height = row * len(view.STATUS_ORDER) + 4
+    peak = max([_count(totals, s) for s in view.STATUS_ORDER] + [1])
     parts = ['<svg class="chart" viewBox="0 0 540 %d" width="540" height="%d" role="img" '
              'aria-labelledby="status-chart-title"><title id="status-chart-title">Results by status: %s</title>'
-             % (height, height, ', '.join('%s %s' % (STATUS_LABELS[s], _num(_count(totals, s))) for s in STATUS_ORDER))]
-    for i, status in enumerate(STATUS_ORDER):
+             % (height, height, ', '.join('%s %s' % (view.STATUS_LABELS[s], _num(_count(totals, s))) for s in view.STATUS_ORDER))]
+    for i, status in enumerate(view.STATUS_ORDER):
         value = _count(totals, status)
         y = i * row + 2
         width = 0.0 if not value else max(bar_w * value / float(peak), 2.0)  # a count above zero stays visible
-        parts.append('<text x="0" y="%d">%s</text>' % (y + 17, STATUS_LABELS[status]))
+        parts.append('<text x="0" y="%d">%s</text>' % (y + 17, view.STATUS_LABELS[status]))
         parts.append('<rect x="%d" y="%d" width="%d" height="20" rx="3" class="f-none" opacity=".45"></rect>'
                      % (label_w, y + 2, bar_w))
         if value:
@@ -231,7 +189,7 @@ def _stacked_bar(counts):
     """One control's results as a bar split by status (STACK_STATUSES): inline SVG, 100 units wide."""
     values = [(s, _count(counts, s)) for s in STACK_STATUSES]
     total = sum(v for _s, v in values)
-    label = ', '.join('%s %s' % (STATUS_LABELS[s], _num(v)) for s, v in values if v) or 'no results to show'
+    label = ', '.join('%s %s' % (view.STATUS_LABELS[s], _num(v)) for s, v in values if v) or 'no results to show'
     parts = ['<svg class="stack" viewBox="0 0 100 12" preserveAspectRatio="none" role="img" aria-label="%s">'
              '<title>%s</title>' % (label, label)]
     if not total:
@@ -249,7 +207,7 @@ def _stacked_bar(counts):
 def _legend(statuses):
     return '<p class="legend" aria-hidden="true">%s</p>\n' % ''.join(
         '<span><svg viewBox="0 0 10 10"><rect width="10" height="10" rx="2" class="f-%s"></rect></svg>%s</span>'
-        % (s, STATUS_LABELS[s]) for s in statuses)
+        % (s, view.STATUS_LABELS[s]) for s in statuses)
 
 
 def _tools(tools_id, what, choices):
@@ -266,8 +224,8 @@ def _totals(out, summary):
     out.append('<h2>Results by status</h2>\n<div class="split"><div class="scroll"><table class="compact"><thead><tr>'
                '<th>Status</th><th class="n">Results</th><th>Counted in %</th></tr></thead><tbody>\n')
     out.extend('<tr><td>%s</td><td class="n">%s</td><td>%s</td></tr>\n'
-               % (_badge(s), _num(totals.get(s, 0)), 'yes' if s in COUNTED_STATUSES else 'no')
-               for s in STATUS_ORDER)
+               % (_badge(s), _num(totals.get(s, 0)), 'yes' if s in view.COUNTED_STATUSES else 'no')
+               for s in view.STATUS_ORDER)
     out.append('</tbody></table></div>\n%s</div>\n' % _status_chart(totals))
 
 
@@ -290,19 +248,19 @@ def _sources(out, summary):
 
 
 def _controls(out, summary):
-    controls = sorted_controls(summary)
+    controls = view.sorted_controls(summary)
     out.append('<h2>Controls</h2>\n')
     if not controls:
         out.append('<p>No controls were evaluated.</p>\n')
         return
-    statuses = CONTROL_COLUMNS
-    out.append(_tools('controls-tools', 'controls', [(s, STATUS_LABELS[s]) for s in statuses]))
+    statuses = view.CONTROL_COLUMNS
+    out.append(_tools('controls-tools', 'controls', [(s, view.STATUS_LABELS[s]) for s in statuses]))
     out.append(_legend(STACK_STATUSES))
     out.append('<div class="scroll"><table id="controls-table" data-live data-tools="controls-tools"><thead><tr>'
                '<th data-sort="text">Control</th><th data-sort="text">§</th>'
                '<th data-sort="text">Platforms</th><th data-sort="num" title="Sorts by the share of results that pass">'
                'Results</th>')
-    out.extend('<th class="n" data-sort="num">%s</th>' % STATUS_LABELS[s] for s in statuses)
+    out.extend('<th class="n" data-sort="num">%s</th>' % view.STATUS_LABELS[s] for s in statuses)
     out.append('</tr></thead><tbody>\n')
     for c in controls:
         counts = c.get('counts') or {}
@@ -321,8 +279,8 @@ def _controls(out, summary):
 
 
 def _attention(out, summary, limit):
-    selected, total = subjects_needing_attention(summary, limit)
-    anchors = steps_anchors(summary)
+    selected, total = view.subjects_needing_attention(summary, limit)
+    anchors = view.steps_anchors(summary)
     out.append('<h2>Subjects that need attention (%s)</h2>\n' % _num(total))
     if not total:
         out.append('<p>None: every subject was reached and has no fail, unknown, error or manual result.</p>\n')
@@ -344,11 +302,11 @@ def _attention(out, summary, limit):
                      % (_badge(r.get('status')), esc(r.get('control')), esc(r.get('reason')),
                         _since(r.get('failing_since')), _steps_link(anchors, r.get('control'))) for r in findings)
         # Only statuses of the fixed vocabulary become data-status tokens.
-        tokens.extend(s for s in ATTENTION_ORDER if any(r.get('status') == s for r in findings))
+        tokens.extend(s for s in view.ATTENTION_ORDER if any(r.get('status') == s for r in findings))
         out.append('<tr data-status="%s"><td><strong>%s</strong><br><span class="id muted">%s</span></td>'
                    '<td class="nw">%s<br><span class="muted">%s</span></td><td>%s</td><td>%s/%s%s</td>'
                    '<td class="w" data-v="%d"><ul class="findings">%s</ul></td></tr>\n'
-                   % (' '.join(tokens), esc(subject_label(subject)), esc(subject.get('id')), esc(subject.get('kind')),
+                   % (' '.join(tokens), esc(view.subject_label(subject)), esc(subject.get('id')), esc(subject.get('kind')),
                       esc(subject.get('platform')), _owner(subject), esc(source.get('type')),
                       esc(source.get('name')),
                       '<br><span class="muted">record %s</span>' % esc(record) if record else '',
@@ -356,7 +314,7 @@ def _attention(out, summary, limit):
     out.append('</tbody></table></div>\n')
     if total > len(selected):
         out.append('<p class="more">%s more subjects need attention; see %s for all of them.</p>\n'
-                   % (_num(total - len(selected)), SUMMARY_FILE))
+                   % (_num(total - len(selected)), view.SUMMARY_FILE))
 
 
 def _steps_link(anchors, control):
@@ -365,7 +323,7 @@ def _steps_link(anchors, control):
 
 
 def _steps(out, summary):
-    shown = controls_with_steps(summary)
+    shown = view.controls_with_steps(summary)
     if not shown:
         return
     out.append('<h2>What to do, per control</h2>\n<div class="steps">\n')
@@ -386,20 +344,20 @@ def _since(value):
     """' <span>failing since 2025-10-01</span>' for a result's failing_since (the whole timestamp on hover)."""
     if not value:
         return ''
-    return ' <span class="since" title="%s">&middot; failing since %s</span>' % (esc(value), esc(short_date(value)))
+    return ' <span class="since" title="%s">&middot; failing since %s</span>' % (esc(value), esc(view.short_date(value)))
 
 
 def _owner(subject):
     owner = esc(subject.get('owner'))
     source = subject.get('owner_source')
     if subject.get('owner') and source:
-        owner += '<br><span class="muted">from %s</span>' % esc(OWNER_SOURCES.get(source, source))
+        owner += '<br><span class="muted">from %s</span>' % esc(view.OWNER_SOURCES.get(source, source))
     return owner
 
 
 def _more(out, left, what):
     if left > 0:
-        out.append('<p class="more">%s more %s; see %s for all of them.</p>\n' % (_num(left), what, SUMMARY_FILE))
+        out.append('<p class="more">%s more %s; see %s for all of them.</p>\n' % (_num(left), what, view.SUMMARY_FILE))
 
 
 def _chip(text, tone=''):
@@ -409,10 +367,10 @@ def _chip(text, tone=''):
 # ---- run history: facts, trend, changes ------------------------------------------------------------
 
 def _run_history(out, summary, max_trend, max_changes):
-    if not has_history_part(summary):
+    if not view.has_history_part(summary):
         return
     out.append('<h2>Run history</h2>\n')
-    if history_off(summary):
+    if view.history_off(summary):
         out.append('<p>The run history is off (signal_hardening_history): no failing-since dates, changes or '
                    'trend.</p>\n')
         return
@@ -424,7 +382,7 @@ def _run_history(out, summary, max_trend, max_changes):
         previous = history.get('previous_run')
         out.append('<dl class="facts"><dt>Runs recorded</dt><dd>%s</dd><dt>This run</dt><dd>%s</dd>'
                    '<dt>Previous run</dt><dd>%s</dd><dt>History</dt><dd class="path">%s</dd></dl>\n'
-                   % (_num(whole(history.get('runs'))),
+                   % (_num(view.whole(history.get('runs'))),
                       '#%s' % _num(history['run_id']) if history.get('run_id') else 'not recorded',
                       '#%s at %s' % (_num(previous.get('run_id')), esc(previous.get('generated_at')))
                       if isinstance(previous, dict) else 'none: this is the first recorded run',
@@ -439,9 +397,9 @@ def _run_history(out, summary, max_trend, max_changes):
 
 def _trend(out, trend, total, threshold):
     if len(trend) < total:
-        what = 'the last %s of %s' % (plural(len(trend), 'run'), _num(total))
+        what = 'the last %s of %s' % (view.plural(len(trend), 'run'), _num(total))
     else:
-        what = 'the last %s' % plural(len(trend), 'run') if len(trend) > 1 else 'the one recorded run'
+        what = 'the last %s' % view.plural(len(trend), 'run') if len(trend) > 1 else 'the one recorded run'
     out.append('<h3>Compliance over %s</h3>\n' % what)
     out.append('<div class="split">%s</div>\n' % _trend_chart(trend, threshold))
     out.append('<p class="legend" aria-hidden="true"><span><svg viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" '
@@ -458,7 +416,7 @@ def _trend(out, trend, total, threshold):
         pct = entry.get('pct')
         rows.append('<tr><td class="n">#%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>'
                     % (_num(entry.get('run_id')), esc(entry.get('generated_at')), _pct(pct),
-                       esc(pct_change(pct, before)), 'yes' if entry.get('check_mode') else 'no'))
+                       esc(view.pct_change(pct, before)), 'yes' if entry.get('check_mode') else 'no'))
         before = pct
     out.append('<details><summary>Every run, as numbers</summary><div class="scroll"><table class="compact"><thead><tr>'
                '<th class="n">Run</th><th>Generated</th><th class="n">Compliance</th><th class="n">Change (points)</th>'
@@ -466,7 +424,7 @@ def _trend(out, trend, total, threshold):
 
 
 def _pct(value):
-    return format_pct(value) if _finite(value) else 'n/a'
+    return view.format_pct(value) if _finite(value) else 'n/a'
 
 
 def _finite(value):
@@ -492,7 +450,7 @@ def _trend_chart(trend, threshold):
     def x(index):
         return (x0 + x1) / 2.0 if len(trend) == 1 else x0 + index * (x1 - x0) / float(len(trend) - 1)
 
-    title = 'Compliance over %s: %s' % (plural(len(trend), 'run'), ', '.join(
+    title = 'Compliance over %s: %s' % (view.plural(len(trend), 'run'), ', '.join(
         '#%s %s' % (e.get('run_id'), _pct(e.get('pct'))) for e in trend))
     parts = ['<svg class="trend" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="trend-title">'
              '<title id="trend-title">%s</title>' % (width, height, width, height, esc(title))]
@@ -502,7 +460,7 @@ def _trend_chart(trend, threshold):
     if mark is not None and mark >= low:
         parts.append('<line class="thr" x1="%d" y1="%.2f" x2="%d" y2="%.2f"></line>' % (x0, y(mark), x1, y(mark)))
         # At the left: the latest runs, on the right, matter most.
-        parts.append('<text class="thl" x="%d" y="%.2f">threshold %s</text>' % (x0 + 6, y(mark) - 6, format_pct(mark)))
+        parts.append('<text class="thl" x="%d" y="%.2f">threshold %s</text>' % (x0 + 6, y(mark) - 6, view.format_pct(mark)))
     # The line, broken where a run counted nothing.
     segment = []
     for index, value in points + [(None, None)]:
@@ -533,7 +491,7 @@ def _trend_chart(trend, threshold):
         labelled.pop(-2)  # no two labels on top of each other
     for index in labelled:
         parts.append('<text x="%.2f" y="%d" text-anchor="middle">%s</text>'
-                     % (x(index), y1 + 22, esc(short_date(trend[index].get('generated_at')))))
+                     % (x(index), y1 + 22, esc(view.short_date(trend[index].get('generated_at')))))
     parts.append('</svg>')
     return ''.join(parts)
 
@@ -546,25 +504,25 @@ def _changes(out, changes, limit):
     worse = changes.get('newly_failing') or {}
     better = changes.get('fixed') or {}
     out.append('<h3>Changes since run #%s (%s)</h3>\n' % (_num(previous.get('run_id')), esc(previous.get('generated_at'))))
-    n_worse, n_better = whole(worse.get('count')), whole(better.get('count'))
+    n_worse, n_better = view.whole(worse.get('count')), view.whole(better.get('count'))
     out.append('<ul class="chips top">%s%s</ul>\n' % (
         _chip('<b>%s</b> newly failing' % _num(n_worse), 'bad' if n_worse else ''),
         _chip('<b>%s</b> fixed' % _num(n_better), 'good' if n_better else '')))
     blocks = []
-    ordered = changed_controls(worse, better)
+    ordered = view.changed_controls(worse, better)
     if ordered:
         block = ['<div><h4>By control</h4><div class="scroll"><table class="compact"><thead><tr><th>Control</th>'
                  '<th class="n">Newly failing</th><th class="n">Fixed</th></tr></thead><tbody>\n']
         block.extend('<tr><td class="id">%s</td><td class="n%s">%s</td><td class="n%s">%s</td></tr>\n'
                      % (esc(c), '' if v['worse'] else ' z', _num(v['worse']), '' if v['better'] else ' z',
-                        _num(v['better'])) for c, v in ordered[:MAX_BY_CONTROL])
+                        _num(v['better'])) for c, v in ordered[:view.MAX_BY_CONTROL])
         block.append('</tbody></table></div>')
-        if len(ordered) > MAX_BY_CONTROL:
+        if len(ordered) > view.MAX_BY_CONTROL:
             block.append('<p class="more">%s more controls changed; see %s.</p>'
-                         % (_num(len(ordered) - MAX_BY_CONTROL), SUMMARY_FILE))
+                         % (_num(len(ordered) - view.MAX_BY_CONTROL), view.SUMMARY_FILE))
         block.append('</div>')
         blocks.append(''.join(block))
-    for title, shown, count in changed_lists(worse, better, limit):
+    for title, shown, count in view.changed_lists(worse, better, limit):
         block = ['<div><h4>%s (%s of %s)</h4><div class="scroll"><table class="compact"><thead><tr><th>Subject</th>'
                  '<th>Control</th><th>Now</th><th>Before</th></tr></thead><tbody>\n'
                  % (title, _num(len(shown)), _num(count))]
@@ -593,32 +551,32 @@ def _devices(devices):
     if not devices:
         return '<span class="muted">—</span>'
     items = []
-    for d in devices[:MAX_DEVICES_SHOWN]:
+    for d in devices[:view.MAX_DEVICES_SHOWN]:
         status = d.get('status')
-        words = DEVICE_STANDING.get(status) or esc(status)
+        words = view.DEVICE_STANDING.get(status) or esc(status)
         if status == 'failing':
-            words += ' %s' % _num(whole(d.get('failing')))
+            words += ' %s' % _num(view.whole(d.get('failing')))
         profile = (' <span class="muted">owner from the Signal profile</span>'
                    if d.get('owner_source') == 'signal_profile' else '')
         items.append('<li><span class="id">%s</span> <span class="muted">%s</span> <span class="badge s-%s">%s</span>%s</li>'
                      % (esc(d.get('id')), esc(d.get('platform')), _DEVICE_BADGE.get(status, 'other'), words, profile))
-    if len(devices) > MAX_DEVICES_SHOWN:
-        items.append('<li class="muted">and %s more</li>' % _num(len(devices) - MAX_DEVICES_SHOWN))
+    if len(devices) > view.MAX_DEVICES_SHOWN:
+        items.append('<li class="muted">and %s more</li>' % _num(len(devices) - view.MAX_DEVICES_SHOWN))
     return '<ul class="devices">%s</ul>' % ''.join(items)
 
 
 def _people(out, people, limit):
     counts = people.get('counts') or {}
     unassigned = people.get('unassigned') or {}
-    selected, total = people_to_show(people, limit)
-    failing = whole(counts.get('with_failing'))
-    no_owner = whole(unassigned.get('phones')) + whole(unassigned.get('workstations'))
-    out.append('<h2>People (%s)</h2>\n' % _num(whole(counts.get('people', total))))
+    selected, total = view.people_to_show(people, limit)
+    failing = view.whole(counts.get('with_failing'))
+    no_owner = view.whole(unassigned.get('phones')) + view.whole(unassigned.get('workstations'))
+    out.append('<h2>People (%s)</h2>\n' % _num(view.whole(counts.get('people', total))))
     out.append('<ul class="chips top">%s%s%s</ul>\n' % (
-        _chip('<b>%s</b> with every device compliant' % _num(whole(counts.get('all_compliant')))),
+        _chip('<b>%s</b> with every device compliant' % _num(view.whole(counts.get('all_compliant')))),
         _chip('<b>%s</b> with a failing device' % _num(failing), 'bad' if failing else ''),
         _chip('without a known owner: <b>%s</b>, <b>%s</b>' % (
-            plural(whole(unassigned.get('phones')), 'phone'), plural(whole(unassigned.get('workstations')), 'workstation')),
+            view.plural(view.whole(unassigned.get('phones')), 'phone'), view.plural(view.whole(unassigned.get('workstations')), 'workstation')),
             'warn' if no_owner else '')))
     if not total:
         out.append('<p>No subject has a known owner.</p>\n')
@@ -628,7 +586,7 @@ def _people(out, people, limit):
                    '<th>Status</th></tr></thead><tbody>\n')
         for person in selected:
             pc = person.get('counts') or {}
-            tone = ' class="bad"' if whole(pc.get('failing')) else (' class="warn"' if whole(pc.get('not_assessed')) else '')
+            tone = ' class="bad"' if view.whole(pc.get('failing')) else (' class="warn"' if view.whole(pc.get('not_assessed')) else '')
             out.append('<tr%s><td class="w">%s</td><td>%s</td><td>%s</td><td class="w">%s</td></tr>\n' % (
                 tone, esc(person.get('owner')), _devices(person.get('phones')), _devices(person.get('workstations')),
                 esc(person.get('text'))))
@@ -643,12 +601,12 @@ _WAIVER_CHIP = {'active': '', 'unmatched': 'warn', 'expired': 'bad', 'invalid': 
 
 def _waivers(out, waivers, limit):
     counts = waivers.get('counts') or {}
-    selected, total = waivers_to_show(waivers, limit)
+    selected, total = view.waivers_to_show(waivers, limit)
     out.append('<h2>Waivers (%s)</h2>\n' % _num(total))
     out.append('<ul class="chips top">%s%s</ul>\n' % (''.join(
-        _chip('%s: <b>%s</b>' % (state, _num(whole(counts.get(state)))),
-              _WAIVER_CHIP[state] if whole(counts.get(state)) else '') for state in WAIVER_STATES),
-        _chip('results waived: <b>%s</b>' % _num(whole(counts.get('results_waived'))))))
+        _chip('%s: <b>%s</b>' % (state, _num(view.whole(counts.get(state)))),
+              _WAIVER_CHIP[state] if view.whole(counts.get(state)) else '') for state in view.WAIVER_STATES),
+        _chip('results waived: <b>%s</b>' % _num(view.whole(counts.get('results_waived'))))))
     if selected:
         out.append('<div class="scroll"><table id="waivers-table"><thead><tr><th>Waiver</th><th>Control and scope</th><th>Owner</th>'
                    '<th>State</th><th>Expires</th><th class="n" title="Results this waiver turned into waived">Results</th>'
@@ -659,8 +617,8 @@ def _waivers(out, waivers, limit):
             badge = '<span class="badge s-%s">%s</span>' % (css, words or esc(state))
             if w.get('message'):
                 badge += '<br>%s' % esc(w['message'])
-            left = days_left_text(w.get('days_left'))
-            scope = scope_text(w.get('scope'))
+            left = view.days_left_text(w.get('days_left'))
+            scope = view.scope_text(w.get('scope'))
             tone = ' class="bad"' if state in ('expired', 'invalid') or state not in _WAIVER_BADGE else (
                 ' class="warn"' if state == 'unmatched' else '')
             out.append('<tr%s><td class="id">%s</td><td><span class="id">%s</span>%s</td><td class="a">%s</td><td>%s</td>'
@@ -669,7 +627,7 @@ def _waivers(out, waivers, limit):
                            tone, esc(w.get('id')), esc(w.get('control')),
                            '<br><span class="muted">%s</span>' % esc(scope) if scope else '', esc(w.get('owner')),
                            badge, esc(w.get('expires')), '<br><span class="muted">%s</span>' % left if left else '',
-                           _num(whole(w.get('results'))), esc(w.get('ticket')), esc(w.get('justification')),
+                           _num(view.whole(w.get('results'))), esc(w.get('ticket')), esc(w.get('justification')),
                            esc(w.get('source')), esc(w.get('record'))))
         out.append('</tbody></table></div>\n')
         _more(out, total - len(selected), 'waivers')
@@ -682,7 +640,7 @@ def _files(out, title, files):
     files = [f for f in files or () if isinstance(f, dict)]
     if not files:
         return
-    shown = files[:MAX_FILES]
+    shown = files[:view.MAX_FILES]
     out.append('<h3>%s</h3>\n<div class="scroll"><table><thead><tr><th>File</th><th>Status</th><th class="n">Records</th>'
                '<th class="n">Invalid</th><th>Detail</th></tr></thead><tbody>\n' % title)
     for f in shown:
@@ -691,8 +649,8 @@ def _files(out, title, files):
                   '<span class="badge s-%s">%s</span>' % ('pass' if f.get('status') == 'read' else 'other', esc(f.get('status'))))
         out.append('<tr%s><td class="path">%s</td><td class="nw">%s</td><td class="n">%s</td><td class="n">%s</td>'
                    '<td class="w">%s</td></tr>\n'
-                   % (' class="bad"' if failed else '', esc(f.get('path')), status, _num(whole(f.get('records'))),
-                      _num(whole(f.get('invalid'))), esc(f.get('detail'))))
+                   % (' class="bad"' if failed else '', esc(f.get('path')), status, _num(view.whole(f.get('records'))),
+                      _num(view.whole(f.get('invalid'))), esc(f.get('detail'))))
     out.append('</tbody></table></div>\n')
     _more(out, len(files) - len(shown), 'files')
 
@@ -703,13 +661,13 @@ def _control_id(control):
 
 def _attestations(out, attestations):
     counts = attestations.get('counts') or {}
-    invalid = whole(counts.get('invalid'))
+    invalid = view.whole(counts.get('invalid'))
     out.append('<h2>Attestations</h2>\n<ul class="chips top">%s%s%s</ul>\n' % (
-        _chip('answers: <b>%s</b>' % _num(whole(counts.get('records')))),
-        _chip('valid: <b>%s</b>' % _num(whole(counts.get('valid')))),
+        _chip('answers: <b>%s</b>' % _num(view.whole(counts.get('records')))),
+        _chip('valid: <b>%s</b>' % _num(view.whole(counts.get('valid')))),
         _chip('left out for a mistake: <b>%s</b>%s' % (_num(invalid), ' (see Input errors)' if invalid else ''),
               'bad' if invalid else '')))
-    text = validity_text(attestations, _control_id, _num)
+    text = view.validity_text(attestations, _control_id, _num)
     if text:
         out.append('<p>Validity set by the organisation: %s.</p>\n' % text)
     _files(out, 'Attestation files', attestations.get('files'))
@@ -730,7 +688,7 @@ def _input_errors(out, summary, limit):
     out.append('</tbody></table></div>\n')
     if len(errors) > len(shown):
         out.append('<p class="more">%s more input errors; see %s for all of them.</p>\n'
-                   % (_num(len(errors) - len(shown)), SUMMARY_FILE))
+                   % (_num(len(errors) - len(shown)), view.SUMMARY_FILE))
 
 
 def _attribution(out, summary):
@@ -743,7 +701,7 @@ def _attribution(out, summary):
                   esc(g.get('licence'))))
 
 
-_SECTIONS = ReportSections(
+_SECTIONS = view.ReportSections(
     headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
     attention=_attention, steps=_steps, people=_people, waivers=_waivers, attestations=_attestations,
     input_errors=_input_errors, attribution=_attribution)

@@ -12,47 +12,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
-from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
-    COUNTED_STATUSES,
-    CONTROL_COLUMNS,
-    MARKDOWN_LIMITS,
-    MAX_BY_CONTROL,
-    MAX_DEVICES_SHOWN,
-    MAX_FILES,
-    OWNER_SOURCES,
-    STATUS_LABELS,
-    STATUS_ORDER,
-    SUMMARY_FILE,
-    WAIVER_STATES,
-    Limits,
-    ReportSections,
-    changed_controls,
-    changed_lists,
-    controls_with_steps,
-    days_left_text,
-    device_text,
-    format_pct,
-    gate_crossed,
-    gate_passed,
-    gate_severities,
-    gate_sources_text,
-    has_history_part,
-    history_off,
-    pct_change,
-    people_to_show,
-    plural,
-    scope_text,
-    short_date,
-    sorted_controls,
-    steps_anchors,
-    subject_label,
-    subjects_needing_attention,
-    threshold_verdict,
-    validity_text,
-    waivers_to_show,
-    whole,
-    write_sections,
-)
+from ansible_collections.hardening.signal.plugins.module_utils.report import view
 
 # Inline Markdown syntax ('$' is GitHub math); '|' would also split a table cell.
 # Block syntax (#, -, 1.) is harmless because data never starts a line.
@@ -75,7 +35,7 @@ def _num(value):
 
 
 def _pct(value):
-    return format_pct(value) if isinstance(value, (int, float)) else 'n/a'
+    return view.format_pct(value) if isinstance(value, (int, float)) else 'n/a'
 
 
 def _row(cells):
@@ -89,13 +49,13 @@ def _table(out, headers, aligns, rows):
     out.append('')
 
 
-def render_markdown(summary, max_subjects=MARKDOWN_LIMITS.subjects, max_input_errors=MARKDOWN_LIMITS.input_errors,
-                    max_people=MARKDOWN_LIMITS.people, max_waivers=MARKDOWN_LIMITS.waivers,
-                    max_changes=MARKDOWN_LIMITS.changes, max_trend=MARKDOWN_LIMITS.trend):
+def render_markdown(summary, max_subjects=view.MARKDOWN_LIMITS.subjects, max_input_errors=view.MARKDOWN_LIMITS.input_errors,
+                    max_people=view.MARKDOWN_LIMITS.people, max_waivers=view.MARKDOWN_LIMITS.waivers,
+                    max_changes=view.MARKDOWN_LIMITS.changes, max_trend=view.MARKDOWN_LIMITS.trend):
     """Return the fleet summary as a GitHub-flavoured Markdown document."""
     out = []
-    write_sections(out, summary, _SECTIONS, Limits(max_subjects, max_input_errors, max_people, max_waivers, max_changes,
-                                                   max_trend))
+    limits = view.Limits(max_subjects, max_input_errors, max_people, max_waivers, max_changes, max_trend)
+    view.write_sections(out, summary, _SECTIONS, limits)
     return '\n'.join(out).rstrip('\n') + '\n'
 
 
@@ -105,7 +65,7 @@ def _headline(out, summary):
     out.append('# Signal hardening: fleet compliance summary')
     out.append('')
     out.append('**Compliance: %s** (threshold %s: **%s**)' % (
-        format_pct(comp.get('pct')), format_pct(run['threshold_pct']), threshold_verdict(summary)))
+        view.format_pct(comp.get('pct')), view.format_pct(run['threshold_pct']), view.threshold_verdict(summary)))
     out.append('')
     gate = summary.get('gate')
     if isinstance(gate, dict):
@@ -119,22 +79,22 @@ def _headline(out, summary):
         out.append('- Run: %s (every report of this run is in runs/%s/)' % (md(run['id']), md(run['id'])))
     out.append('- How the percentage is computed: %s' % md(comp.get('definition')))
     if isinstance(gate, dict):
-        if gate_sources_text(gate):
-            out.append('- MDM sources (the gate\'s first check): %s' % md(gate_sources_text(gate)))
+        if view.gate_sources_text(gate):
+            out.append('- MDM sources (the gate\'s first check): %s' % md(view.gate_sources_text(gate)))
         if isinstance(gate.get('remediation'), dict):
-            failed = whole(len(gate['remediation'].get('failures') or ()))
-            out.append('- Remediation: %s' % ('**failed on %s**' % plural(failed, 'workstation') if failed else 'no failure'))
+            failed = view.whole(len(gate['remediation'].get('failures') or ()))
+            out.append('- Remediation: %s' % ('**failed on %s**' % view.plural(failed, 'workstation') if failed else 'no failure'))
         out.append('- Failing results per severity (the gate\'s limits): %s' % _severity_limits(gate))
     out.append('')
 
 
 def _gate(out, gate):
-    crossed = gate_crossed(gate)
-    if gate_passed(gate):
+    crossed = view.gate_crossed(gate)
+    if view.gate_passed(gate):
         out.append('**Gate: passed**: %s.' % md(gate.get('message') or 'compliance and every failure limit are met'))
         out.append('')
         return
-    out.append('**Gate: FAILED**, %s crossed:' % plural(len(crossed), 'line'))
+    out.append('**Gate: FAILED**, %s crossed:' % view.plural(len(crossed), 'line'))
     out.append('')
     out.extend('- %s' % md(line) for line in crossed)
     out.append('')
@@ -142,9 +102,9 @@ def _gate(out, gate):
 
 def _severity_limits(gate):
     parts = []
-    for severity, entry in gate_severities(gate):
+    for severity, entry in view.gate_severities(gate):
         limit = entry.get('limit')
-        text = '%s %s (%s)' % (severity, _num(whole(entry.get('failures'))),
+        text = '%s %s (%s)' % (severity, _num(view.whole(entry.get('failures'))),
                                'no limit' if limit is None else 'limit %s' % _num(limit))
         parts.append('**%s, crossed**' % text if entry.get('crossed') else text)
     return ', '.join(parts) or '—'
@@ -155,8 +115,8 @@ def _totals(out, summary):
     out.append('## Results by status')
     out.append('')
     _table(out, ['Status', 'Results', 'Counted in %'], ['l', 'r', 'l'],
-           [[STATUS_LABELS[s], _num(totals.get(s, 0)), 'yes' if s in COUNTED_STATUSES else 'no']
-            for s in STATUS_ORDER])
+           [[view.STATUS_LABELS[s], _num(totals.get(s, 0)), 'yes' if s in view.COUNTED_STATUSES else 'no']
+            for s in view.STATUS_ORDER])
 
 
 def _sources(out, summary):
@@ -172,31 +132,31 @@ def _sources(out, summary):
 
 
 def _controls(out, summary):
-    controls = sorted_controls(summary)
+    controls = view.sorted_controls(summary)
     out.append('## Controls')
     out.append('')
     if not controls:
         out.extend(['No controls were evaluated.', ''])
         return
-    statuses = CONTROL_COLUMNS
+    statuses = view.CONTROL_COLUMNS
     rows = []
     for c in controls:
         counts = c.get('counts') or {}
         rows.append([md(c.get('id')), md(c.get('section')), md(c.get('title')),
                      md(', '.join(c.get('platforms') or ()))] + [_num(counts.get(s, 0)) for s in statuses])
-    _table(out, ['Control', '§', 'Title', 'Platforms'] + [STATUS_LABELS[s] for s in statuses],
+    _table(out, ['Control', '§', 'Title', 'Platforms'] + [view.STATUS_LABELS[s] for s in statuses],
            ['l'] * 4 + ['r'] * len(statuses), rows)
 
 
 def _finding_status(result):
-    label = STATUS_LABELS.get(result.get('status')) or md(result.get('status'))
+    label = view.STATUS_LABELS.get(result.get('status')) or md(result.get('status'))
     since = result.get('failing_since')
-    return '%s, failing since %s' % (label, md(short_date(since))) if since else label
+    return '%s, failing since %s' % (label, md(view.short_date(since))) if since else label
 
 
 def _attention(out, summary, limit):
-    selected, total = subjects_needing_attention(summary, limit)
-    anchors = steps_anchors(summary)
+    selected, total = view.subjects_needing_attention(summary, limit)
+    anchors = view.steps_anchors(summary)
     out.append('## Subjects that need attention (%s)' % _num(total))
     out.append('')
     if not total:
@@ -209,10 +169,10 @@ def _attention(out, summary, limit):
             where += ' record %s' % md(source['record'])
         owner = 'owner %s' % md(subject.get('owner'))
         if subject.get('owner') and subject.get('owner_source'):
-            owner += ' (from %s)' % md(OWNER_SOURCES.get(subject['owner_source'], subject['owner_source']))
+            owner += ' (from %s)' % md(view.OWNER_SOURCES.get(subject['owner_source'], subject['owner_source']))
         facts = ['id %s' % md(subject.get('id')), md(subject.get('kind')), md(subject.get('platform')),
                  owner, 'source %s' % where]
-        out.append('**%s**: %s' % (md(subject_label(subject)), ', '.join(facts)))
+        out.append('**%s**: %s' % (md(view.subject_label(subject)), ', '.join(facts)))
         out.append('')
         if subject.get('state') != 'ok':
             out.append('State: **%s**: %s' % (md(subject.get('state')), md(subject.get('error'))))
@@ -223,7 +183,7 @@ def _attention(out, summary, limit):
                     for r in findings])
     if total > len(selected):
         out.append('%s more subjects need attention; see %s for all of them.' % (
-            _num(total - len(selected)), SUMMARY_FILE))
+            _num(total - len(selected)), view.SUMMARY_FILE))
         out.append('')
 
 
@@ -233,7 +193,7 @@ def _steps_link(anchors, control):
 
 
 def _steps(out, summary):
-    shown = controls_with_steps(summary)
+    shown = view.controls_with_steps(summary)
     if not shown:
         return
     out.append('## What to do, per control')
@@ -257,17 +217,17 @@ def _steps(out, summary):
 
 def _more(out, left, what):
     if left > 0:
-        out.append('%s more %s; see %s for all of them.' % (_num(left), what, SUMMARY_FILE))
+        out.append('%s more %s; see %s for all of them.' % (_num(left), what, view.SUMMARY_FILE))
         out.append('')
 
 
 def _run_history(out, summary, max_trend, max_changes):
-    if not has_history_part(summary):
+    if not view.has_history_part(summary):
         return
     out.append('## Run history')
     out.append('')
     history = summary.get('history')
-    if history_off(summary):
+    if view.history_off(summary):
         out.extend(['The run history is off (signal_hardening_history): no failing-since dates, changes or trend.', ''])
         return
     if isinstance(history, dict):
@@ -277,7 +237,7 @@ def _run_history(out, summary, max_trend, max_changes):
             out.append('')
         previous = history.get('previous_run')
         this_run = '#%s' % _num(history['run_id']) if history.get('run_id') else 'not recorded'
-        out.append('- Runs recorded: %s; this run: %s' % (_num(whole(history.get('runs'))), this_run))
+        out.append('- Runs recorded: %s; this run: %s' % (_num(view.whole(history.get('runs'))), this_run))
         out.append('- Previous run: %s' % (
             '#%s at %s' % (_num(previous.get('run_id')), md(previous.get('generated_at'))) if isinstance(previous, dict)
             else 'none, this is the first recorded run'))
@@ -293,15 +253,15 @@ def _trend(out, trend, limit):
     if not shown:
         return
     if len(shown) < len(trend):
-        out.append('### Trend (last %s of %s)' % (plural(len(shown), 'run'), _num(len(trend))))
+        out.append('### Trend (last %s of %s)' % (view.plural(len(shown), 'run'), _num(len(trend))))
     else:
-        out.append('### Trend (%s)' % plural(len(trend), 'run'))
+        out.append('### Trend (%s)' % view.plural(len(trend), 'run'))
     out.append('')
     rows = []
     before = trend[-len(shown) - 1] if len(trend) > len(shown) else None
     for entry in shown:
         pct = entry.get('pct')
-        delta = pct_change(pct, before.get('pct') if isinstance(before, dict) else None) or '—'
+        delta = view.pct_change(pct, before.get('pct') if isinstance(before, dict) else None) or '—'
         rows.append(['#%s' % _num(entry.get('run_id')), md(entry.get('generated_at')), _pct(pct), delta,
                      'yes' if entry.get('check_mode') else 'no'])
         before = entry
@@ -319,20 +279,20 @@ def _changes(out, changes, limit):
     better = changes.get('fixed') or {}
     out.append('### Changes since run #%s (%s)' % (_num(previous.get('run_id')), md(previous.get('generated_at'))))
     out.append('')
-    out.append('**%s newly failing**, %s fixed.' % (_num(whole(worse.get('count'))), _num(whole(better.get('count')))))
+    out.append('**%s newly failing**, %s fixed.' % (_num(view.whole(worse.get('count'))), _num(view.whole(better.get('count')))))
     out.append('')
-    ordered = changed_controls(worse, better)
+    ordered = view.changed_controls(worse, better)
     if ordered:
         _table(out, ['Control', 'Newly failing', 'Fixed'], ['l', 'r', 'r'],
-               [[md(c), _num(v['worse']), _num(v['better'])] for c, v in ordered[:MAX_BY_CONTROL]])
-        _more(out, len(ordered) - MAX_BY_CONTROL, 'controls changed')
-    for title, shown, count in changed_lists(worse, better, limit):
+               [[md(c), _num(v['worse']), _num(v['better'])] for c, v in ordered[:view.MAX_BY_CONTROL]])
+        _more(out, len(ordered) - view.MAX_BY_CONTROL, 'controls changed')
+    for title, shown, count in view.changed_lists(worse, better, limit):
         out.append('**%s** (%s of %s):' % (title, _num(len(shown)), _num(count)))
         out.append('')
         _table(out, ['Subject', 'Control', 'Now', 'Before'], ['l'] * 4,
                [[md(i.get('subject')), md(i.get('control')),
-                 STATUS_LABELS.get(i.get('status')) or md(i.get('status')),
-                 STATUS_LABELS.get(i.get('previous_status')) or (
+                 view.STATUS_LABELS.get(i.get('status')) or md(i.get('status')),
+                 view.STATUS_LABELS.get(i.get('previous_status')) or (
                      'not judged' if i.get('previous_status') is None else md(i.get('previous_status')))]
                 for i in shown])
         left = count - len(shown)
@@ -344,13 +304,13 @@ def _changes(out, changes, limit):
 def _people(out, people, limit):
     counts = people.get('counts') or {}
     unassigned = people.get('unassigned') or {}
-    selected, total = people_to_show(people, limit)
-    out.append('## People (%s)' % _num(whole(counts.get('people', total))))
+    selected, total = view.people_to_show(people, limit)
+    out.append('## People (%s)' % _num(view.whole(counts.get('people', total))))
     out.append('')
     out.append('- Every device compliant: %s; with a failing device: %s' % (
-        _num(whole(counts.get('all_compliant'))), _num(whole(counts.get('with_failing')))))
+        _num(view.whole(counts.get('all_compliant'))), _num(view.whole(counts.get('with_failing')))))
     out.append('- Subjects without a known owner: %s, %s' % (
-        plural(whole(unassigned.get('phones')), 'phone'), plural(whole(unassigned.get('workstations')), 'workstation')))
+        view.plural(view.whole(unassigned.get('phones')), 'phone'), view.plural(view.whole(unassigned.get('workstations')), 'workstation')))
     out.append('')
     if not total:
         out.extend(['No subject has a known owner.', ''])
@@ -366,9 +326,9 @@ def _devices(devices):
     devices = [d for d in devices or () if isinstance(d, dict)]
     if not devices:
         return '—'
-    text = '; '.join(md(device_text(d)) for d in devices[:MAX_DEVICES_SHOWN])
-    if len(devices) > MAX_DEVICES_SHOWN:
-        text += '; and %s more' % _num(len(devices) - MAX_DEVICES_SHOWN)
+    text = '; '.join(md(view.device_text(d)) for d in devices[:view.MAX_DEVICES_SHOWN])
+    if len(devices) > view.MAX_DEVICES_SHOWN:
+        text += '; and %s more' % _num(len(devices) - view.MAX_DEVICES_SHOWN)
     return text
 
 
@@ -378,14 +338,14 @@ _WAIVER_STATE_TEXT = {'active': 'active', 'unmatched': '**unmatched**: in force,
 
 def _waivers(out, waivers, limit):
     counts = waivers.get('counts') or {}
-    selected, total = waivers_to_show(waivers, limit)
+    selected, total = view.waivers_to_show(waivers, limit)
     out.append('## Waivers (%s)' % _num(total))
     out.append('')
     parts = []
-    for state in WAIVER_STATES:
-        text = '%s: %s' % (state, _num(whole(counts.get(state))))
-        parts.append('**%s**' % text if state != 'active' and whole(counts.get(state)) else text)
-    out.append('By state: %s; results waived: %s.' % (', '.join(parts), _num(whole(counts.get('results_waived')))))
+    for state in view.WAIVER_STATES:
+        text = '%s: %s' % (state, _num(view.whole(counts.get(state))))
+        parts.append('**%s**' % text if state != 'active' and view.whole(counts.get(state)) else text)
+    out.append('By state: %s; results waived: %s.' % (', '.join(parts), _num(view.whole(counts.get('results_waived')))))
     out.append('')
     if selected:
         rows = []
@@ -395,10 +355,10 @@ def _waivers(out, waivers, limit):
             if w.get('message'):
                 state_text += ': %s' % md(w['message'])
             expires = md(w.get('expires'))
-            if days_left_text(w.get('days_left')):
-                expires += ' (%s)' % days_left_text(w.get('days_left'))
-            rows.append([md(w.get('id')), md(w.get('control')), md(scope_text(w.get('scope'))), md(w.get('owner')),
-                         state_text, expires, _num(whole(w.get('results'))), md(w.get('ticket')),
+            if view.days_left_text(w.get('days_left')):
+                expires += ' (%s)' % view.days_left_text(w.get('days_left'))
+            rows.append([md(w.get('id')), md(w.get('control')), md(view.scope_text(w.get('scope'))), md(w.get('owner')),
+                         state_text, expires, _num(view.whole(w.get('results'))), md(w.get('ticket')),
                          md(w.get('justification')), '%s %s' % (md(w.get('source')), md(w.get('record')))])
         _table(out, ['ID', 'Control', 'Scope', 'Owner', 'State', 'Expires', 'Results waived', 'Ticket',
                      'Justification', 'Source'], ['l'] * 6 + ['r'] + ['l'] * 3, rows)
@@ -414,10 +374,10 @@ def _files(out, title, files):
         return
     out.append('%s:' % title)
     out.append('')
-    shown = files[:MAX_FILES]
+    shown = files[:view.MAX_FILES]
     _table(out, ['File', 'Status', 'Records', 'Invalid', 'Detail'], ['l', 'l', 'r', 'r', 'l'],
            [[md(f.get('path')), '**failed**: nothing in it was used' if f.get('status') == 'failed' else md(f.get('status')),
-             _num(whole(f.get('records'))), _num(whole(f.get('invalid'))), md(f.get('detail'))] for f in shown])
+             _num(view.whole(f.get('records'))), _num(view.whole(f.get('invalid'))), md(f.get('detail'))] for f in shown])
     _more(out, len(files) - len(shown), 'files')
 
 
@@ -425,12 +385,12 @@ def _attestations(out, attestations):
     counts = attestations.get('counts') or {}
     out.append('## Attestations')
     out.append('')
-    invalid = whole(counts.get('invalid'))
+    invalid = view.whole(counts.get('invalid'))
     out.append('Answers: %s, valid: %s, left out for a mistake: %s%s.' % (
-        _num(whole(counts.get('records'))), _num(whole(counts.get('valid'))),
+        _num(view.whole(counts.get('records'))), _num(view.whole(counts.get('valid'))),
         '**%s**' % _num(invalid) if invalid else '0', ' (each is listed under Input errors)' if invalid else ''))
     out.append('')
-    text = validity_text(attestations, md, _num)
+    text = view.validity_text(attestations, md, _num)
     if text:
         out.append('Validity set by the organisation: %s.' % text)
         out.append('')
@@ -448,7 +408,7 @@ def _input_errors(out, summary, limit):
     _table(out, ['Source', 'Record', 'Field', 'Message'], ['l'] * 4,
            [[md(e.get('source')), md(e.get('record')), md(e.get('field')), md(e.get('message'))] for e in shown])
     if len(errors) > len(shown):
-        out.append('%s more input errors; see %s for all of them.' % (_num(len(errors) - len(shown)), SUMMARY_FILE))
+        out.append('%s more input errors; see %s for all of them.' % (_num(len(errors) - len(shown)), view.SUMMARY_FILE))
         out.append('')
 
 
@@ -463,7 +423,7 @@ def _attribution(out, summary):
                    md(g.get('licence'))))
 
 
-_SECTIONS = ReportSections(
+_SECTIONS = view.ReportSections(
     headline=_headline, totals=_totals, run_history=_run_history, sources=_sources, controls=_controls,
     attention=_attention, steps=_steps, people=_people, waivers=_waivers, attestations=_attestations,
     input_errors=_input_errors, attribution=_attribution)

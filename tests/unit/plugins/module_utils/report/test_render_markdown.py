@@ -10,15 +10,14 @@ import re
 import pytest
 
 from ansible_collections.hardening.signal.plugins.module_utils.fleet.gate import evaluate_gate
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import (
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_markdown import md, render_markdown
+from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
+from ansible_collections.hardening.signal.plugins.module_utils.report.view import (
     format_pct,
     gate_crossed,
-    md,
-    render_markdown,
     short_date,
+    threshold_verdict,
 )
-from ansible_collections.hardening.signal.plugins.module_utils.report.render_html import render_html
-from ansible_collections.hardening.signal.plugins.module_utils.report.view import threshold_verdict
 from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report.sample_summary import (
     HOSTILE_OWNER,
     SCHEMA_PATH,
