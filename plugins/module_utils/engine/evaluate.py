@@ -432,44 +432,36 @@ def _undecided(verdicts):
     return None, [reason for holds, reason in verdicts if holds is None][-1]
 
 
+def _combined(parts, decisive):
+    """any_of (decisive True) or all_of (decisive False): the first part that holds the decisive value decides,
+    with its reason; else a part that could not tell (or was malformed) leaves the whole undecided; else the whole
+    is the other value, with every part's reason."""
+    settled = not decisive
+
+    def combined(run):
+        undecided = []
+        reasons = []
+        for part in parts:
+            holds, reason = part(run)
+            if holds is decisive:
+                return decisive, reason
+            if holds is not settled:
+                undecided.append((holds, reason))
+            reasons.append(reason)
+        if undecided:
+            return _undecided(undecided)
+        return settled, "; ".join(reasons)
+    return combined
+
+
 def _compile_condition(spec):
     """A predicate (run) -> (True|False|None|MALFORMED, reason), judged on the subject's facts."""
     if spec is None:
         return None
     if "any_of" in spec:
-        parts = [_compile_condition(sub) for sub in spec["any_of"]]
-
-        def any_of(run):
-            undecided = []
-            reasons = []
-            for part in parts:
-                holds, reason = part(run)
-                if holds is True:
-                    return True, reason
-                if holds is not False:
-                    undecided.append((holds, reason))
-                reasons.append(reason)
-            if undecided:
-                return _undecided(undecided)
-            return False, "; ".join(reasons)
-        return any_of
+        return _combined([_compile_condition(sub) for sub in spec["any_of"]], True)
     if "all_of" in spec:
-        parts = [_compile_condition(sub) for sub in spec["all_of"]]
-
-        def all_of(run):
-            undecided = []
-            reasons = []
-            for part in parts:
-                holds, reason = part(run)
-                if holds is False:
-                    return False, reason
-                if holds is not True:
-                    undecided.append((holds, reason))
-                reasons.append(reason)
-            if undecided:
-                return _undecided(undecided)
-            return True, "; ".join(reasons)
-        return all_of
+        return _combined([_compile_condition(sub) for sub in spec["all_of"]], False)
     if "platform_in" in spec:
         platforms = frozenset(spec["platform_in"])
 
