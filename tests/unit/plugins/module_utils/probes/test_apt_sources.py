@@ -138,29 +138,6 @@ MIRROR = "http://127.0.0.1:8080/un_official"
 MIRROR_INDEX = "var/lib/apt/lists/127.0.0.1:8080_un%5fofficial_dists_xenial_main_binary-amd64_Packages"
 DEBIAN_INDEX = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
 STANZA = "Package: signal-desktop\nVersion: %s\nArchitecture: amd64\n\n"
-
-
-def official_host(tmp_path):
-    """Signal's source pinned to (here) the test key, plus Debian's own source, which does not offer Signal."""
-    install_keyring(tmp_path)
-    write(tmp_path, "etc/apt/sources.list.d/signal-desktop.list", "deb [signed-by=%s] %s xenial main\n" % (KEYRING, URL))
-    write(tmp_path, "etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n")
-    write(tmp_path, DEBIAN_INDEX, "Package: bash\nVersion: 5.2.15-2\n\nPackage: signal-desktopish\nVersion: 1\n")
-
-
-def test_apt_file_names_of_uris():
-    assert apt_sources.apt_lists.uri_to_filename("http://deb.debian.org/debian/dists/bookworm/main/") == \
-        "deb.debian.org_debian_dists_bookworm_main_"
-    assert apt_sources.apt_lists.uri_to_filename("https://user:pw@host/a_b~c/") == "host_a%5fb%7ec_"
-
-
-# --- other sources that offer signal-desktop (read from apt's downloaded indexes) ---
-
-MIRROR = "http://127.0.0.1:8080/un_official"
-# apt's file name for that URI: scheme dropped, '_' quoted as %5f, '/' turned into '_'.
-MIRROR_INDEX = "var/lib/apt/lists/127.0.0.1:8080_un%5fofficial_dists_xenial_main_binary-amd64_Packages"
-DEBIAN_INDEX = "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
-STANZA = "Package: signal-desktop\nVersion: %s\nArchitecture: amd64\n\n"
 TEST_FINGERPRINTS = ["76780304C83C329E03F5D9CD5BF51F91147E5AAF", "7442974810B77283D91F961D574791E35F87F920"]
 
 
