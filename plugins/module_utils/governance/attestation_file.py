@@ -37,8 +37,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.governance.docume
     FileProblem,
     check_size,
     input_error,
-    read_document,
-    schema_problems,
+    read_list_document,
 )
 
 SCHEMA = "attestations.schema.json"
@@ -103,14 +102,9 @@ def _csv_candidates(path):
 
 
 def _document_candidates(path):
-    document = read_document(path)
-    if not isinstance(document, dict):
-        raise FileProblem("must be a mapping with format: %s, format_version: 1 and attestations: [...]" % FORMAT)
-    whole, per_item = schema_problems(SCHEMA, document, "attestations")
-    if whole:
-        raise FileProblem("; ".join("%s: %s" % (field or "(top)", message) for field, message in whole))
+    attestations, per_item = read_list_document(path, SCHEMA, "attestations", FORMAT)
     return [{"source": path, "record": "attestations[%d]" % index, "raw": raw, "schema": per_item.get(index, []),
-             "inline": False} for index, raw in enumerate(document["attestations"])]
+             "inline": False} for index, raw in enumerate(attestations)]
 
 
 def read_attestation_file(path):

@@ -107,3 +107,15 @@ def schema_problems(schema, document, list_key):
 
 def describe(found):
     return "; ".join("%s: %s" % (field or "(top)", message) for field, message in found)
+
+
+def read_list_document(path, schema, list_key, format_name):
+    """(the items of a YAML or JSON governance file, {item index: [(field, message)]} of the schema problems of
+    each); FileProblem when the file cannot be read or is wrong as a whole (no mapping, no list of items...)."""
+    document = read_document(path)
+    if not isinstance(document, dict):
+        raise FileProblem("must be a mapping with format: %s, format_version: 1 and %s: [...]" % (format_name, list_key))
+    whole, per_item = schema_problems(schema, document, list_key)
+    if whole:
+        raise FileProblem(describe(whole))
+    return document[list_key], per_item

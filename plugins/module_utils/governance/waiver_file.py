@@ -20,8 +20,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.engine.waivers im
 from ansible_collections.hardening.signal.plugins.module_utils.governance.documents import (
     FileProblem,
     input_error,
-    read_document,
-    schema_problems,
+    read_list_document,
 )
 
 SCHEMA = "waivers.schema.json"
@@ -49,17 +48,12 @@ def read_waiver_file(path):
     """
     status = {"path": path, "status": "read", "records": 0, "invalid": 0, "detail": ""}
     try:
-        document = read_document(path)
-        if not isinstance(document, dict):
-            raise FileProblem("must be a mapping with format: %s, format_version: 1 and waivers: [...]" % FORMAT)
-        whole, per_item = schema_problems(SCHEMA, document, "waivers")
-        if whole:
-            raise FileProblem("; ".join("%s: %s" % (field or "(top)", message) for field, message in whole))
+        waivers, per_item = read_list_document(path, SCHEMA, "waivers", FORMAT)
     except FileProblem as exc:
         status.update(status="failed", detail="%s %s" % (path, exc))
         return [], status, [input_error(path, None, None, "%s %s; none of its waivers applies" % (path, exc))]
     candidates = [{"source": path, "record": _label(index, raw), "index": index, "raw": raw,
-                   "schema": per_item.get(index, []), "inline": False} for index, raw in enumerate(document["waivers"])]
+                   "schema": per_item.get(index, []), "inline": False} for index, raw in enumerate(waivers)]
     status["records"] = len(candidates)
     return candidates, status, []
 
