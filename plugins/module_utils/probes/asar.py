@@ -48,34 +48,29 @@ def _expect(text, at, char):
     return at + 1
 
 
+def _member(text, at, name):
+    """Where the value of the member name of the JSON object at at starts, or None when it has no such member
+    (the members before it are read past, not kept)."""
+    at = _expect(text, at, "{")
+    while True:
+        at = _skip(text, at)
+        if text[at:at + 1] == "}":
+            return None
+        key, at = json.decoder.scanstring(text, _expect(text, at, '"'))
+        at = _skip(text, _expect(text, at, ":"))
+        if key == name:
+            return at
+        _value, at = _DECODER.raw_decode(text, at)
+        at = _skip(text, at)
+        if text[at:at + 1] == ",":
+            at += 1
+
+
 def top_entry(index_text, name):
     """The entry of one top-level name of the index ({"files": {...}} for a folder), or None when absent."""
-    at = _expect(index_text, 0, "{")
-    while True:
-        at = _skip(index_text, at)
-        if index_text[at:at + 1] == "}":
-            return None
-        key, at = json.decoder.scanstring(index_text, _expect(index_text, at, '"'))
-        at = _skip(index_text, _expect(index_text, at, ":"))
-        if key != "files":
-            _value, at = _DECODER.raw_decode(index_text, at)
-        else:
-            at = _expect(index_text, at, "{")
-            while True:
-                at = _skip(index_text, at)
-                if index_text[at:at + 1] == "}":
-                    return None
-                entry_name, at = json.decoder.scanstring(index_text, _expect(index_text, at, '"'))
-                at = _skip(index_text, _expect(index_text, at, ":"))
-                value, at = _DECODER.raw_decode(index_text, at)
-                if entry_name == name:
-                    return value
-                at = _skip(index_text, at)
-                if index_text[at:at + 1] == ",":
-                    at += 1
-        at = _skip(index_text, at)
-        if index_text[at:at + 1] == ",":
-            at += 1
+    files = _member(index_text, 0, "files")
+    at = _member(index_text, files, name) if files is not None else None
+    return _DECODER.raw_decode(index_text, at)[0] if at is not None else None
 
 
 def _read_index(handle):
