@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
+import sys
 
+import pytest
 import yaml
 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
@@ -84,19 +86,62 @@ def test_wrongly_typed_variable_is_named(run_playbook):
     assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
 
 
-def test_unreachable_host_is_reported_not_dropped(run_playbook, inventory_dir):
-    write_hosts(inventory_dir, {
-        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-        # Nothing listens on port 1 of this loopback address: the connection is refused at once.
-        "ghost": {"ansible_host": "127.0.0.2", "ansible_port": 1, "ansible_connection": "ssh",
-                  "ansible_ssh_common_args": "-o ConnectTimeout=3 -o BatchMode=yes"},
-    })
-    run = run_playbook(inventory=str(inventory_dir))
+ROLE_PLAY = """---
+- name: Signal, the role used as a role
+  hosts: signal_workstations
+  gather_facts: false
+  roles:
+    - hardening.signal.signal_hardening
+"""
+
+GHOST = ("ghost ansible_host=127.0.0.1 ansible_port=1 ansible_connection=ssh "
+         "ansible_ssh_common_args='-o ConnectTimeout=3 -o BatchMode=yes'")
+
+
+@pytest.mark.parametrize("entry", ["playbook", "role"])
+@pytest.mark.parametrize("remediate", [True, False], ids=["remediate", "no-remediate"])
+@pytest.mark.parametrize("check", [True, False], ids=["check", "no-check"])
+def test_unreachable_host_is_reported_not_dropped(as_a_user, check, remediate, entry):
+    """A workstation nothing answers on (port 1 refuses at once), in an inventory that sets no variable, with the
+    installed collection: whether remediation runs (the default) or not, in --check or not, the host is judged as
+    unreachable with the reason, and the exit status says what every report's gate says."""
+    hosts = [GHOST]
+    if check or not remediate:
+        # Remediation for real is never run on this machine: this machine is in the inventory only for an audit.
+        hosts.insert(0, "localhost ansible_connection=local ansible_python_interpreter=%s" % sys.executable)
+    inventory = os.path.join(as_a_user.workdir, "inventory.ini")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write("[signal_workstations]\n" + "\n".join(hosts) + "\n")
+    options = {"inventory": inventory, "check": check}
+    if not remediate:
+        options["extra_vars"] = {"signal_hardening_remediate": False}
+    if entry == "role":
+        options["playbook"] = os.path.join(as_a_user.workdir, "site.yml")
+        with open(options["playbook"], "w", encoding="utf-8") as handle:
+            handle.write(ROLE_PLAY)
+    run = as_a_user.run_playbook(**options)
     summary = run.summary()
+    # Never dropped by Ansible (that is exit 4, with reports that had no reason to fail).
+    assert run.rc != 4, run
+    assert (run.rc == 0) == summary["gate"]["passed"], run
     ghost = next(s for s in summary["subjects"] if s["id"] == "ghost")
-    assert ghost["state"] == "unreachable" and ghost["results"][0]["status"] == "error"
+    assert ghost["state"] == "unreachable", ghost
+    assert "Failed to connect to the host" in ghost["error"] and "port 1" in ghost["error"], ghost
+    assert ghost["results"][0]["status"] == "error"
     source = next(s for s in summary["run"]["sources"] if s["name"] == "desktop_info")
     assert source["status"] == "incomplete"
+    # Remediation that could not reach the host failed; an audit only says it would have.
+    remediation_failed = remediate and not check
+    assert summary["gate"]["remediation"]["crossed"] is remediation_failed
+    assert summary["gate"]["passed"] is not remediation_failed
+    if remediation_failed:
+        failure, = summary["gate"]["remediation"]["failures"]
+        assert failure.startswith("ghost: ") and "could not be reached" in failure and "port 1" in failure
+        assert "The gate failed after the reports were written" in run.output
+    for fmt in ("md", "html"):
+        with open(os.path.join(run.report_dir, "fleet-summary." + fmt), encoding="utf-8") as handle:
+            text = handle.read()
+        assert ("Gate passed" in text or "Gate: passed" in text) is summary["gate"]["passed"], fmt
 
 
 def test_limit_leaves_out_hosts_not_targeted(run_playbook, inventory_dir):
