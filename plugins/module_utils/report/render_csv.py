@@ -12,6 +12,10 @@ collected, when the summary carries no ``collection`` result for it) still
 gets one row, with the control, section and status cells empty and its
 error as the reason, so no subject is missing from the file.
 
+Results only: the gate is not in the CSV (a row of another shape would break
+every reader that takes each row as a result); the JSON, Markdown, HTML and
+JUnit reports carry it, and the README says so.
+
 RFC 4180 dialect (comma, double quotes, CRLF), UTF-8 without a byte-order
 mark: the text csv.writer(dialect='excel', lineterminator='\\r\\n') writes,
 made here line by line with field(), which quotes as it does. (csv.writer

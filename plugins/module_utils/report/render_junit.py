@@ -3,7 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Render a fleet summary (schemas/fleet_summary.schema.json) as JUnit XML, for CI dashboards.
 
-Layout: one <testsuites> for the run (its id attribute the run id); one <testsuite> per subject, named by
+Layout: one <testsuites> for the run (its id attribute the run id); first, when the summary has a gate,
+one <testsuite name="gate"> (property kind ``gate``; passed and message as properties) with one <testcase>
+per check the gate makes (classname ``signal.gate``; names sources, remediation, compliance, severity-high,
+severity-medium, severity-low: report/view.py's gate_checks()), a <failure type="gate"> when that check is
+crossed (message what it found, the gate's whole message as text), <skipped message="accepted: ..."> for MDM
+sources that failed but are accepted, a plain testcase with what it found as <system-out> when met; a gate that
+failed with no check crossed gets one failing testcase ``gate``. So a run whose gate fails has failures>0
+here too, whatever its results say. Then one <testsuite> per subject, named by
 the subject id, with its kind, platform, owner (and name, source, state)
 as <properties>; one <testcase> per result, classname ``signal.<section>``
 (``signal.3.7``; ``signal.<control id>`` when the control has no section,
@@ -55,6 +62,7 @@ import json
 import re
 
 from ansible_collections.hardening.signal.plugins.module_utils.engine import statuses as S
+from ansible_collections.hardening.signal.plugins.module_utils.report.view import ACCEPTED, CROSSED, gate_checks, gate_passed
 from ansible_collections.hardening.signal.plugins.module_utils.report.visible import visible
 
 JUNIT_FILE = 'fleet-summary.junit.xml'
@@ -235,6 +243,38 @@ class _Writer(object):
         return ''.join(out)
 
 
+GATE_SUITE = 'gate'
+
+
+def gate_suite(gate):
+    """(text, counts) of the gate's <testsuite>: one testcase per check (see the module's docstring)."""
+    passed = gate_passed(gate)
+    message = str(gate.get('message') or ('the gate passed' if passed else 'the gate failed'))
+    counts = {'tests': 0, None: 0, _FAILURE: 0, _ERROR: 0, _SKIPPED: 0, _OMIT: 0}
+    cases = []
+    checks = gate_checks(gate)
+    if not passed and not any(verdict == CROSSED for _check, verdict, _text in checks):
+        # It did not pass, yet no check it holds says why: the gate itself is the failing test.
+        checks.append(('gate', CROSSED, message))
+    for check, verdict, text in checks:
+        opening = '<testcase classname="signal.gate" name="%s" time="0">' % xml_attr(check)
+        if verdict == CROSSED:
+            counts[_FAILURE] += 1
+            cases.append('%s<failure message="%s" type="gate">%s</failure></testcase>' % (
+                opening, xml_attr(text), _escape_text(xml_text(message))))
+        elif verdict == ACCEPTED:
+            counts[_SKIPPED] += 1
+            cases.append('%s<skipped message="accepted: %s" /></testcase>' % (opening, xml_attr(text)))
+        else:
+            counts[None] += 1
+            cases.append('%s<system-out>%s</system-out></testcase>' % (opening, _escape_text(xml_text(text))))
+    counts['tests'] = len(cases)
+    head = '<testsuite name="%s"%s><properties>%s</properties>' % (GATE_SUITE, _attrs(counts), ''.join(
+        '<property name="%s" value="%s" />' % (name, xml_attr(value))
+        for name, value in (('kind', 'gate'), ('passed', 'true' if passed else 'false'), ('message', message))))
+    return head + ''.join(cases) + '</testsuite>\n', counts
+
+
 def iter_junit(summary):
     """render_junit(summary), the same text, in pieces of at most SUITES_PER_CHUNK subjects."""
     subjects = summary.get('subjects') or ()
@@ -250,6 +290,12 @@ def iter_junit(summary):
             total[_ERROR] += 1
             total['tests'] += 1
     total['tests'] -= total[_OMIT]
+    gate = summary.get('gate')
+    gate_text = None
+    if isinstance(gate, dict):
+        gate_text, gate_counts = gate_suite(gate)
+        for key in ('tests', None, _FAILURE, _ERROR, _SKIPPED):
+            total[key] += gate_counts[key]
     guidance = summary.get('guidance') or {}
     name = '%s: %s %s' % ((summary.get('tool') or {}).get('name') or 'hardening.signal',
                           guidance.get('id') or '', guidance.get('title') or '')
@@ -257,6 +303,8 @@ def iter_junit(summary):
     yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="%s"%s%s%s>\n' % (
         xml_attr(name.strip()), ' id="%s"' % xml_attr(run_id) if run_id else '', _attrs(total),
         ' timestamp="%s"' % writer.timestamp if writer.timestamp else '')
+    if gate_text:
+        yield gate_text
     for start in range(0, len(subjects), SUITES_PER_CHUNK):
         yield ''.join(writer.suite(subject) for subject in subjects[start:start + SUITES_PER_CHUNK])
     yield '</testsuites>\n'

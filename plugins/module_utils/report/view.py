@@ -200,41 +200,68 @@ def days_left_text(days):
     return 'in %s' % plural(days, 'day') if days > 0 else '%s ago' % plural(-days, 'day')
 
 
-def gate_crossed(gate):
-    """The lines the gate found crossed, as plain text (each renderer escapes it), from its fields.
+# What each of the gate's checks is called where a report lists them one by one (the JUnit gate suite).
+GATE_CHECKS = ('sources', 'remediation', 'compliance') + tuple('severity-%s' % s for s in SEVERITIES)
+CROSSED, MET, ACCEPTED = 'crossed', 'met', 'accepted'
+
+
+def gate_checks(gate):
+    """[(check, verdict, text)]: each line the gate checks, in its order (GATE_CHECKS), with its verdict (CROSSED,
+    MET, or ACCEPTED for incomplete MDM sources the organisation accepts) and what was found, as plain text (each
+    renderer escapes it). Only the checks the gate holds a section for.
 
     Built from the structured fields rather than gate['lines'], so the percentage reads as everywhere
-    else in the report; gate['lines'] are used only if the fields name nothing although it failed.
+    else in the report.
     """
-    found = []
-    sources = gate.get('sources') or {}
-    if sources.get('crossed'):
+    checks = []
+    sources = gate.get('sources')
+    if isinstance(sources, dict):
         names = [str(name) for name in sources.get('incomplete') or ()]
-        found.append('%s failed or stopped part-way: %s (signal_hardening_fail_on_incomplete_sources is true)' % (
-            'An MDM source' if len(names) == 1 else 'MDM sources', _names(names) or '?'))
-    remediation = gate.get('remediation') or {}
-    if remediation.get('crossed'):
+        if sources.get('crossed'):
+            checks.append(('sources', CROSSED, '%s failed or stopped part-way: %s (signal_hardening_fail_on_incomplete_'
+                           'sources is true)' % ('An MDM source' if len(names) == 1 else 'MDM sources', _names(names) or '?')))
+        else:
+            checks.append(('sources', ACCEPTED if names else MET, gate_sources_text(gate)))
+    remediation = gate.get('remediation')
+    if isinstance(remediation, dict):
         failures = [str(failure) for failure in remediation.get('failures') or ()]
-        found.append('Remediation failed on %s: %s' % (plural(len(failures), 'workstation'), _names(failures) or '?'))
-    comp = gate.get('compliance') or {}
-    if comp and comp.get('met') is False:
-        pct = comp.get('pct')
-        found.append('Compliance %s is below the threshold %s' % (
-            format_pct(pct) if isinstance(pct, (int, float)) else 'n/a (nothing was counted)',
-            format_pct(comp.get('threshold_pct')) if isinstance(comp.get('threshold_pct'), (int, float)) else '?'))
+        if remediation.get('crossed'):
+            checks.append(('remediation', CROSSED, 'Remediation failed on %s: %s' % (
+                plural(len(failures), 'workstation'), _names(failures) or '?')))
+        else:
+            checks.append(('remediation', MET, 'Remediation failed on no workstation'))
+    comp = gate.get('compliance')
+    if isinstance(comp, dict) and comp:
+        pct, threshold = comp.get('pct'), comp.get('threshold_pct')
+        pct_text = format_pct(pct) if isinstance(pct, (int, float)) else 'n/a (nothing was counted)'
+        threshold_text = format_pct(threshold) if isinstance(threshold, (int, float)) else '?'
+        if comp.get('met') is False:
+            checks.append(('compliance', CROSSED, 'Compliance %s is below the threshold %s' % (pct_text, threshold_text)))
+        else:
+            checks.append(('compliance', MET, 'Compliance %s meets the threshold %s' % (pct_text, threshold_text)))
     severities = gate.get('severities') or {}
     for severity in SEVERITIES:
-        entry = severities.get(severity) or {}
-        if not entry.get('crossed'):
+        entry = severities.get(severity)
+        if not isinstance(entry, dict):
             continue
         controls = entry.get('controls') or []
         named = ', '.join('%s \u00d7%s' % (c.get('id'), '{:,}'.format(whole(c.get('failures'))))
                           for c in controls[:MAX_GATE_CONTROLS])
         if len(controls) > MAX_GATE_CONTROLS:
             named += ' and %s' % plural(len(controls) - MAX_GATE_CONTROLS, 'more control')
-        found.append('%s severity: %s in state fail, limit %s%s' % (
-            severity.capitalize(), plural(whole(entry.get('failures')), 'result'), entry.get('limit'),
-            ': ' + named if named else ''))
+        limit = entry.get('limit')
+        checks.append(('severity-%s' % severity, CROSSED if entry.get('crossed') else MET,
+                       '%s severity: %s in state fail, %s%s' % (
+                           severity.capitalize(), plural(whole(entry.get('failures')), 'result'),
+                           'no limit' if limit is None and not entry.get('crossed') else 'limit %s' % limit,
+                           ': ' + named if named else '')))
+    return checks
+
+
+def gate_crossed(gate):
+    """The lines the gate found crossed, as plain text (each renderer escapes it), from its fields (gate_checks);
+    gate['lines'] are used only if the fields name nothing although it failed."""
+    found = [text for _check, verdict, text in gate_checks(gate) if verdict == CROSSED]
     if not found and gate.get('passed') is False:
         found = [str(line) for line in (gate.get('lines') or ())[:len(SEVERITIES) + 3]]
         found = found or [str(gate.get('message') or 'the gate failed')]

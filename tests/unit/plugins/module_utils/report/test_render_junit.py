@@ -27,8 +27,18 @@ def _parse(text):
     return ET.fromstring(text.encode('utf-8'))
 
 
+def _gate_suite(root):
+    """The gate's suite (first, property kind gate), or None."""
+    first = root.find('testsuite')
+    return first if first is not None and _props(first).get('kind') == 'gate' else None
+
+
+def _subject_suites(root):
+    return [suite for suite in root.findall('testsuite') if _props(suite).get('kind') != 'gate']
+
+
 def _suites(root):
-    return {suite.get('name'): suite for suite in root.findall('testsuite')}
+    return {suite.get('name'): suite for suite in _subject_suites(root)}
 
 
 def _props(suite):
@@ -80,7 +90,8 @@ def test_one_suite_per_subject_with_its_properties(root):
 
 def test_counts_add_up(root):
     _assert_counts_add_up(root)
-    assert (root.get('tests'), root.get('failures'), root.get('errors'), root.get('skipped')) == ('13', '2', '3', '3')
+    # 13 results' testcases (2 failures) and the gate's 6 checks, 3 of them crossed (sources, compliance, high).
+    assert (root.get('tests'), root.get('failures'), root.get('errors'), root.get('skipped')) == ('19', '5', '3', '3')
 
 
 def test_each_status_maps_as_documented(root):
@@ -158,7 +169,7 @@ def test_hostile_strings_cannot_break_the_file():
     text = render_junit(derive(summary))
     text.encode('utf-8')  # no lone surrogate survives
     root = _parse(text)  # and the XML parses
-    suite = root.findall('testsuite')[0]
+    suite = _subject_suites(root)[0]
     # Controls and the lone surrogate shown as code points; the two non-characters replaced. Attributes keep \r (&#13;).
     expected = ('bad\u27e8U+0000\u27e9\u27e8U+0001\u27e9\u27e8U+0008\u27e9\u27e8U+000B\u27e9\u27e8U+000C\u27e9'
                 '\u27e8U+001B\u27e9\u27e8U+001F\u27e9\u27e8U+D800\u27e9\ufffd\ufffd]]></testsuite><x a="1">&amp;\'"\r\n\tend')
@@ -171,7 +182,7 @@ def test_hostile_strings_cannot_break_the_file():
     as_json = HOSTILE.replace('\ud800', '\u27e8U+D800\u27e9').replace('\ufffe', '\ufffd').replace('\uffff', '\ufffd')
     assert observed == {as_json: as_json}
     assert suite.findall('testcase')[0].get('classname') == 'signal.' + expected
-    assert len(root.findall('testsuite')) == len(summary['subjects'])
+    assert len(_subject_suites(root)) == len(summary['subjects'])
     _assert_counts_add_up(root)
 
 
@@ -208,12 +219,21 @@ def test_streamed_is_the_same_text(monkeypatch, per_chunk):
     for summary in (sample_summary(), large_summary(7), large_summary(0)):
         pieces = list(iter_junit(summary))
         assert ''.join(pieces) == render_junit(summary)
-        assert len(pieces) == 2 + -(-len(summary['subjects']) // per_chunk)
+        # Head and tail, the gate's suite, then the subjects' chunks.
+        assert len(pieces) == 3 + -(-len(summary['subjects']) // per_chunk)
 
 
 def test_empty_fleet_is_valid():
-    root = _parse(render_junit(large_summary(0)))
-    assert root.tag == 'testsuites' and root.get('tests') == '0' and not list(root)
+    summary = large_summary(0)
+    root = _parse(render_junit(summary))
+    assert root.tag == 'testsuites' and _subject_suites(root) == []
+    # Only the gate: nothing counted is below the threshold of 90%, the one check crossed.
+    assert [suite.get('name') for suite in root.findall('testsuite')] == ['gate']
+    assert root.get('tests') == '6' and root.get('failures') == '1' and _props(_gate_suite(root))['passed'] == 'false'
+    assert _outcome(_case(_gate_suite(root), 'compliance')).get('message').startswith('Compliance n/a')
+    del summary['gate']
+    root = _parse(render_junit(summary))
+    assert root.get('tests') == '0' and not list(root)
 
 
 def test_large_fleet_totals_match_the_summary():
@@ -221,10 +241,12 @@ def test_large_fleet_totals_match_the_summary():
     root = _parse(render_junit(summary))
     totals = summary['totals']
     unreachable = sum(1 for s in summary['subjects'] if s['state'] != 'ok')
-    assert int(root.get('failures')) == totals['fail']
+    gate = _gate_suite(root)
+    gate_failures = int(gate.get('failures'))
+    assert int(root.get('failures')) == totals['fail'] + gate_failures
     assert int(root.get('errors')) == totals['error'] + unreachable
-    assert int(root.get('tests')) == sum(totals.values()) - totals['not_applicable'] + unreachable
-    assert len(root.findall('testsuite')) == 3000
+    assert int(root.get('tests')) == sum(totals.values()) - totals['not_applicable'] + unreachable + int(gate.get('tests'))
+    assert len(_subject_suites(root)) == 3000
     _assert_counts_add_up(root)
 
 
@@ -244,3 +266,26 @@ def test_default_formats_are_unchanged_and_unknown_ones_write_nothing(tmp_path):
     with pytest.raises(ValueError, match='xlsx'):
         write_reports(sample_summary(), str(tmp_path / 'b'), formats=('json', 'xlsx'))
     assert not (tmp_path / 'b').exists()
+
+
+def test_the_gate_is_the_first_suite_one_testcase_per_check(root):
+    gate = _gate_suite(root)
+    assert gate is not None and gate.get('name') == 'gate' and root.findall('testsuite')[0] is gate
+    summary = sample_summary()
+    props = _props(gate)
+    assert props['passed'] == 'false' and props['message'] == summary['gate']['message']
+    cases = gate.findall('testcase')
+    assert [c.get('name') for c in cases] == ['sources', 'remediation', 'compliance', 'severity-high', 'severity-medium',
+                                              'severity-low']
+    assert {c.get('classname') for c in cases} == {'signal.gate'}
+    outcomes = {c.get('name'): _outcome(c) for c in cases}
+    crossed = {name for name, outcome in outcomes.items() if outcome is not None}
+    assert crossed == {'sources', 'compliance', 'severity-high'}
+    assert all(outcomes[name].tag == 'failure' and outcomes[name].get('type') == 'gate' for name in crossed)
+    assert outcomes['sources'].get('message').startswith('MDM sources failed or stopped part-way: workstations')
+    assert outcomes['compliance'].get('message') == 'Compliance 50.0% is below the threshold 90.0%'
+    assert outcomes['severity-high'].get('message') == 'High severity: 1 result in state fail, limit 0: SIG-DSK-01 \u00d71'
+    assert outcomes['compliance'].text == summary['gate']['message']
+    # A check that is met says what was found.
+    assert _case(gate, 'severity-low').find('system-out').text == 'Low severity: 1 result in state fail, limit 5: SIG-DSK-10 \u00d71'
+    assert _case(gate, 'severity-medium').find('system-out').text == 'Medium severity: 0 results in state fail, no limit'
