@@ -237,8 +237,11 @@ def gate_checks(gate):
         threshold_text = format_pct(threshold) if isinstance(threshold, (int, float)) else '?'
         if comp.get('met') is False:
             checks.append(('compliance', CROSSED, 'Compliance %s is below the threshold %s' % (pct_text, threshold_text)))
-        else:
+        elif isinstance(pct, (int, float)):
             checks.append(('compliance', MET, 'Compliance %s meets the threshold %s' % (pct_text, threshold_text)))
+        else:
+            checks.append(('compliance', MET, 'Compliance n/a: met only because the threshold is %s, nothing was '
+                           'counted' % threshold_text))
     severities = gate.get('severities') or {}
     for severity in SEVERITIES:
         entry = severities.get(severity)

@@ -289,3 +289,12 @@ def test_the_gate_is_the_first_suite_one_testcase_per_check(root):
     # A check that is met says what was found.
     assert _case(gate, 'severity-low').find('system-out').text == 'Low severity: 1 result in state fail, limit 5: SIG-DSK-10 \u00d71'
     assert _case(gate, 'severity-medium').find('system-out').text == 'Medium severity: 0 results in state fail, no limit'
+
+
+def test_nothing_counted_meets_the_gate_only_because_the_threshold_is_zero():
+    summary = large_summary(0)
+    summary['run']['threshold_pct'] = 0
+    derive(summary)
+    compliance = _case(_gate_suite(_parse(render_junit(summary))), 'compliance')
+    assert _outcome(compliance) is None
+    assert compliance.find('system-out').text == 'Compliance n/a: met only because the threshold is 0.0%, nothing was counted'
