@@ -322,10 +322,7 @@ def _steps_link(anchors, control):
     return ' <a class="to-steps" href="#%s">what to do</a>' % anchor if anchor else ''
 
 
-def _steps(out, summary):
-    shown = view.controls_with_steps(summary)
-    if not shown:
-        return
+def _steps(out, shown):
     out.append('<h2>What to do, per control</h2>\n<div class="steps">\n')
     for control, anchor, steps in shown:
         out.append('<section class="card step" id="%s"><h3><span class="id">%s</span> %s</h3>' % (

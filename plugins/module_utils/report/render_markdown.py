@@ -192,10 +192,7 @@ def _steps_link(anchors, control):
     return '[steps](#%s)' % anchor if anchor else '—'
 
 
-def _steps(out, summary):
-    shown = view.controls_with_steps(summary)
-    if not shown:
-        return
+def _steps(out, shown):
     out.append('## What to do, per control')
     out.append('')
     for control, anchor, steps in shown:

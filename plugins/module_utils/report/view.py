@@ -415,7 +415,8 @@ ReportSections = collections.namedtuple('ReportSections', (
 def write_sections(out, summary, sections, limits):
     """Write the whole report into ``out`` through one renderer's ``sections`` (a ReportSections), within ``limits``.
 
-    The people, waivers and attestations writers are given their section, and only when the summary has it.
+    The steps writer is given the controls with steps (controls_with_steps), and the people, waivers and
+    attestations writers their section, each only when the summary has some.
     """
     sections.headline(out, summary)
     sections.totals(out, summary)
@@ -423,7 +424,9 @@ def write_sections(out, summary, sections, limits):
     sections.sources(out, summary)
     sections.controls(out, summary)
     sections.attention(out, summary, limits.subjects)
-    sections.steps(out, summary)
+    shown = controls_with_steps(summary)
+    if shown:
+        sections.steps(out, shown)
     if isinstance(summary.get('people'), dict):
         sections.people(out, summary['people'], limits.people)
     if isinstance(summary.get('waivers'), dict):
