@@ -296,6 +296,14 @@ def sample_summary():
     return add_governance(summary, _waivers_section(), _attestations_section(), history)
 
 
+def history_off_summary():
+    """sample_summary() of a run with the history switched off: no trend, no changes."""
+    summary = sample_summary()
+    summary.update(history={'enabled': False, 'path': None, 'run_id': None, 'runs': 0, 'previous_run': None,
+                            'seconds': 0.0, 'error': None}, changes=None, trend=[])
+    return summary
+
+
 def large_summary(n_subjects, results_per_subject=15, n_input_errors=0, governance=True):
     """A synthetic fleet; every 4th subject fails one control, every 50th is unreachable.
 

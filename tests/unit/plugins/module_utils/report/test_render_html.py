@@ -21,6 +21,7 @@ from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report
     STATUSES,
     XSS_NAME,
     derive,
+    history_off_summary,
     large_summary,
     sample_summary,
     strip_governance,
@@ -377,9 +378,7 @@ def test_changes_are_bounded():
 
 
 def test_history_off_and_error():
-    summary = sample_summary()
-    summary.update(history={'enabled': False, 'path': None, 'run_id': None, 'runs': 0, 'previous_run': None,
-                            'seconds': 0.0, 'error': None}, changes=None, trend=[])
+    summary = history_off_summary()
     page = render_html(summary)
     assert 'The run history is off' in page and '<svg class="trend"' not in page and 'Changes' not in page
     summary = sample_summary()

@@ -22,6 +22,7 @@ from ansible_collections.hardening.signal.tests.unit.plugins.module_utils.report
     HOSTILE_OWNER,
     SCHEMA_PATH,
     derive,
+    history_off_summary,
     large_summary,
     sample_summary,
     strip_governance,
@@ -295,9 +296,7 @@ def test_run_history_trend_and_changes():
 
 
 def test_history_off_error_and_first_run():
-    summary = sample_summary()
-    summary.update(history={'enabled': False, 'path': None, 'run_id': None, 'runs': 0, 'previous_run': None,
-                            'seconds': 0.0, 'error': None}, changes=None, trend=[])
+    summary = history_off_summary()
     section = _section(render_markdown(summary), '## Run history')
     assert 'The run history is off' in section and 'Trend' not in section and 'Changes' not in section
 
