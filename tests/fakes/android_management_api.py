@@ -53,6 +53,20 @@ def with_fields(base, fields):
     return base
 
 
+def work_profile(**fields):
+    """The fields of a personally owned phone with a work profile, whose app reports do not list Signal."""
+    return dict({"managementMode": "PROFILE_OWNER", "ownership": "PERSONALLY_OWNED",
+                 "applicationReports": [{"packageName": "com.example.mail", "state": "INSTALLED"}]}, **fields)
+
+
+def password_requirement(scope=None, quality="NUMERIC_COMPLEX"):
+    """One entry of a policy's passwordPolicies; without a scope, the API's default (SCOPE_UNSPECIFIED)."""
+    requirement = {"passwordQuality": quality}
+    if scope:
+        requirement["passwordScope"] = scope
+    return requirement
+
+
 def load_example():
     """(devices, {policy name: policy}) from the bundled sample export."""
     with open(os.path.join(EXAMPLES, "devices.json"), encoding="utf-8") as handle:

@@ -16,7 +16,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.mdm import androi
 from ansible_collections.hardening.signal.plugins.module_utils.mdm import jamf_records
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 from ansible_collections.hardening.signal.tests.unit.controls.test_control_fixtures import judge
-from tests.fakes.android_management_api import load_example, with_fields
+from tests.fakes.android_management_api import load_example, password_requirement, with_fields, work_profile
 from tests.fakes.jamf_api import example_devices as jamf_example_devices
 from tests.fakes.jamf_api import make_device as jamf_device
 
@@ -89,11 +89,8 @@ def test_no_password_requirement_is_unknown_and_the_devices_applied_ones_count()
 
 @pytest.mark.parametrize("scope, status", [("SCOPE_DEVICE", "pass"), ("SCOPE_PROFILE", "unknown"), (None, "unknown")])
 def test_a_work_profile_needs_a_device_wide_requirement_unless_signal_is_in_it(scope, status):
-    requirement = {"passwordQuality": "NUMERIC_COMPLEX"}
-    if scope:
-        requirement["passwordScope"] = scope
-    personal = android_device(managementMode="PROFILE_OWNER", ownership="PERSONALLY_OWNED",
-                              applicationReports=[{"packageName": "com.example.mail", "state": "INSTALLED"}])
+    requirement = password_requirement(scope)
+    personal = android_device(**work_profile())
     result, record = android_verdict(personal, android_policy(passwordPolicies=[requirement]),
                                      org={"require_signal_on_phones": True})
     assert record["signal"]["visible"] is False and record["work_profile"] is True

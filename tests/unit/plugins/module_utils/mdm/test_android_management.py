@@ -25,7 +25,9 @@ from tests.fakes.android_management_api import (
     google_error,
     load_example,
     parse_fields,
+    password_requirement,
     with_fields,
+    work_profile,
 )
 
 E = "enterprises/%s" % ENTERPRISE
@@ -547,12 +549,8 @@ def test_password_requirements_come_from_the_device_else_the_policy(custom):
 
 @pytest.mark.parametrize("scope", ["SCOPE_DEVICE", "SCOPE_PROFILE", None])
 def test_a_work_profile_and_the_scope_of_its_requirements_are_reported(custom, scope):
-    requirement = {"passwordQuality": "NUMERIC_COMPLEX"}
-    if scope:
-        requirement["passwordScope"] = scope
-    personal = device(managementMode="PROFILE_OWNER", ownership="PERSONALLY_OWNED",
-                      applicationReports=[{"packageName": "com.example.mail", "state": "INSTALLED"}])
-    _label, record, _errors = one(custom, personal, policy(passwordPolicies=[requirement]))
+    personal = device(**work_profile())
+    _label, record, _errors = one(custom, personal, policy(passwordPolicies=[password_requirement(scope)]))
     assert record["work_profile"] is True and record["raw_fields"]["work_profile"] == "managementMode PROFILE_OWNER"
     assert record["screen_lock"]["password_requirements"] == [
         {"quality": "NUMERIC_COMPLEX", "scope": scope or "SCOPE_UNSPECIFIED"}]
