@@ -144,6 +144,34 @@ def test_unreachable_host_is_reported_not_dropped(as_a_user, check, remediate, e
         assert ("Gate passed" in text or "Gate: passed" in text) is summary["gate"]["passed"], fmt
 
 
+@pytest.mark.parametrize("check", [True, False], ids=["check", "no-check"])
+def test_a_workstation_lost_part_way_through_remediation_is_a_failed_remediation(as_a_user, tmp_path, check):
+    """The first step of remediation reaches the host, the next ones cannot (connection_plugins/flaky.py: nothing but
+    setup ever runs on this machine): never dropped by Ansible, the remediation fails (an audit says it would), the
+    probe reports the host unreachable, and the exit status says what the gate says."""
+    inventory = os.path.join(as_a_user.workdir, "inventory.ini")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        handle.write("[signal_workstations]\nflaky ansible_connection=flaky ansible_python_interpreter=%s\n" % sys.executable)
+    state = tmp_path / "flaky-state"
+    env = {"ANSIBLE_CONNECTION_PLUGINS": os.path.join(os.path.dirname(os.path.abspath(__file__)), "connection_plugins"),
+           "HARDENING_SIGNAL_FLAKY_STATE": str(state), "ANSIBLE_PIPELINING": "False"}
+    run = as_a_user.run_playbook(inventory=inventory, check=check, env=env)
+    assert state.exists(), run   # the host was lost after the first step
+    summary = run.summary()
+    assert run.rc != 4, run
+    assert (run.rc == 0) == summary["gate"]["passed"], run
+    flaky, = summary["subjects"]
+    assert flaky["state"] == "unreachable" and "the workstation stopped answering" in flaky["error"], flaky
+    lost = "SIGNAL | REMEDIATE | Every step reached the workstation: the workstation could not be reached part-way"
+    if check:
+        assert summary["gate"]["passed"] is True
+        assert "Check mode: remediation would fail on flaky: " + lost in " ".join(run.output.split()), run
+    else:
+        assert summary["gate"]["passed"] is False
+        failure, = summary["gate"]["remediation"]["failures"]
+        assert failure.startswith("flaky: " + lost) and "stopped answering" in failure, failure
+
+
 def test_limit_leaves_out_hosts_not_targeted(run_playbook, inventory_dir):
     write_hosts(inventory_dir, {
         "localhost": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
