@@ -22,6 +22,14 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
 PLAYBOOK = "hardening.signal.harden_signal"
+# The other way a person runs it: a play of their own that uses the role as a role.
+ROLE_PLAY = """---
+- name: Signal, the role used as a role
+  hosts: signal_workstations
+  gather_facts: false
+  roles:
+    - hardening.signal.signal_hardening
+"""
 # What the before-stop hook gives a user's run of the playbook (tests/../shared/hooks/before-stop); a test may
 # give more when it does more (remediation in a container).
 CHECK_RUN_SECONDS = 50

@@ -8,15 +8,7 @@ import os
 import re
 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
-from tests.integration.installed import PodmanWorkstation
-
-ROLE_PLAY = """---
-- name: Signal, the role used as a role
-  hosts: signal_workstations
-  gather_facts: false
-  roles:
-    - hardening.signal.signal_hardening
-"""
+from tests.integration.installed import ROLE_PLAY, PodmanWorkstation
 
 
 def reports_inside(folder):

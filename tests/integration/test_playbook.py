@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+from tests.integration.installed import ROLE_PLAY
 from tests.integration.task_names import PROBE_TASK
 
 PHONES_IN_EXAMPLE = 19
@@ -85,14 +86,6 @@ def test_wrongly_typed_variable_is_named(run_playbook):
     assert "signal_hardening_require_signal_on_phones" in run.output
     assert not os.path.exists(os.path.join(run.report_dir, "fleet-summary.json"))
 
-
-ROLE_PLAY = """---
-- name: Signal, the role used as a role
-  hosts: signal_workstations
-  gather_facts: false
-  roles:
-    - hardening.signal.signal_hardening
-"""
 
 GHOST = ("ghost ansible_host=127.0.0.1 ansible_port=1 ansible_connection=ssh "
          "ansible_ssh_common_args='-o ConnectTimeout=3 -o BatchMode=yes'")
