@@ -2,7 +2,8 @@
 # Copyright: contributors to hardening.signal
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the benchmarks share: the collection importable from this checkout, phases run in fresh
-interpreters, a temporary folder, peak memory, weighted picks for the synthetic fleets and the table of results."""
+interpreters, a temporary folder, peak memory and the table of results (the fleets' weighted draws are
+tests/fakes/draws.py)."""
 
 from __future__ import annotations
 
@@ -62,16 +63,6 @@ def run_child_phase(script, name, arguments, timeout=None, stderr=None):
 def maxrss_mib(who=resource.RUSAGE_SELF):
     """ru_maxrss in MiB: this process's peak RSS, or (RUSAGE_CHILDREN) that of its largest waited-for child."""
     return resource.getrusage(who).ru_maxrss / 1024.0  # KiB on Linux
-
-
-def pick(rng, weighted):
-    """One key of {key: weight}."""
-    roll = rng.random() * sum(weighted.values())
-    for key, weight in weighted.items():
-        roll -= weight
-        if roll < 0:
-            return key
-    return key
 
 
 def ratio(value, floor):

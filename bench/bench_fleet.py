@@ -33,7 +33,11 @@ import sys
 import tempfile
 import time
 
-from bench_common import ROOT, collection_on_path, judge_ratio, maxrss_mib, pick, print_table, ratio, run_child_phase, work_folder
+from bench_common import ROOT, collection_on_path, judge_ratio, maxrss_mib, print_table, ratio, run_child_phase, work_folder
+
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)  # the fleets' weighted draws live in tests/fakes (standard library only)
+from tests.fakes.draws import weighted as pick  # noqa: E402 (after the path is set)
 
 CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 

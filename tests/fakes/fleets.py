@@ -22,6 +22,7 @@ import os
 import random
 
 from tests.fakes.android_management_api import load_example
+from tests.fakes.draws import weighted
 from tests.fakes.intune_api import load_export
 from tests.fakes.jamf_api import make_device as jamf_device
 from tests.fakes.workspace_one_api import make_apps
@@ -50,16 +51,6 @@ CREDENTIALS = {
 # Signal's signing certificates (base64 SHA-256) and one that is not Signal's, for Android application reports.
 SIGNAL_CERTS = ("S+T2zVvoRAg+kAJ53IIq9lpUf+zCarp/8fUgOkVRjNg=", "KfNOXyfyEbQkvFv51nFiwOr7oto1rzXBZBb8RGJ2uiY=")
 FOREIGN_CERT = "q1sWc2gYl8y9Q0kC0Jb3s7mYx8m2Uu6+R1hO2bq5FQk="
-
-
-def weighted(rng, weights):
-    """One key of {key: weight}, drawn with those weights."""
-    roll = rng.random() * sum(weights.values())
-    for key, weight in weights.items():
-        roll -= weight
-        if roll < 0:
-            return key
-    return key
 
 
 def _cert(identifier):
