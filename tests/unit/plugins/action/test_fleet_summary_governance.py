@@ -12,20 +12,9 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.hardening.signal.plugins.action.fleet_summary import ActionModule
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
+from tests.fakes.workstation import CONTROLS_DIR, ORG, linux_facts
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
-ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
-       "max_minor_versions_behind": 2, "require_signal_on_phones": False}
-FACTS = {"schema_version": 3, "platform": "linux",
-         "signal": {"installed": True, "version": "7.80.0",
-                    "installs": [{"kind": "deb", "path": "/opt/Signal", "version": "7.80.0"}],
-                    "profiles": [{"user": "dana", "path": "/home/dana/.config/Signal", "mode": "0700"}]},
-         "update": {"hosts_entries": [], "proxies": [],
-                    "unattended_upgrades": {"installed": False, "timer_masked": False, "periodic": [], "origins": [],
-                                            "package_lists": []}},
-         "screen_lock": {"enabled": True, "idle_delay_seconds": 900, "lock_delay_seconds": 0},
-         "lockscreen_notifications": {"hides_content": True}, "unknown_reasons": {}, "errors": {}}
+FACTS = linux_facts()
 
 
 class _Stub(object):

@@ -20,27 +20,16 @@ from ansible_collections.hardening.signal.plugins.module_utils.fleet.run import 
 from ansible_collections.hardening.signal.plugins.module_utils.schema_validation import problems
 from tests.fakes.jamf_api import JamfFake
 from tests.fakes.jamf_api import make_device as jamf_device
+from tests.fakes.workstation import CONTROLS_DIR, ORG, ROOT, linux_facts
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
-CONTROLS_DIR = os.path.join(ROOT, "roles", "signal_hardening", "controls")
 EXPORT = os.path.join(ROOT, "examples", "mdm-export.json")
-ORG = {"screen_lock_timeout_minutes": 5, "disappearing_messages_timer_days": 7, "reboot_interval_hours": 24,
-       "max_minor_versions_behind": 2, "require_signal_on_phones": False}
-FACTS = {"schema_version": 3, "platform": "linux",
-         "signal": {"installed": True, "version": "7.80.0",
-                    "installs": [{"kind": "deb", "path": "/opt/Signal", "version": "7.80.0"}],
-                    "profiles": [{"user": "dana", "path": "/home/dana/.config/Signal", "mode": "0700"}]},
-         "update": {"hosts_entries": [], "proxies": [],
-                    "unattended_upgrades": {"installed": True, "timer_masked": False, "package_lists": [],
-                                            "periodic": [{"name": "APT::Periodic::Unattended-Upgrade", "value": "1",
-                                                          "file": "/etc/apt/apt.conf.d/20auto-upgrades", "line": 2}],
-                                            "origins": [{"setting": "Unattended-Upgrade::Origins-Pattern",
-                                                         "entry": "origin=. xenial,codename=xenial",
-                                                         "file": "/etc/apt/apt.conf.d/52signal", "line": 3,
-                                                         "fields": [{"key": "origin", "pattern": ". xenial"},
-                                                                    {"key": "codename", "pattern": "xenial"}]}]}},
-         "screen_lock": {"enabled": True, "idle_delay_seconds": 900, "lock_delay_seconds": 0},
-         "lockscreen_notifications": {"hides_content": True}, "unknown_reasons": {}, "errors": {}}
+FACTS = linux_facts(unattended_upgrades={
+    "installed": True, "timer_masked": False, "package_lists": [],
+    "periodic": [{"name": "APT::Periodic::Unattended-Upgrade", "value": "1", "file": "/etc/apt/apt.conf.d/20auto-upgrades",
+                  "line": 2}],
+    "origins": [{"setting": "Unattended-Upgrade::Origins-Pattern", "entry": "origin=. xenial,codename=xenial",
+                 "file": "/etc/apt/apt.conf.d/52signal", "line": 3,
+                 "fields": [{"key": "origin", "pattern": ". xenial"}, {"key": "codename", "pattern": "xenial"}]}]})
 NOW = datetime.datetime(2026, 11, 26, 6, 30, 15, 123456, tzinfo=datetime.timezone.utc)
 
 
