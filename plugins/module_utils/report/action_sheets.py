@@ -25,8 +25,8 @@ from ansible_collections.hardening.signal.plugins.module_utils.report.render_act
     render_index_html,
     render_sheet_html,
     render_sheet_text,
-    render_team_html,
-    render_team_text,
+    iter_team_html,
+    iter_team_text,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.report.render_csv import cell, field
 from ansible_collections.hardening.signal.plugins.module_utils.report.view import short_date
@@ -66,13 +66,14 @@ def write_action_sheets(summary, folder, mode=DEFAULT_MODE):
         to_fix = sum(len(d.problems) + (d.state != 'ok') for d in person.devices)
         entries.append((person.owner, stem, len(person.devices), to_fix,
                         sum(1 for a in person.attestations if a.state != CURRENT)))
-    team = view.security_team()
-    writer.write(TEAM + '.txt', render_team_text(team, run))
-    writer.write(TEAM + '.html', render_team_html(team, run))
-    writer.write(INDEX + '.html', render_index_html(entries, len(team), run))
+    # Written piece by piece, each device made as it is written: the phones nobody owns may be tens of thousands.
+    unowned = view.unowned_count()
+    writer.write(TEAM + '.txt', iter_team_text(view.security_team_devices(), unowned, run))
+    writer.write(TEAM + '.html', iter_team_html(view.security_team_devices(), unowned, run))
+    writer.write(INDEX + '.html', render_index_html(entries, unowned, run))
     writer.write(INDEX + '.csv', _index_csv(entries, run))
     _sync_filesystem(folder)
-    return {'people': len(entries), 'unowned': len(team), 'files': writer.files}
+    return {'people': len(entries), 'unowned': unowned, 'files': writer.files}
 
 
 def _index_csv(entries, run):
@@ -89,10 +90,15 @@ class _Writer(object):
         self.folder, self.mode, self.files = folder, mode, 0
 
     def write(self, name, text):
+        """Write text (a str, or its pieces) to a new file name in the folder."""
         # O_EXCL: a new folder holds nothing yet, and nothing may be written through a link planted in it.
         descriptor = os.open(os.path.join(self.folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, self.mode)
         with os.fdopen(descriptor, 'w', encoding='utf-8', newline='') as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                for piece in text:
+                    handle.write(piece)
         self.files += 1
 
 

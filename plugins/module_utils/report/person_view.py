@@ -94,8 +94,18 @@ class PersonView(object):
 
     def security_team(self):
         """The subjects without an owner, each with everything to act on (attestations included: nobody can answer)."""
+        return list(self.security_team_devices())
+
+    def security_team_devices(self):
+        """security_team(), one device at a time."""
         self._group()
-        return [self.device(subject, with_attestations=True) for subject in self.unowned]
+        for subject in self.unowned:
+            yield self.device(subject, with_attestations=True)
+
+    def unowned_count(self):
+        """How many subjects have no owner (the security team's devices)."""
+        self._group()
+        return len(self.unowned)
 
     def device(self, subject, with_attestations):
         problems = []

@@ -145,15 +145,57 @@ def render_sheet_text(person, run):
 
 def render_team_text(devices, run):
     """The security team's sheet: the devices nobody is named as owner of."""
+    out = _team_text_head(len(devices), run)
+    _text_devices(out, devices, 'None: every device has an owner.')
+    return '\n'.join(out).rstrip('\n') + '\n'
+
+
+def _team_text_head(count, run):
     out = []
     _heading(out, 'Signal: devices without an owner', '=')
     out.extend(['From the compliance run %s of %s. No owner is known for %s, so nobody was sent a sheet for them: '
                 'the run does not guess. Name the owner (signal_hardening_owner for a workstation, the user in the MDM '
                 'for a phone) and the next run sends it.' % (plain(run['id']), plain(run['day']),
-                                                             plural(len(devices), 'device')), ''])
-    _heading(out, 'Devices (%d)' % len(devices), '-')
-    _text_devices(out, devices, 'None: every device has an owner.')
-    return '\n'.join(out).rstrip('\n') + '\n'
+                                                             plural(count, 'device')), ''])
+    _heading(out, 'Devices (%d)' % count, '-')
+    return out
+
+
+def iter_team_text(devices, count, run, per_piece=200):
+    """render_team_text(list(devices), run), the same text in pieces: devices is an iterable of count devices,
+    made one at a time (a fleet may have tens of thousands of phones nobody owns, each with every result to act
+    on: held at once, with its text, that is hundreds of MiB)."""
+    out = _team_text_head(count, run)
+    if not count:
+        _text_devices(out, (), 'None: every device has an owner.')
+        return _stripped((['\n'.join(out)]))
+    return _stripped(_text_pieces(out, devices, per_piece))
+
+
+def _text_pieces(out, devices, per_piece):
+    """'\n'.join of the head lines and every device's lines, in pieces."""
+    first = True
+    for index, device in enumerate(devices, 1):
+        _text_devices(out, (device,), '')
+        if index % per_piece == 0:
+            yield ('' if first else '\n') + '\n'.join(out)
+            first, out = False, []
+    if out or first:
+        yield ('' if first else '\n') + '\n'.join(out)
+
+
+def _stripped(pieces):
+    """The pieces' text as text.rstrip('\n') + '\n' gives it, without holding it: trailing newlines are held back
+    until more text follows."""
+    held = ''
+    for piece in pieces:
+        body = piece.rstrip('\n')
+        if body:
+            yield held + body
+            held = piece[len(body):]
+        else:
+            held += piece
+    yield '\n'
 
 
 # ---- HTML ---------------------------------------------------------------------------------------------------------
@@ -226,14 +268,36 @@ def render_sheet_html(person, run):
 
 
 def render_team_html(devices, run):
-    out = ['<h1>Signal: devices without an owner</h1>\n',
-           '<p class="lead">From the compliance run <span class="id">%s</span> of %s. No owner is known for %s, so nobody '
-           'was sent a sheet for them: the run does not guess. Name the owner (signal_hardening_owner for a workstation, '
-           'the user in the MDM for a phone) and the next run sends it.</p>\n'
-           % (esc(run['id']), esc(run['day']), plural(len(devices), 'device')),
-           '<h2>Devices (%d)</h2>\n' % len(devices)]
+    out = _team_html_head(len(devices), run)
     _html_devices(out, devices, 'None: every device has an owner.')
     return _page('Signal: devices without an owner', ''.join(out))
+
+
+def _team_html_head(count, run):
+    return ['<h1>Signal: devices without an owner</h1>\n',
+            '<p class="lead">From the compliance run <span class="id">%s</span> of %s. No owner is known for %s, so nobody '
+            'was sent a sheet for them: the run does not guess. Name the owner (signal_hardening_owner for a workstation, '
+            'the user in the MDM for a phone) and the next run sends it.</p>\n'
+            % (esc(run['id']), esc(run['day']), plural(count, 'device')),
+            '<h2>Devices (%d)</h2>\n' % count]
+
+
+_BODY = '\0'  # where a page's body goes (no title or style holds a NUL)
+
+
+def iter_team_html(devices, count, run, per_piece=200):
+    """render_team_html(list(devices), run), the same text in pieces (see iter_team_text)."""
+    before, after = _page('Signal: devices without an owner', _BODY).split(_BODY)
+    out = [before] + _team_html_head(count, run)
+    if not count:
+        _html_devices(out, (), 'None: every device has an owner.')
+    for index, device in enumerate(devices, 1):
+        _html_devices(out, (device,), '')
+        if index % per_piece == 0:
+            yield ''.join(out)
+            out = []
+    out.append(after)
+    yield ''.join(out)
 
 
 def render_index_html(entries, unowned, run):

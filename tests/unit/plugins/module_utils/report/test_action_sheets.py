@@ -154,3 +154,38 @@ def test_the_questionnaire_asks_what_each_person_owes(run):
     hostile = [row['person'] for row in rows if 'mallory' in row['person']]
     assert hostile and all(not person.startswith(('=', '+', '-', '@')) for person in hostile)
     assert not any(row['person'] == '' for row in rows)  # the kiosk has no owner: nobody to ask
+
+
+def _team_devices(count):
+    from ansible_collections.hardening.signal.plugins.module_utils.report.person_view import Device, Problem
+    devices = []
+    for index in range(count):
+        problems = [Problem(control='sh-3.%d' % n, title='Title <%d>\n' % n, status=('fail', 'unknown', 'error', 'manual')[n % 4],
+                            reason='reason %d \u202e & "quoted"\n\n' % index, steps=['step one', 'step <two>'][:n % 3],
+                            failing_since=None) for n in range(index % 4)]
+        devices.append(Device(id='id-%d' % index, name='Phone %d\n' % index, kind=('mobile', 'workstation')[index % 2],
+                              platform='ios', state=('ok', 'ok', 'unreachable')[index % 3], error='gone %d' % index,
+                              problems=problems))
+    return devices
+
+
+@pytest.mark.parametrize('count', [0, 1, 2, 3, 7, 200, 201, 450])
+@pytest.mark.parametrize('per_piece', [1, 2, 200])
+def test_the_security_team_sheet_written_in_pieces_is_the_same_text(count, per_piece):
+    from ansible_collections.hardening.signal.plugins.module_utils.report import render_action_sheet as sheet
+    devices, run = _team_devices(count), {'id': '20261126T060000Z-abcdef', 'day': '2026-11-26'}
+    assert ''.join(sheet.iter_team_text(iter(devices), count, run, per_piece)) == sheet.render_team_text(devices, run)
+    assert ''.join(sheet.iter_team_html(iter(devices), count, run, per_piece)) == sheet.render_team_html(devices, run)
+
+
+def test_the_security_team_sheet_is_made_one_device_at_a_time():
+    from ansible_collections.hardening.signal.plugins.module_utils.report import render_action_sheet as sheet
+    made = []
+
+    def devices():
+        for device in _team_devices(1000):
+            made.append(device)
+            yield device
+    pieces = sheet.iter_team_text(devices(), 1000, {'id': 'r', 'day': 'd'}, per_piece=200)
+    next(pieces)
+    assert len(made) == 200   # the first piece needed only its own devices
