@@ -544,6 +544,10 @@ def judge_fleet(args, workstations, check_mode=False, progress=None, now=None):
     evaluated = evaluate(args, settings, rules, moment, collected.subjects)
     stopwatch.lap("evaluate")
     summary = summarize(args, settings, rules, moment, collected, evaluated, check_mode)
+    # Nothing after this reads what was collected (each subject's facts), only the summary: freed before the
+    # reports are written, the process's peak is lower by it (a 50,000-phone pull holds a few hundred MiB of facts).
+    collected.subjects.clear()
+    del evaluated
     stopwatch.lap("summarize")
     published = publish_reports(args, settings, rules, summary, stopwatch.timings, collected)
     stopwatch.restart()
