@@ -27,7 +27,12 @@ from ansible_collections.hardening.signal.plugins.module_utils.private_files imp
 from ansible_collections.hardening.signal.plugins.module_utils.report import action_sheets as sheets
 from ansible_collections.hardening.signal.plugins.module_utils.report.formats import FORMATS
 from ansible_collections.hardening.signal.plugins.module_utils.report.report_set import ReportSet, new_run_id
-from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import FILENAMES, write_reports
+from ansible_collections.hardening.signal.plugins.module_utils.report.write_reports import (
+    FILENAMES,
+    ForkedWork,
+    may_fork,
+    write_reports,
+)
 
 # Complete run folders kept in the report folder (the current one among them); older ones are removed.
 KEEP_REPORT_RUNS = 3
@@ -51,14 +56,27 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
         history = _append_to_history(summary, history_path, keep_runs, timings, warnings, mode)
         summary["gate"] = gate
         started = time.monotonic()
+        sheets_folder = os.path.join(report_set.folder, sheets.FOLDER)
+        forked_sheets = None
         try:
+            if action_sheets and may_fork():
+                # Written by a process of its own while the reports are (they read nothing the reports add); the
+                # set is published only once it has succeeded. Its files are in the run's folder, removed with it
+                # when the run fails.
+                forked_sheets = ForkedWork.start(
+                    lambda: sheets.write_action_sheets(summary, sheets_folder, mode), "the action sheets",
+                    "write_action_sheets")
             write_reports(summary, report_set.folder, formats, timings=timings, mode=mode)
             names = [FILENAMES[fmt] for fmt in dict.fromkeys(formats)]
             if action_sheets:
                 sheets_started = time.monotonic()
-                sheets.write_action_sheets(summary, os.path.join(report_set.folder, sheets.FOLDER), mode)
+                if forked_sheets is not None:
+                    forked_sheets.finish(timings)
+                    timings["wait_action_sheets"] = round(time.monotonic() - sheets_started, 3)
+                else:
+                    sheets.write_action_sheets(summary, sheets_folder, mode)
+                    timings["write_action_sheets"] = round(time.monotonic() - sheets_started, 3)
                 names.append(sheets.FOLDER)
-                timings["write_action_sheets"] = round(time.monotonic() - sheets_started, 3)
             stable = report_set.publish(names, stale_names=[fmt.filename for fmt in FORMATS] + [sheets.FOLDER])
             started = time.monotonic()
             if history is not None:
@@ -68,6 +86,8 @@ def publish(summary, report_dir, formats, gate, history_path=None, keep_runs=0, 
                     summary["history"]["error"] = str(exc)
                     warnings.append(str(exc))
         finally:
+            if forked_sheets is not None:
+                forked_sheets.abandon()
             if history is not None:
                 history.close()
         timings["history_commit"] = round(time.monotonic() - started, 3)

@@ -70,7 +70,7 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
         raise ValueError("unknown report format(s) %s; known: %s" % (", ".join(map(repr, unknown)), ", ".join(sorted(RENDERERS))))
     forked = []
     try:
-        if hasattr(os, "fork") and (fork or fork is None and (os.cpu_count() or 1) > 1):
+        if may_fork(fork):
             groups = {}
             for fmt in formats:
                 if fmt in FORKED:
@@ -106,6 +106,12 @@ def write_reports(summary, directory, formats=("json", "md", "html"), timings=No
         for child in forked:
             child.abandon()
     return {fmt: written[fmt] for fmt in formats}
+
+
+def may_fork(fork=None):
+    """Whether to fork a writer: fork None forks where os.fork exists and there is more than one CPU, True wherever
+    os.fork exists, False never."""
+    return hasattr(os, "fork") and bool(fork or fork is None and (os.cpu_count() or 1) > 1)
 
 
 def _finish_all(forked, timings):
@@ -209,6 +215,67 @@ class _Forked(object):
         for tmp in self.temps.values():
             remove_temp_file(tmp)
         self.temps = {}
+
+
+class ForkedWork(_Forked):
+    """work() run in a forked process while this one goes on (the action sheets, while the reports are written).
+
+    start() gives None when no process can be forked (the caller then does the work itself); finish() waits for
+    it and raises its error as _Forked does (OSError for an OSError there, else ForkedWriterError); abandon()
+    stops it. ``what`` names the work in that error, ``timing`` is the key of its seconds in finish's timings.
+    """
+
+    def __init__(self, pid, reader, what, timing):
+        super(ForkedWork, self).__init__(pid, reader, {}, {})
+        self.what, self.timing = what, timing
+
+    @classmethod
+    def start(cls, work, what, timing):  # pylint: disable=arguments-differ
+        try:
+            reader, writer = os.pipe()
+        except OSError:
+            return None
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return None  # no process to spare (EAGAIN, ENOMEM)
+        if pid == 0:  # the child: never returns
+            os.close(reader)
+            _work_child(work, timing, writer)
+        os.close(writer)
+        return cls(pid, reader, what, timing)
+
+    def check(self, report):
+        if "error" in report:
+            error = OSError if report.get("os_error") else ForkedWriterError
+            raise error("the process writing %s failed: %s" % (self.what, report["error"]))
+
+    def finish(self, timings):
+        """Wait for the work; raise its error, else put its seconds in timings."""
+        report = self.wait()
+        self.check(report)
+        timings.update(report["timings"])
+
+
+def _work_child(work, timing, writer):
+    """In a ForkedWork's process: do the work, report {timings} or {error} on writer, exit."""
+    status = 1
+    try:
+        try:
+            started = time.monotonic()
+            work()
+            report, status = {"timings": {timing: round(time.monotonic() - started, 3)}}, 0
+        except OSError as exc:
+            report = {"error": str(exc), "os_error": True}
+        except BaseException:
+            report = {"error": traceback.format_exc()[-_MESSAGE_LIMIT:]}
+        message = json.dumps(report).encode("utf-8")
+        while message:
+            message = message[os.write(writer, message):]
+    finally:
+        os._exit(status)
 
 
 def _child(summary, formats, files, writer, mode):

@@ -226,3 +226,49 @@ def test_the_history_file_gets_the_reports_mode(tmp_path):
         os.umask(previous)
     assert summary['history']['error'] is None
     assert stat.S_IMODE(os.stat(str(history)).st_mode) == 0o600
+
+
+def _sheet_files(folder):
+    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(str(folder)))}
+
+
+def test_the_action_sheets_are_written_by_another_process_and_match_those_written_here(tmp_path, monkeypatch):
+    from ansible_collections.hardening.signal.plugins.module_utils.report import action_sheets
+    from ansible_collections.hardening.signal.plugins.module_utils.report import publish as publish_module
+    real, seen = action_sheets.write_action_sheets, tmp_path / 'pid'
+
+    def recording(*args):
+        seen.write_text(str(os.getpid()))
+        return real(*args)
+    monkeypatch.setattr(action_sheets, 'write_action_sheets', recording)
+    summary, gate = _judged()
+    timings = {}
+    paths, _warnings = publish(summary, str(tmp_path / 'forked'), list(ALL), gate, timings=timings, action_sheets=True)
+    assert int(seen.read_text()) != os.getpid() and 'wait_action_sheets' in timings
+    monkeypatch.setattr(publish_module, 'may_fork', lambda fork=None: False)
+    summary, gate = _judged()
+    here, _warnings = publish(summary, str(tmp_path / 'here'), list(ALL), gate, action_sheets=True)
+    assert int(seen.read_text()) == os.getpid()
+    forked_files, here_files = _sheet_files(tmp_path / 'forked' / 'action-sheets'), _sheet_files(tmp_path / 'here' / 'action-sheets')
+    assert sorted(forked_files) == sorted(here_files) and len(forked_files) > 4
+    # The same sheets but for the run's id, which each names.
+    forked_id = _same_run(tmp_path / 'forked')
+    here_id = _same_run(tmp_path / 'here')
+    assert {n: t.replace(forked_id.encode(), b'RUN') for n, t in forked_files.items()} == {
+        n: t.replace(here_id.encode(), b'RUN') for n, t in here_files.items()}
+
+
+def test_a_failure_in_the_action_sheets_process_publishes_nothing(tmp_path, monkeypatch):
+    from ansible_collections.hardening.signal.plugins.module_utils.report import action_sheets
+    report_dir = tmp_path / 'reports'
+    summary, gate = _judged()
+    publish(summary, str(report_dir), list(ALL), gate, action_sheets=True)
+    before = _same_run(report_dir)
+
+    def broken(*_args):
+        raise OSError(28, 'No space left on device')
+    monkeypatch.setattr(action_sheets, 'write_action_sheets', broken)
+    summary, gate = _judged()
+    with pytest.raises(OSError, match='action sheets.*No space left on device'):
+        publish(summary, str(report_dir), list(ALL), gate, action_sheets=True)
+    assert _same_run(report_dir) == before and os.listdir(str(report_dir / 'runs')) == [before]
