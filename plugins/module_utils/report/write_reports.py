@@ -259,14 +259,13 @@ class ForkedWork(_Forked):
         timings.update(report["timings"])
 
 
-def _work_child(work, timing, writer):
-    """In a ForkedWork's process: do the work, report {timings} or {error} on writer, exit."""
+def _report_and_exit(run, writer):
+    """In a forked process: run() returns its timings; send {timings} or {error} on writer, then exit (never return
+    into the parent's code, whatever happened)."""
     status = 1
     try:
         try:
-            started = time.monotonic()
-            work()
-            report, status = {"timings": {timing: round(time.monotonic() - started, 3)}}, 0
+            report, status = {"timings": run()}, 0
         except OSError as exc:
             report = {"error": str(exc), "os_error": True}
         except BaseException:
@@ -276,26 +275,25 @@ def _work_child(work, timing, writer):
             message = message[os.write(writer, message):]
     finally:
         os._exit(status)
+
+
+def _work_child(work, timing, writer):
+    """In a ForkedWork's process: do the work, report its seconds as timing."""
+    def run():
+        started = time.monotonic()
+        work()
+        return {timing: round(time.monotonic() - started, 3)}
+    _report_and_exit(run, writer)
 
 
 def _child(summary, formats, files, writer, mode):
-    """In the forked process: fill each format's temporary file, report {timings} or {error} on writer, exit."""
-    status = 1
-    try:
-        try:
-            timings = {}
-            for fmt in formats:
-                started = time.monotonic()
-                fd = files.pop(fmt)
-                fill_temp_file(fd, STREAMERS[fmt](summary), mode)
-                timings["write_" + fmt] = round(time.monotonic() - started, 3)
-            report, status = {"timings": timings}, 0
-        except OSError as exc:
-            report = {"error": str(exc), "os_error": True}
-        except BaseException:
-            report = {"error": traceback.format_exc()[-_MESSAGE_LIMIT:]}
-        message = json.dumps(report).encode("utf-8")
-        while message:
-            message = message[os.write(writer, message):]
-    finally:
-        os._exit(status)
+    """In the forked process: fill each format's temporary file, report the seconds of each."""
+    def run():
+        timings = {}
+        for fmt in formats:
+            started = time.monotonic()
+            fd = files.pop(fmt)
+            fill_temp_file(fd, STREAMERS[fmt](summary), mode)
+            timings["write_" + fmt] = round(time.monotonic() - started, 3)
+        return timings
+    _report_and_exit(run, writer)
