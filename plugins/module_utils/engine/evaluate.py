@@ -25,6 +25,7 @@ from ansible_collections.hardening.signal.plugins.module_utils.engine.operators 
     OPERATORS,
     TypeMismatch,
     show,
+    written_value_problem,
 )
 from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import LOCALS as TEMPLATE_LOCALS
 from ansible_collections.hardening.signal.plugins.module_utils.engine.templates import NAMESPACES as TEMPLATE_NAMESPACES
@@ -500,13 +501,9 @@ def check_problems(check, org_names=None):
         for status, text in (spec.get("reasons") or {}).items():
             found.extend("%s reasons.%s: %s" % (where, status, p) for p in template_problems(text, bound, org_names))
         value = spec.get("value")
-        literal = value if not isinstance(value, dict) else None
-        if literal is not None and spec.get("op") in ("matches", "in_network"):
-            # A written expression or network is checked once, when the catalogue is loaded.
-            try:
-                OPERATORS[spec["op"]]("0.0.0.0" if spec["op"] == "in_network" else "", literal, None)
-            except TypeMismatch as exc:
-                found.append("%s value: %s" % (where, exc))
+        problem = written_value_problem(spec.get("op"), value) if value is not None and not isinstance(value, dict) else None
+        if problem:
+            found.append("%s value: %s" % (where, problem))
         if isinstance(value, dict) and "fact" in value:
             head = value["fact"].partition(".")[0]
             if head != "facts" and head not in bound:

@@ -149,10 +149,10 @@ _REGEX_CACHE = {}
 
 def _regex(pattern, what):
     """A compiled regular expression; a pattern Python's re refuses is a malformed value."""
-    compiled = _REGEX_CACHE.get(pattern)
+    compiled = _REGEX_CACHE.get(_text(pattern, what))  # a pattern that is not text is refused before the lookup
     if compiled is None:
         try:
-            compiled = re.compile(_text(pattern, what))
+            compiled = re.compile(pattern)
         except re.error as exc:
             raise TypeMismatch("%s is not a valid regular expression (%s)" % (show(pattern), exc))
         if len(_REGEX_CACHE) < 1024:
@@ -203,13 +203,26 @@ def op_in_network(observed, expected, ctx):
     """The observed IP address lies in one of the networks (an IPv4-mapped IPv6 address counts as its IPv4
     address); a host name (a proxy's) is in none."""
     address = _address(observed)
+    networks = _networks(expected)
     if address is None:
-        return S.FAIL, "%s is a host name, not an address in %s" % (
-            show(observed), show([str(n) for n in _networks(expected)]))
-    inside = [str(n) for n in _networks(expected) if address.version == n.version and address in n]
+        return S.FAIL, "%s is a host name, not an address in %s" % (show(observed), show([str(n) for n in networks]))
+    inside = [str(n) for n in networks if address.version == n.version and address in n]
     if inside:
         return S.PASS, "%s is in %s" % (show(observed), inside[0])
-    return S.FAIL, "%s is in none of %s" % (show(observed), show([str(n) for n in _networks(expected)]))
+    return S.FAIL, "%s is in none of %s" % (show(observed), show([str(n) for n in networks]))
+
+
+def written_value_problem(op, value):
+    """Why a value written in a control cannot serve op (a regular expression or networks that do not parse), or
+    None: checked once, when the catalogue is loaded, rather than found on the first subject."""
+    try:
+        if op == "matches":
+            _regex(value, "a regular expression")
+        elif op == "in_network":
+            _networks(value)
+    except TypeMismatch as exc:
+        return str(exc)
+    return None
 
 
 def _octal(value, what):
