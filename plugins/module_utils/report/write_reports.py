@@ -147,34 +147,31 @@ class _Forked(object):
             return None
         formats = list(dict.fromkeys(formats))
         paths = {fmt: os.path.abspath(os.path.join(directory, FILENAMES[fmt])) for fmt in formats}
-        files, temps, pipe = {}, {}, ()
+        files, temps, child = {}, {}, None
         try:
             for fmt in formats:
                 files[fmt], temps[fmt] = temp_file_for(paths[fmt], mode)
-            pipe = reader, writer = os.pipe()
-            pid = os.fork()
-        except BaseException as exc:
-            for fd in list(files.values()) + list(pipe):
+            child = _fork(lambda writer: _child(summary, formats, files, writer, mode))
+        finally:
+            for fd in files.values():
                 os.close(fd)
-            for tmp in temps.values():
-                remove_temp_file(tmp)
-            if isinstance(exc, OSError) and pipe:
-                return None  # no process to spare (EAGAIN, ENOMEM): this process writes them all
-            raise
-        if pid == 0:  # the child: never returns
-            os.close(reader)
-            _child(summary, formats, files, writer, mode)
-        os.close(writer)
-        for fd in files.values():
-            os.close(fd)
-        return cls(pid, reader, temps, paths)
+            if child is None:  # no process to spare (None), or an error raised here: no temporary file stays
+                for tmp in temps.values():
+                    remove_temp_file(tmp)
+        if child is None:
+            return None  # this process writes them all
+        return cls(child[0], child[1], temps, paths)
+
+    def failure(self):
+        """What failed, for the error raised here when the child reports one."""
+        return "the report writer process could not write %s" % " and ".join(
+            os.path.basename(self.paths[fmt]) for fmt in self.temps)
 
     def check(self, report):
         """Raise the child's error (its report from wait()), if it had one."""
         if "error" in report:
             error = OSError if report.get("os_error") else ForkedWriterError
-            raise error("the report writer process could not write %s: %s" % (
-                " and ".join(os.path.basename(self.paths[fmt]) for fmt in self.temps), report["error"]))
+            raise error("%s: %s" % (self.failure(), report["error"]))
 
     def put_in_place(self, report, timings):
         """{format: path}: the files of a child that succeeded (check) replace their targets."""
@@ -232,31 +229,36 @@ class ForkedWork(_Forked):
     @classmethod
     def start(cls, work, what, timing):  # pylint: disable=arguments-differ
         try:
-            reader, writer = os.pipe()
+            child = _fork(lambda writer: _work_child(work, timing, writer))
         except OSError:
-            return None
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            return None  # no process to spare (EAGAIN, ENOMEM)
-        if pid == 0:  # the child: never returns
-            os.close(reader)
-            _work_child(work, timing, writer)
-        os.close(writer)
-        return cls(pid, reader, what, timing)
+            child = None  # not even a pipe
+        return None if child is None else cls(child[0], child[1], what, timing)
 
-    def check(self, report):
-        if "error" in report:
-            error = OSError if report.get("os_error") else ForkedWriterError
-            raise error("the process writing %s failed: %s" % (self.what, report["error"]))
+    def failure(self):
+        return "the process writing %s failed" % self.what
 
     def finish(self, timings):
         """Wait for the work; raise its error, else put its seconds in timings."""
         report = self.wait()
         self.check(report)
         timings.update(report["timings"])
+
+
+def _fork(in_child):
+    """(pid, reader): a forked process that runs in_child(writer) and never returns, reporting on the pipe's writer;
+    None when no process can be forked (EAGAIN, ENOMEM). The pipe's own OSError is raised."""
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child
+        os.close(reader)
+        in_child(writer)
+    os.close(writer)
+    return pid, reader
 
 
 def _report_and_exit(run, writer):
