@@ -98,7 +98,8 @@ def pct_change(pct, previous):
 def threshold_met(summary):
     """Whether compliance meets the threshold, as the gate decided it (fleet/gate.py: nothing counted meets only a
     threshold of 0), so no report says "not met" next to a gate that passed, or the reverse."""
-    gate_compliance = (summary.get('gate') or {}).get('compliance') if isinstance(summary.get('gate'), dict) else None
+    gate = summary.get('gate')
+    gate_compliance = gate.get('compliance') if isinstance(gate, dict) else None
     if isinstance(gate_compliance, dict) and isinstance(gate_compliance.get('met'), bool):
         return gate_compliance['met']
     pct = summary['compliance'].get('pct')
@@ -200,13 +201,12 @@ def days_left_text(days):
     return 'in %s' % plural(days, 'day') if days > 0 else '%s ago' % plural(-days, 'day')
 
 
-# What each of the gate's checks is called where a report lists them one by one (the JUnit gate suite).
-GATE_CHECKS = ('sources', 'remediation', 'compliance') + tuple('severity-%s' % s for s in SEVERITIES)
 CROSSED, MET, ACCEPTED = 'crossed', 'met', 'accepted'
 
 
 def gate_checks(gate):
-    """[(check, verdict, text)]: each line the gate checks, in its order (GATE_CHECKS), with its verdict (CROSSED,
+    """[(check, verdict, text)]: each line the gate checks, in its order (sources, remediation, compliance,
+    severity-high, severity-medium, severity-low: the names the JUnit gate suite gives them), with its verdict (CROSSED,
     MET, or ACCEPTED for incomplete MDM sources the organisation accepts) and what was found, as plain text (each
     renderer escapes it). Only the checks the gate holds a section for.
 
